@@ -1,0 +1,11 @@
+import { z } from 'zod';
+const pre = (s) => z.preprocess((v) => v, s);
+console.log('optin', pre(z.string().optional())._zod.optin, pre(z.string())._zod.optin, pre(z.string().default('x'))._zod.optin);
+const o = z.strictObject({ a: z.number(), b: z.number() }).refine(v => v.a < v.b, 'a<b').describe('my obj');
+const c = o.clone({ ...o._zod.def, shape: { a: pre(z.number()), b: pre(z.number()) } });
+console.log(c._zod.def.type, JSON.stringify(c.safeParse({ a: 3, b: 1, x: 1 }).error.issues.map(i=>i.message)), z.globalRegistry.get(o), z.globalRegistry.get(c));
+const base = z.preprocess(v => v ?? {}, z.strictObject({ n: z.number().default(2) })).prefault({});
+console.log(JSON.stringify(base.parse(undefined)), JSON.stringify(base.parse(null)), base._zod.optin);
+const ex = z.strictObject({ a: z.object({ n: z.number() }).optional(), b: z.object({}).optional() }).refine(v => Object.keys(v).length <= 1, { message: 'pick one', when: () => true });
+console.log(JSON.stringify(ex.safeParse({ a: { n: 'x' }, b: {} }).error.issues.map(i=>[i.path, i.message])));
+console.log(Object.keys(z), typeof z.prefault);

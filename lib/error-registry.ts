@@ -1,0 +1,22 @@
+import type { SerializedError } from './events.ts';
+
+const originals = new WeakMap<object, unknown>();
+
+/** Remembers what a serialized error was thrown as, so `execute` can reject with the real thing. */
+export function rememberError(serialized: SerializedError, original: unknown): void {
+  originals.set(serialized, original);
+}
+
+/**
+ * The error as thrown, when this process saw it thrown; else an `Error` rebuilt from the
+ * serialized form, keeping its name, message, stack and fields.
+ */
+export function originalError(serialized: SerializedError): unknown {
+  if (originals.has(serialized)) return originals.get(serialized);
+  const { name, message, stack, cause, ...fields } = serialized;
+  const error = new Error(message, cause === undefined ? undefined : { cause });
+  Object.assign(error, fields);
+  Object.defineProperty(error, 'name', { value: name, enumerable: false, configurable: true, writable: true });
+  if (stack !== undefined) error.stack = stack;
+  return error;
+}

@@ -1,0 +1,47 @@
+import { KIND } from './definition.ts';
+
+/**
+ * A solid's output inside `graph()`: pass it to another solid to wire the two.
+ * It carries the output's value type, so wiring a `number` into a `string` input fails
+ * to compile.
+ */
+export interface OutputHandle<T> {
+  readonly [KIND]: 'handle';
+  /** Invocation name of the solid that produces it. */
+  readonly node: string;
+  readonly output: string;
+  readonly collected: false;
+  /** Gathers every value of a fanned-out chain, in order, into one array input. */
+  collect(): CollectedHandle<T[]>;
+  /** Phantom: the value type. */
+  readonly __value?: T;
+}
+
+/** An output gathered by `handle.collect()`: the downstream runs once with an array. */
+export interface CollectedHandle<T> {
+  readonly [KIND]: 'handle';
+  readonly node: string;
+  readonly output: string;
+  readonly collected: true;
+  readonly __value?: T;
+}
+
+/** Anything that can feed an input of type `T`. */
+export type Wire<T> = OutputHandle<T> | CollectedHandle<T>;
+
+/** Creates the handle of output `output` of invocation `node`. */
+export function outputHandle<T>(node: string, output: string): OutputHandle<T> {
+  const collected: CollectedHandle<T[]> = Object.freeze({ [KIND]: 'handle' as const, node, output, collected: true as const });
+  return Object.freeze({
+    [KIND]: 'handle' as const,
+    node,
+    output,
+    collected: false,
+    collect: () => collected,
+  });
+}
+
+/** True for an output handle (plain or collected). */
+export function isHandle(value: unknown): value is Wire<unknown> {
+  return typeof value === 'object' && value !== null && (value as { [KIND]?: unknown })[KIND] === 'handle';
+}

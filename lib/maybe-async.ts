@@ -1,0 +1,37 @@
+/**
+ * Sequencing that stays synchronous while every step is: a run of synchronous solids and
+ * resources must finish inside `subscribe()`, so promises appear only where user code
+ * returns them.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** `next(value)` now if `value` is plain, after it resolves if it is a promise. */
+export function then<T, U>(value: MaybePromise<T> | PromiseLike<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+  return isThenable<T>(value) ? Promise.resolve(value).then(next) : next(value);
+}
+
+/** Runs `fn` over `items` one after another, synchronously until one returns a promise. */
+export function forEachInOrder<T>(items: readonly T[], fn: (item: T, index: number) => MaybePromise<void>): MaybePromise<void> {
+  for (let i = 0; i < items.length; i++) {
+    const out = fn(items[i]!, i);
+    if (isThenable(out)) {
+      return Promise.resolve(out).then(() => forEachInOrder(items.slice(i + 1), (item, j) => fn(item, i + 1 + j)));
+    }
+  }
+  return undefined;
+}
+
+/** Calls `fn`, turning a synchronous throw into the same shape as a rejection would take. */
+export function attempt<T>(fn: () => MaybePromise<T>, onError: (error: unknown) => MaybePromise<T>): MaybePromise<T> {
+  let out: MaybePromise<T>;
+  try {
+    out = fn();
+  } catch (error) {
+    return onError(error);
+  }
+  return isThenable<T>(out) ? Promise.resolve(out).catch(onError) : out;
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { assertName, describe, KIND } from './definition.ts';
+import { InvalidDefinitionError } from './errors.ts';
+import { deepMerge, isPlainObject } from './deep-merge.ts';
+
+export interface PresetOptions {
+  readonly name: string;
+  /** The mode to run in; must be one of the pipeline's. */
+  readonly mode?: string;
+  readonly runConfig?: Readonly<Record<string, unknown>>;
+  /** A solid selection, as in `select`. */
+  readonly select?: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/** A named, ready run: mode, run config and solid selection. */
+export interface Preset {
+  readonly [KIND]: 'preset';
+  readonly name: string;
+  readonly mode: string | undefined;
+  readonly runConfig: Readonly<Record<string, unknown>>;
+  readonly select: string | undefined;
+  readonly tags: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Defines a preset: a named, ready run of a pipeline.
+ *
+ * @example
+ * preset({ name: 'dev_small', mode: 'local_dev', runConfig: { resources: { database: { config: { path: 'dev.db' } } } } });
+ *
+ * @throws {InvalidDefinitionError} for a bad name or a run config that is not an object
+ */
+export function preset(options: PresetOptions): Preset {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidDefinitionError(`preset() takes an options object, got ${describe(options)}`);
+  }
+  assertName(options.name, 'preset');
+  if (options.mode !== undefined) assertName(options.mode, `preset "${options.name}": mode`);
+  if (options.runConfig !== undefined && !isPlainObject(options.runConfig)) {
+    throw new InvalidDefinitionError(`preset "${options.name}": runConfig must be an object, got ${describe(options.runConfig)}`);
+  }
+  if (options.select !== undefined && typeof options.select !== 'string') {
+    throw new InvalidDefinitionError(`preset "${options.name}": select must be a string like "a*,b"`);
+  }
+  return Object.freeze({
+    [KIND]: 'preset' as const,
+    name: options.name,
+    mode: options.mode,
+    runConfig: Object.freeze({ ...(options.runConfig ?? {}) }),
+    select: options.select,
+    tags: Object.freeze({ ...(options.tags ?? {}) }),
+  });
+}
+
+/**
+ * A preset whose run config is YAML files deep-merged in order (later wins).
+ *
+ * @example
+ * presetFromFiles('prod', ['config/base.yaml', 'config/prod.yaml'], { mode: 'prod' });
+ *
+ * @throws {InvalidDefinitionError} when a file cannot be read or is not a YAML mapping
+ */
+export function presetFromFiles(
+  name: string,
+  files: readonly (string | URL)[],
+  options: Omit<PresetOptions, 'name' | 'runConfig'> = {},
+): Preset {
+  const layers = files.map((file) => readYamlConfig(file, `preset "${name}"`));
+  return preset({ ...options, name, runConfig: (deepMerge({}, ...layers) ?? {}) as Record<string, unknown> });
+}
+
+/**
+ * Reads one YAML run-config file; an empty file is `{}`.
+ *
+ * @throws {InvalidDefinitionError} when the file is missing, not YAML, or not a mapping
+ */
+export function readYamlConfig(file: string | URL, where: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidDefinitionError(`${where}: cannot read config file ${String(file)}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new InvalidDefinitionError(`${where}: ${String(file)} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (!isPlainObject(value)) {
+    throw new InvalidDefinitionError(`${where}: ${String(file)} must hold a mapping (solids:, resources:, …), got ${describe(value)}`);
+  }
+  return value;
+}

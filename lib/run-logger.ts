@@ -1,0 +1,204 @@
+import { format } from 'node:util';
+import { pino, type Logger as Pino } from 'pino';
+import { serializeError, type LogEvent, type RunEvent } from './events.ts';
+import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from './log.ts';
+import type { LogDestination } from './logger.ts';
+import type { Mode } from './mode.ts';
+import type { Redactor } from './redact.ts';
+import type { ResolvedRunConfig } from './run-config.ts';
+
+/** Bindings every record of a run carries. */
+export interface RunBindings {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly mode: string;
+}
+
+/** A sink opened for one run. */
+interface OpenSink {
+  readonly level: LevelName;
+  readonly destination: LogDestination;
+}
+
+/**
+ * The logging side of one run: the mode's sinks behind one pino logger, each sink
+ * receiving records at or above its own level. Records from `ctx.log` also become `LOG`
+ * events when they meet the lowest sink level; engine events are written at `debug`
+ * (failures at `error`, `RUN_*` at `info`).
+ */
+export class RunLogger {
+  /** Numeric value of the lowest sink level; records below it are dropped at once. */
+  readonly minLevel: number;
+  private readonly root: Pino;
+  private readonly sinks: readonly OpenSink[];
+
+  private readonly redact: Redactor;
+
+  constructor(sinks: readonly OpenSink[], bindings: RunBindings, redact: Redactor) {
+    this.redact = redact;
+    this.sinks = sinks;
+    this.minLevel = sinks.length ? Math.min(...sinks.map((s) => LEVEL_VALUES[s.level])) : Infinity;
+    const lowest = LEVELS.find((l) => LEVEL_VALUES[l] === this.minLevel) ?? 'silent';
+    const streams = pino.multistream(
+      sinks.map((s) => ({ level: s.level, stream: s.destination as pino.DestinationStream })),
+      { dedupe: false },
+    );
+    this.root = pino({ level: lowest, base: { ...bindings }, timestamp: pino.stdTimeFunctions.epochTime }, streams);
+  }
+
+  /** True when some sink takes records at `level`. */
+  enabled(level: LevelName): boolean {
+    return LEVEL_VALUES[level] >= this.minLevel;
+  }
+
+  /**
+   * A pino-style `Log` bound to `bindings` (e.g. solid and stepKey). Each record that some
+   * sink takes is written once and handed to `onRecord` to become a `LOG` event.
+   */
+  bind(bindings: Readonly<Record<string, string>>, onRecord: (record: LogRecord) => void): Log {
+    let child: Pino | undefined;
+    const write = (level: LevelName, args: unknown[]): void => {
+      if (LEVEL_VALUES[level] < this.minLevel) return;
+      const record = this.redact(toRecord(level, args));
+      onRecord(record);
+      (child ??= this.root.child(bindings))[level](record.fields, record.message);
+    };
+    return {
+      trace: (...args: unknown[]) => write('trace', args),
+      debug: (...args: unknown[]) => write('debug', args),
+      info: (...args: unknown[]) => write('info', args),
+      warn: (...args: unknown[]) => write('warn', args),
+      error: (...args: unknown[]) => write('error', args),
+      fatal: (...args: unknown[]) => write('fatal', args),
+    } as Log;
+  }
+
+  /** Writes a record that already is a `LOG` event (from a worker, say). */
+  writeLogEvent(event: LogEvent): void {
+    if (LEVEL_VALUES[event.level] < this.minLevel) return;
+    const bindings = event.stepKey ? { solid: event.solid, stepKey: event.stepKey } : {};
+    this.root[event.level]({ ...bindings, ...event.fields }, event.message);
+  }
+
+  /** Writes an engine event to the sinks that take its level. `LOG` events are not written twice. */
+  writeEvent(event: RunEvent): void {
+    if (event.type === 'LOG') return;
+    const level = levelOf(event);
+    if (LEVEL_VALUES[level] < this.minLevel) return;
+    const { runId: _r, pipelineName: _p, mode: _m, timestamp: _t, type, ...rest } = event;
+    this.root[level]({ event: type, ...this.redact(rest) }, describeEvent(event));
+  }
+
+  /** Flushes sinks that buffer. */
+  flush(): void {
+    for (const s of this.sinks) {
+      try {
+        s.destination.flush?.();
+      } catch {
+        // A sink that cannot flush must not fail the run it reports on.
+      }
+    }
+  }
+}
+
+/** A `ctx.log` call, normalised: level, formatted message, structured fields. */
+export interface LogRecord {
+  readonly level: LevelName;
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+}
+
+function toRecord(level: LevelName, args: unknown[]): LogRecord {
+  const [first, ...rest] = args;
+  if (first instanceof Error) {
+    return { level, message: rest.length ? format(...rest) : first.message, fields: { err: serializeError(first) } };
+  }
+  if (typeof first === 'object' && first !== null) {
+    const fields = { ...(first as Record<string, unknown>) };
+    if (fields['err'] instanceof Error) fields['err'] = serializeError(fields['err']);
+    const message = rest.length ? format(...rest) : typeof fields['msg'] === 'string' ? String(fields['msg']) : '';
+    return { level, message, fields };
+  }
+  return { level, message: format(first, ...rest), fields: {} };
+}
+
+function levelOf(event: RunEvent): LevelName {
+  switch (event.type) {
+    case 'RUN_START':
+    case 'RUN_SUCCESS':
+    case 'RUN_CANCELED':
+      return 'info';
+    case 'RUN_FAILURE':
+    case 'STEP_FAILURE':
+    case 'RESOURCE_INIT_FAILURE':
+      return 'error';
+    case 'RESOURCE_TEARDOWN':
+      return event.error ? 'error' : 'debug';
+    default:
+      return 'debug';
+  }
+}
+
+/** One human line per engine event. */
+export function describeEvent(event: RunEvent): string {
+  switch (event.type) {
+    case 'RUN_START':
+      return `started run of pipeline "${event.pipelineName}" in mode "${event.mode}" (executor ${event.executor})`;
+    case 'RUN_SUCCESS':
+      return `run succeeded in ${event.durationMs} ms`;
+    case 'RUN_FAILURE':
+      return `run failed in ${event.durationMs} ms` + (event.failedSteps.length ? `; failed steps: ${event.failedSteps.join(', ')}` : '') +
+        (event.error ? `: ${event.error.message}` : '');
+    case 'RUN_CANCELED':
+      return `run canceled after ${event.durationMs} ms`;
+    case 'RESOURCE_INIT_START':
+      return `initialising resource "${event.resource}"`;
+    case 'RESOURCE_INIT_SUCCESS':
+      return `resource "${event.resource}" ready in ${event.durationMs} ms`;
+    case 'RESOURCE_INIT_FAILURE':
+      return `resource "${event.resource}" failed to initialise: ${event.error.message}`;
+    case 'RESOURCE_TEARDOWN':
+      return event.error ? `resource "${event.resource}" teardown failed: ${event.error.message}` : `resource "${event.resource}" torn down`;
+    case 'STEP_START':
+      return `step ${event.stepKey} started`;
+    case 'STEP_INPUT':
+      return `step ${event.stepKey} got input "${event.input}" from ${event.source}`;
+    case 'STEP_OUTPUT':
+      return `step ${event.stepKey} yielded output "${event.output}"`;
+    case 'STEP_SUCCESS':
+      return `step ${event.stepKey} succeeded in ${event.durationMs} ms`;
+    case 'STEP_FAILURE':
+      return `step ${event.stepKey} ${event.canceled ? 'canceled' : 'failed'}: ${event.error.message}`;
+    case 'STEP_SKIPPED':
+      return `step ${event.stepKey} skipped (${event.reason === 'UPSTREAM_FAILED' ? 'an upstream step failed' : 'an input was not produced'})`;
+    case 'STEP_RETRY':
+      return `step ${event.stepKey} attempt ${event.attempt} failed, retrying in ${event.delayMs} ms: ${event.error.message}`;
+    case 'LOG':
+      return event.message;
+  }
+}
+
+/**
+ * Opens the mode's logger sinks for a run. Returns synchronously when every sink's
+ * `init` does, so a run of synchronous solids can finish inside `subscribe()`.
+ */
+export function openRunLogger(
+  mode: Mode,
+  config: ResolvedRunConfig,
+  bindings: RunBindings,
+  redact: Redactor,
+): RunLogger | Promise<RunLogger> {
+  const entries = Object.entries(mode.loggers).map(([key, def]) => {
+    const sinkConfig = config.loggers[key]?.config ?? { level: 'info' as const };
+    return { level: sinkConfig.level, destination: def.init({ config: sinkConfig }) };
+  });
+  if (entries.some((e) => isPromise(e.destination))) {
+    return Promise.all(entries.map(async (e) => ({ level: e.level, destination: await e.destination })))
+      .then((sinks) => new RunLogger(sinks, bindings, redact));
+  }
+  return new RunLogger(entries as OpenSink[], bindings, redact);
+}
+
+export function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

@@ -1,0 +1,82 @@
+import { Observable } from 'rxjs';
+import { startRun } from './engine.ts';
+import { StepExecutionError } from './errors.ts';
+import { originalError } from './error-registry.ts';
+import type { RunEvent } from './events.ts';
+import type { Pipeline } from './pipeline.ts';
+import { prepare, type RunOptions } from './prepare.ts';
+import type { RunResult } from './result.ts';
+import { toRunResult } from '../operators/to-result.ts';
+
+/**
+ * Runs a pipeline as a cold Observable of events. Subscribing starts the run (with the
+ * sync executor and synchronous solids it finishes inside `subscribe()`); unsubscribing
+ * cancels it: `ctx.signal` aborts, running steps stop, resources are torn down and the
+ * loggers get `RUN_CANCELED`. The stream starts with `RUN_START`, ends with one terminal
+ * event, and never errors for failures inside the run.
+ *
+ * @example
+ * run(queryPipeline, { mode: 'local_dev' }).subscribe((event) => console.log(event.type));
+ *
+ * Errors found before the run starts are the Observable's error:
+ * @throws {InvariantViolationError} mode or preset resolution
+ * @throws {InvalidConfigError} run config, with every issue
+ * @throws {InvalidSubsetError} selection
+ */
+export function run(pipeline: Pipeline, options: RunOptions = {}): Observable<RunEvent> {
+  return new Observable<RunEvent>((subscriber) => {
+    let prepared;
+    try {
+      prepared = prepare(pipeline, options);
+    } catch (error) {
+      subscriber.error(error);
+      return undefined;
+    }
+    return startRun(prepared, subscriber);
+  });
+}
+
+/**
+ * Runs a pipeline and resolves with its {@link RunResult}. Never throws synchronously.
+ *
+ * @example
+ * const result = await execute(queryPipeline, { mode: 'local_dev' });
+ * result.output('count_rows');
+ *
+ * @throws {StepExecutionError} (a rejection) when the run fails or is canceled, unless
+ *   `raiseOnError: false`; `.result` keeps the partial result, `.cause` the first error
+ * @throws {InvariantViolationError | InvalidConfigError | InvalidSubsetError} (a rejection)
+ *   for problems found before the run starts, whatever `raiseOnError` says
+ */
+export function execute(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
+  return new Promise<RunResult>((resolve, reject) => {
+    run(pipeline, options)
+      .pipe(toRunResult(pipeline))
+      .subscribe({
+        next: (result) => {
+          if (result.success || options.raiseOnError === false) resolve(result);
+          else reject(failureOf(result));
+        },
+        error: reject,
+      });
+  });
+}
+
+/** The StepExecutionError for a failed or canceled run. */
+export function failureOf(result: RunResult): StepExecutionError<RunResult> {
+  const terminal = result.events[result.events.length - 1];
+  if (result.status === 'CANCELED') {
+    return new StepExecutionError(`pipeline "${result.pipelineName}" run ${result.runId} was canceled`, {
+      stepKey: undefined,
+      cause: undefined,
+      result,
+    });
+  }
+  const error = terminal?.type === 'RUN_FAILURE' ? terminal.error : undefined;
+  const stepKey = terminal?.type === 'RUN_FAILURE' ? terminal.failedSteps[0] : undefined;
+  const where = stepKey ? `step ${stepKey} failed` : 'the run failed';
+  return new StepExecutionError(
+    `pipeline "${result.pipelineName}" (mode "${result.mode}"): ${where}` + (error ? `: ${error.name}: ${error.message}` : ''),
+    { stepKey, cause: error ? originalError(error) : undefined, result },
+  );
+}

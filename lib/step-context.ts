@@ -1,0 +1,73 @@
+import { ModeflowError } from './errors.ts';
+import type { Log } from './log.ts';
+import type { SolidContext } from './solid.ts';
+
+/**
+ * `ctx.resources` of one solid: the declared keys, and an error naming the solid, the key
+ * and what it declared for any other string key (`then` and `toJSON` excepted, so that
+ * awaiting or serialising it is harmless; symbol keys give `undefined`).
+ */
+export function declaredResources(
+  solid: string,
+  declared: readonly string[],
+  values: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const target: Record<string, unknown> = {};
+  for (const key of declared) target[key] = values[key];
+  return new Proxy(Object.freeze(target), {
+    get(obj, key) {
+      if (typeof key === 'symbol' || key === 'then' || key === 'toJSON') return undefined;
+      if (key in obj) return obj[key];
+      throw new ModeflowError(
+        `solid "${solid}" used resource "${key}", which it did not declare; ` +
+          `add it to the solid's resources (declared: ${declared.length ? declared.join(', ') : 'none'})`,
+      );
+    },
+  });
+}
+
+/** The fields of `ctx` that vary per step attempt; `log` is built only when used. */
+export interface StepContextFields {
+  readonly config: unknown;
+  readonly resources: Readonly<Record<string, unknown>>;
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly mode: string;
+  readonly solid: string;
+  readonly stepKey: string;
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly makeLog: () => Log;
+}
+
+/** `ctx` in a compute. A class, so a step that never logs never builds a logger. */
+export class StepContext implements SolidContext {
+  readonly config: unknown;
+  readonly resources: Readonly<Record<string, unknown>>;
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly mode: string;
+  readonly solid: string;
+  readonly stepKey: string;
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  #log: Log | undefined;
+  readonly #makeLog: () => Log;
+
+  constructor(fields: StepContextFields) {
+    this.config = fields.config;
+    this.resources = fields.resources;
+    this.runId = fields.runId;
+    this.pipelineName = fields.pipelineName;
+    this.mode = fields.mode;
+    this.solid = fields.solid;
+    this.stepKey = fields.stepKey;
+    this.signal = fields.signal;
+    this.attempt = fields.attempt;
+    this.#makeLog = fields.makeLog;
+  }
+
+  get log(): Log {
+    return (this.#log ??= this.#makeLog());
+  }
+}

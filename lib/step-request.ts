@@ -1,0 +1,36 @@
+import type { LevelName } from './log.ts';
+
+/**
+ * One attempt of one step, as the engine hands it to an executor's `runStep`. Everything
+ * here is structured-cloneable except `signal`.
+ */
+export interface StepRequest {
+  readonly runId: string;
+  readonly pipelineName: string;
+  /** The module that defines the pipeline (a file URL), for executors that run elsewhere. */
+  readonly pipelineModule: string | undefined;
+  readonly mode: string;
+  /** Invocation name. */
+  readonly solid: string;
+  readonly stepKey: string;
+  readonly attempt: number;
+  /** Parsed solid config. */
+  readonly config: unknown;
+  /** Type-checked input values. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Resource keys the step declared. */
+  readonly resources: readonly string[];
+  /** Parsed config of every resource of the mode, by key (for executors that init them elsewhere). */
+  readonly resourceConfigs: Readonly<Record<string, unknown>>;
+  readonly signal: AbortSignal;
+}
+
+/** What a step attempt emits: output values and log records. Completion is success. */
+export type StepMessage =
+  | { readonly type: 'output'; readonly output: string; readonly value: unknown }
+  | {
+      readonly type: 'log';
+      readonly level: LevelName;
+      readonly message: string;
+      readonly fields: Readonly<Record<string, unknown>>;
+    };

@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Examples and tests import 'modeflow' as users do; here it is the source.
+    alias: [
+      { find: /^modeflow\/testing$/, replacement: here('./lib/testing/index.ts') },
+      { find: /^modeflow$/, replacement: here('./lib/index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
