@@ -3,13 +3,13 @@ import type { Subscriber, Subscription } from 'rxjs';
 import { RunCanceledError, InvalidDefinitionError, TypeCheckError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
-import { attempt, then } from './maybe-async.ts';
+import { attempt, andThen } from './maybe-async.ts';
 import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
 import { openRunLogger, type LogRecord, type RunLogger } from './run-logger.ts';
 import { declaredResources, StepContext } from './step-context.ts';
-import { rememberError } from './error-registry.ts';
+import { originalError, rememberError } from './error-registry.ts';
 import { comparePaths, fanPaths, ROOT, stepKeyOf, type Path } from '../operators/fan-out.ts';
 import { InputJoin, NO_INPUTS, type Arrival, type Combination, type SkipReason } from '../operators/join-inputs.ts';
 import { ResourceScope, type ScopeReport } from '../operators/resource-scope.ts';
@@ -129,7 +129,7 @@ class RunEngine {
   start(): void {
     const p = this.p;
     const opened = attempt(
-      () => then(openRunLogger(p.mode, p.config, { runId: p.runId, pipeline: p.pipeline.name, mode: p.mode.name }, p.redact), (logger) => {
+      () => andThen(openRunLogger(p.mode, p.config, { runId: p.runId, pipeline: p.pipeline.name, mode: p.mode.name }, p.redact), (logger) => {
         this.logger = logger;
         return true;
       }),
@@ -138,7 +138,7 @@ class RunEngine {
         return false;
       },
     );
-    then(opened, (ok) => {
+    andThen(opened, (ok) => {
       const runStart: RunEvent = {
         type: 'RUN_START',
         ...this.base(),
@@ -165,6 +165,9 @@ class RunEngine {
         runId: p.runId,
         pipelineName: p.pipeline.name,
         mode: p.mode.name,
+        report: (report) => {
+          if (!this.finished) this.onScopeReport(report);
+        },
       });
       this.maxConcurrent = Math.max(1, this.executor.maxConcurrent);
     } catch (error) {
@@ -174,7 +177,8 @@ class RunEngine {
     }
     const scope = new ResourceScope({
       mode: p.mode,
-      keys: this.plan.resources,
+      // An executor that runs steps elsewhere initialises their resources there.
+      keys: this.executor.runStep ? [] : this.plan.resources,
       configs: p.config.resources,
       runId: p.runId,
       signal: this.controller.signal,
@@ -182,7 +186,7 @@ class RunEngine {
       report: (report) => this.onScopeReport(report),
     });
     this.scope = scope;
-    then(scope.open(), (failure) => {
+    andThen(scope.open(), (failure) => {
       if (this.stopped) return;
       if (failure !== undefined) {
         this.finalize('FAILURE');
@@ -589,20 +593,20 @@ class RunEngine {
 
   private onScopeReport(report: ScopeReport): void {
     if (report.type === 'RESOURCE_INIT_FAILURE') {
-      this.recordError(undefined, report.cause);
+      this.recordError(undefined, report.cause ?? originalError(report.error));
       this.emit({ type: report.type, ...this.base(), resource: report.resource, error: this.p.redact(report.error) });
       return;
     }
     if (report.type === 'RESOURCE_TEARDOWN') {
       if (report.error) {
-        this.recordError(undefined, report.cause);
+        this.recordError(undefined, report.cause ?? originalError(report.error));
         this.emit({ type: report.type, ...this.base(), resource: report.resource, error: this.p.redact(report.error) });
       } else {
         this.emit({ type: report.type, ...this.base(), resource: report.resource });
       }
       return;
     }
-    this.emit({ ...report, ...this.base() });
+    this.emit({ type: report.type, resource: report.resource, ...this.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
   }
 
   private recordError(stepKey: string | undefined, error: unknown): void {
@@ -624,15 +628,18 @@ class RunEngine {
         this.recordError(undefined, error);
       },
     );
-    const closed = then(disposed, () => (this.scope ? this.scope.close() : []));
-    then(closed, (teardownErrors: readonly unknown[]) => {
+    const closed = andThen(disposed, () => (this.scope ? this.scope.close() : []));
+    andThen(closed, (teardownErrors: readonly unknown[]) => {
       let final = status;
       if (final === 'SUCCESS' && (teardownErrors.length > 0 || this.firstError)) final = 'FAILURE';
       this.terminate(final);
     });
   }
 
+  private finished = false;
+
   private terminate(status: Terminal): void {
+    this.finished = true;
     const durationMs = Date.now() - this.startedAt;
     if (status === 'SUCCESS') this.emit({ type: 'RUN_SUCCESS', ...this.base(), durationMs });
     else if (status === 'CANCELED') this.emit({ type: 'RUN_CANCELED', ...this.base(), durationMs });

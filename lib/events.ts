@@ -121,6 +121,13 @@ export interface RunCanceledEvent extends EventBase {
   readonly durationMs: number;
 }
 
+/** A resource lifecycle event without the run's fields, as executors report it. */
+export type ResourceReport =
+  | { readonly type: 'RESOURCE_INIT_START'; readonly resource: string }
+  | { readonly type: 'RESOURCE_INIT_SUCCESS'; readonly resource: string; readonly durationMs: number }
+  | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError }
+  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError };
+
 /** Everything a run emits, discriminated on `type`. */
 export type RunEvent =
   | RunStartEvent

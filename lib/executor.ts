@@ -4,6 +4,7 @@ import { assertName, assertSchema, describe, KIND } from './definition.ts';
 import { InvalidDefinitionError } from './errors.ts';
 import { bindConfig, type BoundConfig } from './configured.ts';
 import type { ConfigOf } from './resource.ts';
+import type { ResourceReport } from './events.ts';
 import type { StepMessage, StepRequest } from './step-request.ts';
 
 /** What an executor's `create` receives. */
@@ -14,6 +15,13 @@ export interface ExecutorCreateContext<C> {
   readonly runId: string;
   readonly pipelineName: string;
   readonly mode: string;
+  /**
+   * Reports resource lifecycle events (`RESOURCE_INIT_START`, `RESOURCE_INIT_SUCCESS`,
+   * `RESOURCE_INIT_FAILURE`, `RESOURCE_TEARDOWN`) of resources the executor initialises
+   * where it runs steps; they become run events. An executor with `runStep` owns the
+   * resources of the steps it runs: the engine does not initialise them in this process.
+   */
+  readonly report: (report: ResourceReport) => void;
 }
 
 /** A live executor for one run. */

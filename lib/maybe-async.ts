@@ -10,7 +10,7 @@ export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T>
 }
 
 /** `next(value)` now if `value` is plain, after it resolves if it is a promise. */
-export function then<T, U>(value: MaybePromise<T> | PromiseLike<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+export function andThen<T, U>(value: MaybePromise<T> | PromiseLike<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
   return isThenable<T>(value) ? Promise.resolve(value).then(next) : next(value);
 }
 

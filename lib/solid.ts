@@ -259,7 +259,7 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
     inputs,
     outputs,
     multipleOutputs,
-    config: bound ? undefined : options.config,
+    config: options.config,
     bound,
     resources: Object.freeze([...(options.resources ?? [])]),
     retry: options.retry ? Object.freeze({ ...options.retry }) : undefined,

@@ -1,15 +1,11 @@
-import { serializeError, type SerializedError } from '../lib/events.ts';
+import { serializeError, type ResourceReport } from '../lib/events.ts';
 import type { Log } from '../lib/log.ts';
-import { attempt, forEachInOrder, isThenable, then, type MaybePromise } from '../lib/maybe-async.ts';
+import { attempt, forEachInOrder, isThenable, andThen, type MaybePromise } from '../lib/maybe-async.ts';
 import type { Mode } from '../lib/mode.ts';
 import { ModeflowError } from '../lib/errors.ts';
 
 /** What the scope reports as it goes; the engine turns these into events. */
-export type ScopeReport =
-  | { readonly type: 'RESOURCE_INIT_START'; readonly resource: string }
-  | { readonly type: 'RESOURCE_INIT_SUCCESS'; readonly resource: string; readonly durationMs: number }
-  | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError; readonly cause: unknown }
-  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError; readonly cause?: unknown };
+export type ScopeReport = ResourceReport & { readonly cause?: unknown };
 
 export interface ResourceScopeOptions {
   readonly mode: Mode;
@@ -60,7 +56,7 @@ export class ResourceScope {
         },
       );
     });
-    this.opening = then(done, () => failure);
+    this.opening = andThen(done, () => failure);
     return this.opening;
   }
 
@@ -79,10 +75,10 @@ export class ResourceScope {
     };
     if (isGenerator(produced)) {
       const generator = produced;
-      return then(generator.next(), (step: IteratorResult<unknown>) => {
+      return andThen(generator.next(), (step: IteratorResult<unknown>) => {
         if (step.done) throw new ModeflowError(`resource "${key}": init is a generator that returned without yielding its value`);
         accept(step.value, () =>
-          then(generator.next(), (rest: IteratorResult<unknown>) => {
+          andThen(generator.next(), (rest: IteratorResult<unknown>) => {
             if (!rest.done) {
               void generator.return?.(undefined);
               throw new ModeflowError(`resource "${key}": init generator yielded more than once; yield the value once, tear down after`);
@@ -91,7 +87,7 @@ export class ResourceScope {
         );
       });
     }
-    return then(produced, (value) => accept(value, undefined));
+    return andThen(produced, (value) => accept(value, undefined));
   }
 
   /**
@@ -115,7 +111,7 @@ export class ResourceScope {
     const done = forEachInOrder(order, ({ key, teardown }) =>
       attempt(
         () =>
-          then(teardown ? teardown() : undefined, () => {
+          andThen(teardown ? teardown() : undefined, () => {
             this.options.report({ type: 'RESOURCE_TEARDOWN', resource: key });
           }),
         (error) => {
@@ -124,7 +120,7 @@ export class ResourceScope {
         },
       ),
     );
-    return then(done, () => errors);
+    return andThen(done, () => errors);
   }
 }
 
