@@ -78,7 +78,7 @@ export function startRun(prepared: Prepared, subscriber: Subscriber<RunEvent>): 
 class RunEngine {
   private readonly plan: ExecutionPlan;
   private readonly controller = new AbortController();
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
   private logger!: RunLogger;
   private executor!: ExecutorInstance;
   private scope: ResourceScope | undefined;
@@ -170,6 +170,7 @@ class RunEngine {
         },
       });
       this.maxConcurrent = Math.max(1, this.executor.maxConcurrent);
+      this.startedAt = this.executor.scheduler.now();
     } catch (error) {
       this.recordError(undefined, error);
       this.finalize('FAILURE');
@@ -272,7 +273,7 @@ class RunEngine {
 
   private startStep(step: Step): void {
     const node = step.node;
-    step.startedAt = Date.now();
+    step.startedAt = this.now();
     this.running.add(step);
     this.emit({ type: 'STEP_START', ...this.base(), stepKey: step.key, solid: node.name });
     const inputs: Record<string, unknown> = {};
@@ -340,6 +341,7 @@ class RunEngine {
       stepKey: step.key,
       signal: this.controller.signal,
       attempt: step.attempt,
+      scheduler: this.executor.scheduler,
       makeLog: () => this.logger.bind({ solid: node.name, stepKey: step.key }, (record) => this.emitLog(record, step)),
     });
     const running = invokeCompute(node.solid, ctx, step.inputs!, sink);
@@ -409,7 +411,7 @@ class RunEngine {
       ...this.base(),
       stepKey: step.key,
       solid: step.node.name,
-      durationMs: Date.now() - step.startedAt,
+      durationMs: this.now() - step.startedAt,
       attempt: step.attempt,
     });
     const node = step.node;
@@ -482,7 +484,7 @@ class RunEngine {
       solid: step.node.name,
       error: serialized,
       attempt: step.attempt,
-      durationMs: Date.now() - step.startedAt,
+      durationMs: this.now() - step.startedAt,
       canceled,
     });
     if (canceled) return;
@@ -540,7 +542,7 @@ class RunEngine {
     const step = new Step(node, ROOT, []);
     state.active++;
     this.inflight++;
-    step.startedAt = Date.now();
+    step.startedAt = this.now();
     this.running.add(step);
     this.emit({ type: 'STEP_START', ...this.base(), stepKey: step.key, solid: node.name });
     this.stepFailed(step, error, false);
@@ -574,7 +576,12 @@ class RunEngine {
   // ---- events, logs ------------------------------------------------------------------------
 
   private base() {
-    return { runId: this.p.runId, pipelineName: this.p.pipeline.name, mode: this.p.mode.name, timestamp: Date.now() };
+    return { runId: this.p.runId, pipelineName: this.p.pipeline.name, mode: this.p.mode.name, timestamp: this.now() };
+  }
+
+  /** The executor's clock (virtual under the virtualTime executor), else the wall clock. */
+  private now(): number {
+    return this.executor ? this.executor.scheduler.now() : Date.now();
   }
 
   /** Emits to the subscriber (until it unsubscribes) and to the sinks. */
@@ -640,7 +647,7 @@ class RunEngine {
 
   private terminate(status: Terminal): void {
     this.finished = true;
-    const durationMs = Date.now() - this.startedAt;
+    const durationMs = this.now() - this.startedAt;
     if (status === 'SUCCESS') this.emit({ type: 'RUN_SUCCESS', ...this.base(), durationMs });
     else if (status === 'CANCELED') this.emit({ type: 'RUN_CANCELED', ...this.base(), durationMs });
     else {

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { assertName, assertSchema, describe, KIND } from './definition.ts';
 import { InvalidDefinitionError } from './errors.ts';
@@ -48,6 +48,11 @@ export interface SolidContext<C = unknown, R extends readonly string[] = readonl
   readonly signal: AbortSignal;
   /** 1 on the first attempt, 2 on the first retry, … */
   readonly attempt: number;
+  /**
+   * The executor's scheduler: pass it to RxJS time operators (`timer(100, ctx.scheduler)`)
+   * so that the virtualTime executor can run them in virtual time.
+   */
+  readonly scheduler: SchedulerLike;
 }
 
 interface CommonSolidOptions<I extends Schemas, C extends z.ZodType | undefined, R extends readonly string[]> {

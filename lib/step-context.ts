@@ -1,5 +1,6 @@
 import { ModeflowError } from './errors.ts';
 import type { Log } from './log.ts';
+import type { SchedulerLike } from 'rxjs';
 import type { SolidContext } from './solid.ts';
 
 /**
@@ -37,6 +38,7 @@ export interface StepContextFields {
   readonly stepKey: string;
   readonly signal: AbortSignal;
   readonly attempt: number;
+  readonly scheduler: SchedulerLike;
   readonly makeLog: () => Log;
 }
 
@@ -51,6 +53,7 @@ export class StepContext implements SolidContext {
   readonly stepKey: string;
   readonly signal: AbortSignal;
   readonly attempt: number;
+  readonly scheduler: SchedulerLike;
   #log: Log | undefined;
   readonly #makeLog: () => Log;
 
@@ -64,6 +67,7 @@ export class StepContext implements SolidContext {
     this.stepKey = fields.stepKey;
     this.signal = fields.signal;
     this.attempt = fields.attempt;
+    this.scheduler = fields.scheduler;
     this.#makeLog = fields.makeLog;
   }
 
