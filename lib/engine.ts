@@ -63,6 +63,8 @@ interface NodeState {
 
 type Terminal = 'SUCCESS' | 'FAILURE' | 'CANCELED';
 
+const NONE: readonly unknown[] = Object.freeze([]);
+
 /**
  * Executes one prepared run, pushing its events into `subscriber`. The plan's steps are
  * driven by one loop scheduled on the executor's scheduler: ready steps start while fewer
@@ -83,7 +85,7 @@ class RunEngine {
   private executor!: ExecutorInstance;
   private scope: ResourceScope | undefined;
   private readonly nodes: NodeState[];
-  private readonly joins: InputJoin[];
+  private readonly joins: (InputJoin | undefined)[];
   private readonly ready: ReadyQueue<Step>;
   private readonly running = new Set<Step>();
   private readonly skipQueue: { step: Step; reason: SkipReason }[] = [];
@@ -102,6 +104,9 @@ class RunEngine {
   private readonly failedSteps: string[] = [];
   private firstError: { stepKey: string | undefined; error: SerializedError } | undefined;
   private externalAbort: (() => void) | undefined;
+  private readonly runId: string;
+  private readonly pipelineName: string;
+  private readonly modeName: string;
 
   private readonly p: Prepared;
   private readonly subscriber: Subscriber<RunEvent>;
@@ -109,6 +114,9 @@ class RunEngine {
   constructor(p: Prepared, subscriber: Subscriber<RunEvent>) {
     this.p = p;
     this.subscriber = subscriber;
+    this.runId = p.runId;
+    this.pipelineName = p.pipeline.name;
+    this.modeName = p.mode.name;
     this.plan = p.plan;
     this.nodes = p.plan.nodes.map((n) => ({
       upstreamLeft: n.upstream.length,
@@ -119,7 +127,7 @@ class RunEngine {
       collected: undefined,
       resources: undefined,
     }));
-    this.joins = p.plan.nodes.map((n) => new InputJoin(n.slots.length));
+    this.joins = new Array(p.plan.nodes.length);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
     this.unfinished = p.plan.nodes.length;
   }
@@ -273,9 +281,12 @@ class RunEngine {
 
   private startStep(step: Step): void {
     const node = step.node;
-    step.startedAt = this.now();
+    const timestamp = (step.startedAt = this.now());
+    const { runId, pipelineName, modeName: mode } = this;
+    const stepKey = step.key;
+    const solid = node.name;
     this.running.add(step);
-    this.emit({ type: 'STEP_START', ...this.base(), stepKey: step.key, solid: node.name });
+    this.emit({ type: 'STEP_START', runId, pipelineName, mode, timestamp, stepKey, solid });
     const inputs: Record<string, unknown> = {};
     for (const input of node.inputs) {
       if (input.slot < 0) {
@@ -283,7 +294,7 @@ class RunEngine {
         continue;
       }
       const arrival = step.arrivals[input.slot]!;
-      this.emit({ type: 'STEP_INPUT', ...this.base(), stepKey: step.key, solid: node.name, input: input.name, source: arrival.source });
+      this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
       let value = arrival.value;
       if (input.check) {
         const parsed = input.check.safeParse(value);
@@ -333,7 +344,7 @@ class RunEngine {
     }
     const ctx = new StepContext({
       config: node.config,
-      resources: this.resourcesOf(node),
+      resources: () => this.resourcesOf(node),
       runId: this.p.runId,
       pipelineName: this.p.pipeline.name,
       mode: this.p.mode.name,
@@ -392,7 +403,10 @@ class RunEngine {
     list.push(value);
     this.emit({
       type: 'STEP_OUTPUT',
-      ...this.base(),
+      runId: this.runId,
+      pipelineName: this.pipelineName,
+      mode: this.modeName,
+      timestamp: this.now(),
       stepKey: step.key,
       solid: node.name,
       output: name,
@@ -406,19 +420,21 @@ class RunEngine {
     step.token = {};
     this.running.delete(step);
     this.inflight--;
+    const timestamp = this.now();
     this.emit({
       type: 'STEP_SUCCESS',
-      ...this.base(),
+      runId: this.runId,
+      pipelineName: this.pipelineName,
+      mode: this.modeName,
+      timestamp,
       stepKey: step.key,
       solid: step.node.name,
-      durationMs: this.now() - step.startedAt,
+      durationMs: timestamp - step.startedAt,
       attempt: step.attempt,
     });
     const node = step.node;
-    for (const output in node.edges) {
-      const edges = node.edges[output]!;
-      if (edges.length === 0) continue;
-      const values = step.outputs[output] ?? [];
+    for (const [output, edges] of node.edgeList) {
+      const values = step.outputs[output] ?? NONE;
       const source = `${step.key}.${output}`;
       for (const edge of edges) {
         if (edge.collected) {
@@ -431,6 +447,10 @@ class RunEngine {
         }
         if (values.length === 0) {
           this.arrive(edge.node, edge.slot, { path: step.path, value: undefined, skip: 'OUTPUT_NOT_PRODUCED', source });
+          continue;
+        }
+        if (values.length === 1) {
+          this.arrive(edge.node, edge.slot, { path: step.path, value: values[0], skip: undefined, source });
           continue;
         }
         const paths = fanPaths(step.path, node.index, values.length);
@@ -502,8 +522,8 @@ class RunEngine {
 
   private propagateSkip(step: Step, reason: SkipReason): void {
     const node = step.node;
-    for (const output in node.edges) {
-      for (const edge of node.edges[output]!) {
+    for (const [output, edges] of node.edgeList) {
+      for (const edge of edges) {
         if (edge.collected) continue;
         this.arrive(edge.node, edge.slot, { path: step.path, value: undefined, skip: reason, source: `${step.key}.${output}` });
       }
@@ -522,7 +542,13 @@ class RunEngine {
   }
 
   private arrive(target: number, slot: number, arrival: Arrival): void {
-    const join = this.joins[target]!;
+    const node = this.plan.nodes[target]!;
+    if (node.slots.length === 1) {
+      // One wired input: every arrival is a complete combination.
+      this.createStep(node, { path: arrival.path, arrivals: [arrival] });
+      return;
+    }
+    const join = (this.joins[target] ??= new InputJoin(node.slots.length));
     const combinations = join.arrive(slot, arrival);
     for (const c of combinations) this.createStep(this.plan.nodes[target]!, c);
     if (join.conflict && !this.nodes[target]!.conflictReported) this.reportConflict(target, join.conflict);
@@ -576,7 +602,7 @@ class RunEngine {
   // ---- events, logs ------------------------------------------------------------------------
 
   private base() {
-    return { runId: this.p.runId, pipelineName: this.p.pipeline.name, mode: this.p.mode.name, timestamp: this.now() };
+    return { runId: this.runId, pipelineName: this.pipelineName, mode: this.modeName, timestamp: this.now() };
   }
 
   /** The executor's clock (virtual under the virtualTime executor), else the wall clock. */

@@ -36,6 +36,8 @@ export interface PlanNode {
   readonly slots: readonly { readonly input: string; readonly from: number; readonly output: string; readonly collected: boolean }[];
   /** Consumers per output name. */
   readonly edges: Readonly<Record<string, readonly PlanEdge[]>>;
+  /** The same, as a list of outputs that have consumers (the hot path iterates it). */
+  readonly edgeList: readonly (readonly [string, readonly PlanEdge[]])[];
   /** Outputs handed to more than one consumer: their values are deep-frozen. */
   readonly shared: ReadonlySet<string>;
   /** Output schemas to check, by name (absent when they accept anything). */
@@ -98,6 +100,7 @@ export function buildPlan(
       inputs,
       slots,
       edges: {},
+      edgeList: [],
       shared: new Set<string>(),
       outputChecks: Object.fromEntries(
         Object.entries(node.solid.outputs).flatMap(([o, s]) => {
@@ -113,6 +116,7 @@ export function buildPlan(
     const own = edges[node.index]!;
     Object.assign(node, {
       edges: own,
+      edgeList: Object.entries(own).filter(([, e]) => e.length > 0),
       shared: new Set(Object.entries(own).filter(([, e]) => e.length > 1).map(([o]) => o)),
       downstream: [...new Set(Object.values(own).flatMap((e) => e.map((x) => x.node)))],
     });

@@ -30,7 +30,8 @@ export function declaredResources(
 /** The fields of `ctx` that vary per step attempt; `log` is built only when used. */
 export interface StepContextFields {
   readonly config: unknown;
-  readonly resources: Readonly<Record<string, unknown>>;
+  /** Built on first use: most computes never touch `ctx.resources`. */
+  readonly resources: () => Readonly<Record<string, unknown>>;
   readonly runId: string;
   readonly pipelineName: string;
   readonly mode: string;
@@ -45,7 +46,6 @@ export interface StepContextFields {
 /** `ctx` in a compute. A class, so a step that never logs never builds a logger. */
 export class StepContext implements SolidContext {
   readonly config: unknown;
-  readonly resources: Readonly<Record<string, unknown>>;
   readonly runId: string;
   readonly pipelineName: string;
   readonly mode: string;
@@ -56,10 +56,11 @@ export class StepContext implements SolidContext {
   readonly scheduler: SchedulerLike;
   #log: Log | undefined;
   readonly #makeLog: () => Log;
+  readonly #resources: () => Readonly<Record<string, unknown>>;
 
   constructor(fields: StepContextFields) {
     this.config = fields.config;
-    this.resources = fields.resources;
+    this.#resources = fields.resources;
     this.runId = fields.runId;
     this.pipelineName = fields.pipelineName;
     this.mode = fields.mode;
@@ -69,6 +70,10 @@ export class StepContext implements SolidContext {
     this.attempt = fields.attempt;
     this.scheduler = fields.scheduler;
     this.#makeLog = fields.makeLog;
+  }
+
+  get resources(): Readonly<Record<string, unknown>> {
+    return this.#resources();
   }
 
   get log(): Log {
