@@ -158,9 +158,13 @@ class RunEngine {
       };
       if (!ok) return this.finishWithoutLogger(runStart);
       this.emit(runStart);
-      if (this.canceled) return this.finalize('CANCELED');
       this.watchExternalSignal();
-      if (!this.canceled) this.boot();
+      if (this.cancelRequested) {
+        // Canceled before anything ran: nothing to stop, only to end.
+        this.canceled = true;
+        return this.finalize('CANCELED');
+      }
+      this.boot();
     });
   }
 
@@ -713,22 +717,34 @@ class RunEngine {
     const signal = this.p.signal;
     if (!signal) return;
     if (signal.aborted) {
-      this.cancel();
+      this.requestCancel();
       return;
     }
-    const onAbort = () => this.cancel();
+    const onAbort = () => this.requestCancel();
     signal.addEventListener('abort', onAbort, { once: true });
     this.externalAbort = () => signal.removeEventListener('abort', onAbort);
   }
 
   unsubscribe(): void {
-    if (this.finalizing && !this.canceled) {
-      // Already ending on its own: finish quietly.
-      this.unsubscribed = true;
-      return;
-    }
     this.unsubscribed = true;
-    this.cancel();
+    // Already ending on its own: it finishes quietly, to the loggers only.
+    if (this.finalizing) return;
+    this.requestCancel();
+  }
+
+  private cancelRequested = false;
+
+  /**
+   * Stops new steps at once and cancels in a microtask. An unsubscribe or abort usually
+   * arrives from inside `emit()` (a subscriber reacting to an event): the engine code that
+   * emitted must finish its bookkeeping first, so that RUN_CANCELED is the last event the
+   * loggers see and no step gets two terminal events.
+   */
+  private requestCancel(): void {
+    if (this.cancelRequested || this.finalizing) return;
+    this.cancelRequested = true;
+    this.stopped = true;
+    queueMicrotask(() => this.cancel());
   }
 
   /**
