@@ -273,6 +273,10 @@ class RunEngine {
 
   private createStep(node: PlanNode, combination: Combination): void {
     const step = new Step(node, combination.path, combination.arrivals);
+    for (const a of combination.arrivals) {
+      // A value broadcast beside a fanned input reaches every mapped step: share it frozen.
+      if (a.path.length < combination.path.length && a.skip === undefined) freeze(a.value, true);
+    }
     this.nodes[node.index]!.active++;
     let reason: SkipReason | undefined;
     for (const a of combination.arrivals) {
@@ -414,7 +418,7 @@ class RunEngine {
       stepKey: step.key,
       solid: node.name,
       output: name,
-      value,
+      value: this.p.redact(value),
       index: list.length - 1,
       attempt: step.attempt,
     });

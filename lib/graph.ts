@@ -48,10 +48,13 @@ export function addInvocation(
         `call solids only inside pipeline({ graph: () => { ... } })`,
     );
   }
-  const base = alias ?? solid.name;
-  const count = (builder.uses.get(base) ?? 0) + 1;
-  builder.uses.set(base, count);
-  const name = count === 1 ? base : `${base}_${count}`;
+  // An alias is taken as given; the Nth unaliased use of a solid is `<name>_N`.
+  let name = alias;
+  if (name === undefined) {
+    const count = (builder.uses.get(solid.name) ?? 0) + 1;
+    builder.uses.set(solid.name, count);
+    name = count === 1 ? solid.name : `${solid.name}_${count}`;
+  }
   const clash = builder.byName.get(name);
   if (clash) {
     throw new InvalidDefinitionError(

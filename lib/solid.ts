@@ -120,7 +120,10 @@ export interface Solid<
   /** Wires inputs by position, in the order `inputs` declares them: `c(a(), b())`. */
   (...handles: Wire<z.input<I[keyof I]>>[]): Invocation<O, Multi>;
   readonly [KIND]: 'solid';
+  /** The definition's name. */
   readonly name: string;
+  /** The name an invocation of this solid gets: its alias, else `name`. */
+  readonly invocationName: string;
   readonly description: string | undefined;
   readonly inputs: Readonly<Record<string, z.ZodType>>;
   readonly outputs: Readonly<Record<string, z.ZodType>>;
@@ -264,6 +267,7 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
     inputs,
     outputs,
     multipleOutputs,
+    invocationName: alias ?? options.name,
     config: options.config,
     bound,
     resources: Object.freeze([...(options.resources ?? [])]),

@@ -40,7 +40,7 @@ export interface SolidExecutionResult extends SolidResult {
  * @throws {InvalidConfigError} (a rejection) when config or inputs fail their schemas
  */
 export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions = {}): Promise<SolidExecutionResult> {
-  const name = solid.name;
+  const name = solid.invocationName;
   const runMode =
     options.mode ??
     makeMode({

@@ -1,0 +1,16 @@
+import { deepMerge } from '../deep-merge.ts';
+import { readYamlConfig } from '../preset.ts';
+
+/**
+ * Reads run-config YAML files (`-c a.yaml -c b.yaml`) and deep-merges them in order:
+ * later files win key by key; arrays and scalars are replaced whole.
+ *
+ * @example
+ * readConfigFiles(['base.yaml', 'prod.yaml']);
+ *
+ * @throws {InvalidDefinitionError} when a file is missing, not YAML, or not a mapping
+ */
+export function readConfigFiles(files: readonly string[]): Record<string, unknown> {
+  const layers = files.map((file) => readYamlConfig(file, '-c'));
+  return (deepMerge({}, ...layers) ?? {}) as Record<string, unknown>;
+}

@@ -1,0 +1,328 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { StepExecutionError, execute, pipeline, resource, solid, type Resource } from '../../lib/index.ts';
+import { events, executors, ofType, on, quietMode, rejectionOf, types } from './helpers.ts';
+
+/** A resource that records its init and teardown in `journal` (async-generator style). */
+function tracked(journal: string[], name: string, deps: readonly string[] = [], teardownError?: Error): Resource<string> {
+  return resource({
+    resources: deps,
+    async *init() {
+      journal.push(`init ${name}`);
+      try {
+        yield name;
+      } finally {
+        journal.push(`teardown ${name}`);
+        if (teardownError) throw teardownError;
+      }
+    },
+  });
+}
+
+const uses = (name: string, keys: readonly string[], compute: () => unknown = () => undefined) =>
+  solid({ name, resources: keys, compute });
+
+describe.each(executors)('$name executor', (exec) => {
+  const runConfig = on(exec);
+
+  describe('init', () => {
+    it('initialises resources in dependency order', async () => {
+      const journal: string[] = [];
+      const p = pipeline({
+        name: 'p',
+        modes: [
+          quietMode({
+            resources: {
+              client: tracked(journal, 'client', ['pool']),
+              pool: tracked(journal, 'pool', ['config']),
+              config: tracked(journal, 'config'),
+            },
+          }),
+        ],
+        graph: () => uses('s', ['client'])(),
+      });
+      await execute(p, { runConfig });
+      expect(journal.filter((j) => j.startsWith('init'))).toEqual(['init config', 'init pool', 'init client']);
+    });
+
+    it("hands a resource the values of the resources it depends on", async () => {
+      const base = resource({ init: () => ({ url: 'mem://' }) });
+      const client = resource({ resources: ['base'], init: ({ resources }) => `client of ${(resources.base as { url: string }).url}` });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { base, client } })],
+        graph: () => solid({ name: 's', resources: ['client'], compute: (ctx) => ctx.resources.client })(),
+      });
+      expect((await execute(p, { runConfig })).output('s')).toBe('client of mem://');
+    });
+
+    it('initialises only the resources the steps need', async () => {
+      const journal: string[] = [];
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { used: tracked(journal, 'used'), unused: tracked(journal, 'unused') } })],
+        graph: () => uses('s', ['used'])(),
+      });
+      await execute(p, { runConfig });
+      expect(journal).toEqual(['init used', 'teardown used']);
+    });
+
+    it('initialises what a needed resource depends on, transitively', async () => {
+      const journal: string[] = [];
+      const p = pipeline({
+        name: 'p',
+        modes: [
+          quietMode({
+            resources: {
+              top: tracked(journal, 'top', ['middle']),
+              middle: tracked(journal, 'middle', ['bottom']),
+              bottom: tracked(journal, 'bottom'),
+              other: tracked(journal, 'other'),
+            },
+          }),
+        ],
+        graph: () => uses('s', ['top'])(),
+      });
+      const list = await events(p, { runConfig });
+      expect(ofType(list, 'RESOURCE_INIT_SUCCESS').map((e) => e.resource)).toEqual(['bottom', 'middle', 'top']);
+    });
+
+    it('initialises a resource needed by two solids once', async () => {
+      let inits = 0;
+      const shared = resource({ init: () => ++inits });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { shared } })],
+        graph: () => { uses('a', ['shared'])(); uses('b', ['shared'])(); },
+      });
+      await execute(p, { runConfig });
+      expect(inits).toBe(1);
+    });
+
+    it('reports RESOURCE_INIT_START and RESOURCE_INIT_SUCCESS before any step starts', async () => {
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { r: resource({ init: () => 1 }) } })],
+        graph: () => uses('s', ['r'])(),
+      });
+      const list = types(await events(p, { runConfig }));
+      expect(list.slice(0, 4)).toEqual(['RUN_START', 'RESOURCE_INIT_START', 'RESOURCE_INIT_SUCCESS', 'STEP_START']);
+    });
+
+    it('passes resources.<key>.config from run config to init', async () => {
+      const store = resource({ config: z.object({ path: z.string() }), init: ({ config }) => config.path });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { store } })],
+        graph: () => solid({ name: 's', resources: ['store'], compute: (ctx) => ctx.resources.store })(),
+      });
+      const result = await execute(p, { runConfig: { ...runConfig, resources: { store: { config: { path: 'dev.db' } } } } });
+      expect(result.output('s')).toBe('dev.db');
+    });
+
+    it('passes the runId to init', async () => {
+      let seen: string | undefined;
+      const r = resource({ init: ({ runId }) => void (seen = runId) });
+      const p = pipeline({ name: 'p', modes: [quietMode({ resources: { r } })], graph: () => uses('s', ['r'])() });
+      await execute(p, { runConfig, runId: 'run_42' });
+      expect(seen).toBe('run_42');
+    });
+  });
+
+  describe('init styles', () => {
+    const readValue = (r: Resource) =>
+      execute(
+        pipeline({
+          name: 'p',
+          modes: [quietMode({ resources: { r } })],
+          graph: () => solid({ name: 's', resources: ['r'], compute: (ctx) => ctx.resources.r })(),
+        }),
+        { runConfig },
+      );
+
+    it('takes a plain returned value', async () => {
+      expect((await readValue(resource({ init: () => 'plain' }))).output('s')).toBe('plain');
+    });
+
+    it('takes a Promise of the value', async () => {
+      expect((await readValue(resource({ init: async () => 'promised' }))).output('s')).toBe('promised');
+    });
+
+    it('takes the value an async generator yields, and runs the code after yield at teardown', async () => {
+      const journal: string[] = [];
+      const result = await readValue(tracked(journal, 'gen'));
+      expect(result.output('s')).toBe('gen');
+      expect(journal).toEqual(['init gen', 'teardown gen']);
+    });
+
+    it('runs the teardown of a generator after the steps', async () => {
+      const journal: string[] = [];
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { r: tracked(journal, 'r') } })],
+        graph: () => uses('s', ['r'], () => void journal.push('step'))(),
+      });
+      await execute(p, { runConfig });
+      expect(journal).toEqual(['init r', 'step', 'teardown r']);
+    });
+
+    it('disposes a value with Symbol.asyncDispose at teardown', async () => {
+      let disposed = 0;
+      const value = { [Symbol.asyncDispose]: async () => void disposed++ };
+      await readValue(resource({ init: () => value }));
+      expect(disposed).toBe(1);
+    });
+
+    it('disposes a value with Symbol.dispose at teardown', async () => {
+      let disposed = 0;
+      const value = { [Symbol.dispose]: () => void disposed++ };
+      await readValue(resource({ init: async () => value }));
+      expect(disposed).toBe(1);
+    });
+
+    it('reports a RESOURCE_TEARDOWN for a plain value too', async () => {
+      const p = pipeline({ name: 'p', modes: [quietMode({ resources: { r: resource({ init: () => 1 }) } })], graph: () => uses('s', ['r'])() });
+      const list = await events(p, { runConfig });
+      expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['r']);
+    });
+  });
+
+  describe('teardown', () => {
+    const three = (journal: string[], failWith?: Error, compute?: () => unknown) =>
+      pipeline({
+        name: 'p',
+        modes: [
+          quietMode({
+            resources: {
+              first: tracked(journal, 'first'),
+              second: tracked(journal, 'second', [], failWith),
+              third: tracked(journal, 'third'),
+            },
+          }),
+        ],
+        graph: () => uses('s', ['first', 'second', 'third'], compute)(),
+      });
+
+    it('tears resources down in reverse order of init when the run succeeds', async () => {
+      const journal: string[] = [];
+      await execute(three(journal), { runConfig });
+      expect(journal).toEqual(['init first', 'init second', 'init third', 'teardown third', 'teardown second', 'teardown first']);
+    });
+
+    it('tears resources down in reverse order when a step fails', async () => {
+      const journal: string[] = [];
+      const result = await execute(three(journal, undefined, () => { throw new Error('boom'); }), { runConfig, raiseOnError: false });
+      expect(result.status).toBe('FAILURE');
+      expect(journal.slice(3)).toEqual(['teardown third', 'teardown second', 'teardown first']);
+    });
+
+    it('tears each resource down exactly once', async () => {
+      const journal: string[] = [];
+      const list = await events(three(journal), { runConfig });
+      expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['third', 'second', 'first']);
+      expect(journal.filter((j) => j.startsWith('teardown'))).toHaveLength(3);
+    });
+
+    it('still tears the others down when one teardown throws', async () => {
+      const journal: string[] = [];
+      await execute(three(journal, new Error('close failed')), { runConfig, raiseOnError: false });
+      expect(journal.slice(3)).toEqual(['teardown third', 'teardown second', 'teardown first']);
+    });
+
+    it('puts a teardown error in that resource’s RESOURCE_TEARDOWN event', async () => {
+      const journal: string[] = [];
+      const list = await events(three(journal, new Error('close failed')), { runConfig });
+      const teardowns = ofType(list, 'RESOURCE_TEARDOWN');
+      expect(teardowns.find((e) => e.resource === 'second')?.error?.message).toBe('close failed');
+      expect(teardowns.find((e) => e.resource === 'first')?.error).toBeUndefined();
+      expect(teardowns.find((e) => e.resource === 'third')?.error).toBeUndefined();
+    });
+
+    it('ends the run RUN_FAILURE when a teardown throws after the steps succeeded', async () => {
+      const journal: string[] = [];
+      const list = await events(three(journal, new Error('close failed')), { runConfig });
+      expect(list.at(-1)?.type).toBe('RUN_FAILURE');
+      expect(ofType(list, 'STEP_SUCCESS')).toHaveLength(1);
+    });
+
+    it('makes execute reject with the teardown error as cause', async () => {
+      const journal: string[] = [];
+      const boom = new Error('close failed');
+      const error = await rejectionOf(execute(three(journal, boom), { runConfig }));
+      expect(error).toBeInstanceOf(StepExecutionError);
+      expect((error as StepExecutionError).cause).toBe(boom);
+      expect((error as StepExecutionError).stepKey).toBeUndefined();
+    });
+  });
+
+  describe('init failure', () => {
+    const failing = (journal: string[], ran: string[]) =>
+      pipeline({
+        name: 'p',
+        modes: [
+          quietMode({
+            resources: {
+              ok: tracked(journal, 'ok'),
+              bad: resource({
+                resources: ['ok'],
+                init: () => {
+                  throw new Error('cannot connect');
+                },
+              }),
+              after: tracked(journal, 'after', ['bad']),
+            },
+          }),
+        ],
+        graph: () => { uses('s', ['after'], () => void ran.push('s'))(); uses('free', [], () => void ran.push('free'))(); },
+      });
+
+    it('reports RESOURCE_INIT_FAILURE with the error', async () => {
+      const list = await events(failing([], []), { runConfig });
+      const failure = ofType(list, 'RESOURCE_INIT_FAILURE');
+      expect(failure).toHaveLength(1);
+      expect(failure[0]!.resource).toBe('bad');
+      expect(failure[0]!.error.message).toBe('cannot connect');
+    });
+
+    it('runs no step', async () => {
+      const ran: string[] = [];
+      const list = await events(failing([], ran), { runConfig });
+      expect(ran).toEqual([]);
+      expect(ofType(list, 'STEP_START')).toEqual([]);
+    });
+
+    it('ends the run RUN_FAILURE', async () => {
+      const list = await events(failing([], []), { runConfig });
+      expect(list.at(-1)?.type).toBe('RUN_FAILURE');
+    });
+
+    it('tears down the resources already initialised, and no others', async () => {
+      const journal: string[] = [];
+      await events(failing(journal, []), { runConfig });
+      expect(journal).toEqual(['init ok', 'teardown ok']);
+    });
+
+    it('makes execute reject with a StepExecutionError whose cause is the init error and stepKey undefined', async () => {
+      const error = await rejectionOf(execute(failing([], []), { runConfig }));
+      expect(error).toBeInstanceOf(StepExecutionError);
+      expect((error as StepExecutionError).stepKey).toBeUndefined();
+      expect(((error as StepExecutionError).cause as Error).message).toBe('cannot connect');
+    });
+
+    it('treats a rejected init Promise like a throw', async () => {
+      const journal: string[] = [];
+      const p = pipeline({
+        name: 'p',
+        modes: [
+          quietMode({
+            resources: { ok: tracked(journal, 'ok'), bad: resource({ resources: ['ok'], init: async () => Promise.reject(new Error('nope')) }) },
+          }),
+        ],
+        graph: () => uses('s', ['bad'])(),
+      });
+      const list = await events(p, { runConfig });
+      expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]?.error.message).toBe('nope');
+      expect(journal).toEqual(['init ok', 'teardown ok']);
+    });
+  });
+});

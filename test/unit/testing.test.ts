@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { of } from 'rxjs';
+import { z } from 'zod';
+import { InvalidConfigError, StepExecutionError, hardcodedResource, mockResource, resource, solid } from '../../lib/index.ts';
+import { executeSolid } from '../../lib/testing/index.ts';
+import { quietMode, rejectionOf } from './helpers.ts';
+
+/** Keeps the default console sink of executeSolid's own mode quiet. */
+const quiet = { loggers: { console: { config: { level: 'fatal' } } } };
+
+const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 2 });
+
+describe('executeSolid', () => {
+  it('runs a solid with inputs given directly', async () => {
+    const result = await executeSolid(double, { inputs: { n: 21 }, runConfig: quiet });
+    expect(result.output()).toBe(42);
+    expect(result.success).toBe(true);
+  });
+
+  it('passes config to the solid', async () => {
+    const greet = solid({ name: 'greet', config: z.object({ who: z.string() }), compute: (ctx) => `hi ${ctx.config.who}` });
+    const result = await executeSolid(greet, { config: { who: 'ann' }, runConfig: quiet });
+    expect(result.output()).toBe('hi ann');
+  });
+
+  it('takes resources as plain values', async () => {
+    const read = solid({ name: 'read', resources: ['clock'], compute: (ctx) => (ctx.resources.clock as { now(): number }).now() });
+    const result = await executeSolid(read, { resources: { clock: { now: () => 7 } }, runConfig: quiet });
+    expect(result.output()).toBe(7);
+  });
+
+  it('takes resources as resource definitions', async () => {
+    const read = solid({ name: 'read', resources: ['value'], compute: (ctx) => ctx.resources.value });
+    const result = await executeSolid(read, { resources: { value: hardcodedResource('defined') }, runConfig: quiet });
+    expect(result.output()).toBe('defined');
+  });
+
+  it('records calls on a mockResource', async () => {
+    const store = mockResource<{ put(key: string): void }>();
+    const save = solid({ name: 'save', resources: ['store'], compute: (ctx) => (ctx.resources.store as { put(key: string): void }).put('k') });
+    await executeSolid(save, { resources: { store }, runConfig: quiet });
+    expect(store.value.calls).toEqual([{ method: 'put', args: ['k'] }]);
+  });
+
+  it('tears down the resources it initialised', async () => {
+    const journal: string[] = [];
+    const r = resource({
+      async *init() {
+        try {
+          yield 1;
+        } finally {
+          journal.push('teardown');
+        }
+      },
+    });
+    const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
+    await executeSolid(s, { resources: { r }, runConfig: quiet });
+    expect(journal).toEqual(['teardown']);
+  });
+
+  it('runs in a given mode', async () => {
+    const read = solid({ name: 'read', resources: ['value'], compute: (ctx) => ctx.resources.value });
+    const m = quietMode({ name: 'unit', resources: { value: hardcodedResource('from mode') } });
+    const result = await executeSolid(read, { mode: m });
+    expect(result.output()).toBe('from mode');
+    expect(result.runResult.mode).toBe('unit');
+  });
+
+  it('gives every output of a multi-output solid', async () => {
+    const split = solid({ name: 'split', outputs: { a: z.number(), b: z.number() }, compute: () => of({ a: 1 }, { a: 2, b: 3 }) });
+    const result = await executeSolid(split, { runConfig: quiet });
+    expect(result.outputs).toEqual({ a: [1, 2], b: [3] });
+    expect(result.output('b')).toBe(3);
+  });
+
+  it('gives the run it ran in', async () => {
+    const result = await executeSolid(double, { inputs: { n: 1 }, runConfig: quiet });
+    expect(result.runResult.status).toBe('SUCCESS');
+    expect(result.runResult.events.at(-1)?.type).toBe('RUN_SUCCESS');
+  });
+
+  it('gives the solid’s status, events and step keys', async () => {
+    const result = await executeSolid(double, { inputs: { n: 1 }, runConfig: quiet });
+    expect(result.status).toBe('SUCCESS');
+    expect(result.stepKeys).toEqual(['double']);
+    expect(result.events.map((e) => e.type)).toContain('STEP_SUCCESS');
+  });
+
+  it('rejects with a StepExecutionError when the solid fails', async () => {
+    const boom = new Error('boom');
+    const s = solid({
+      name: 's',
+      compute: () => {
+        throw boom;
+      },
+    });
+    const error = (await rejectionOf(executeSolid(s, { runConfig: quiet }))) as StepExecutionError;
+    expect(error).toBeInstanceOf(StepExecutionError);
+    expect(error.stepKey).toBe('s');
+    expect(error.cause).toBe(boom);
+    expect(error.message).toContain('boom');
+  });
+
+  it('resolves with the failure when raiseOnError is false', async () => {
+    const s = solid({
+      name: 's',
+      compute: () => {
+        throw new Error('boom');
+      },
+    });
+    const result = await executeSolid(s, { raiseOnError: false, runConfig: quiet });
+    expect(result.status).toBe('FAILURE');
+    expect(result.error?.message).toBe('boom');
+  });
+
+  it('rejects with InvalidConfigError for an input that fails its schema', async () => {
+    expect(await rejectionOf(executeSolid(double, { inputs: { n: 'two' }, runConfig: quiet }))).toBeInstanceOf(InvalidConfigError);
+  });
+
+  it('rejects with InvalidConfigError for a missing input', async () => {
+    expect(await rejectionOf(executeSolid(double, { runConfig: quiet }))).toBeInstanceOf(InvalidConfigError);
+  });
+
+  it('rejects with InvalidConfigError for config that fails its schema', async () => {
+    const greet = solid({ name: 'greet', config: z.object({ who: z.string() }), compute: () => undefined });
+    expect(await rejectionOf(executeSolid(greet, { config: { who: 3 }, runConfig: quiet }))).toBeInstanceOf(InvalidConfigError);
+  });
+
+  it('runs an aliased solid under its alias', async () => {
+    const result = await executeSolid(double.alias('twice'), { inputs: { n: 4 }, runConfig: quiet });
+    expect(result.output()).toBe(8);
+    expect(result.stepKeys).toEqual(['twice']);
+  });
+});
