@@ -298,6 +298,7 @@ class RunEngine {
     const inputs: Record<string, unknown> = {};
     for (const input of node.inputs) {
       if (input.slot < 0) {
+        this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
         inputs[input.name] = input.value;
         continue;
       }
