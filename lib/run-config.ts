@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listNames } from './definition.ts';
 import { isPlainObject } from './deep-merge.ts';
 import { isEnvRef } from './env-ref.ts';
+import { envDefaultJson, readEnv, unsetMessage, withEnv, withEnvJson, withEnvSource } from './env-schema.ts';
 import { InvalidConfigError, InvariantViolationError, type ConfigIssue } from './errors.ts';
 import type { Executor } from './executor.ts';
 import type { GraphNode } from './graph.ts';
@@ -12,7 +13,13 @@ import { isInputUnconnected, selectSolids } from './select.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
 export interface ResolvedRunConfig {
-  /** Per invocation name, only for selected solids (all when no selection); `inputs` holds every unconnected input. */
+  /**
+   * Per invocation name, for the selected solids that take something from run config
+   * (config, bound or not, or unconnected inputs) or were given there anyway; `inputs`
+   * holds every unconnected input. A selected solid without an entry has nothing to
+   * configure: read it as `{ config: undefined, inputs: {} }` (`solids[name]?.config`).
+   * So a long chain of plain solids costs nothing here.
+   */
   readonly solids: Readonly<Record<string, { readonly config: unknown; readonly inputs: Readonly<Record<string, unknown>> }>>;
   /** Per resource key of the mode: the parsed config (undefined when the resource has none). */
   readonly resources: Readonly<Record<string, { readonly config: unknown }>>;
@@ -29,7 +36,8 @@ export interface ResolvedRunConfig {
 /**
  * The zod schema of a pipeline's run config in one mode (and selection). Every position of
  * the solids', resources', loggers' and executors' own schemas also accepts `{ env: NAME }`,
- * read from `process.env` when parsed.
+ * read from `process.env` when parsed. Its `solids` output holds an entry for each solid
+ * given, and for each selected solid with config or unconnected inputs (defaults applied).
  *
  * @example
  * runConfigSchema(queryPipeline, 'prod').safeParse({ resources: { database: { config: { url: { env: 'PG_URL' } } } } });
@@ -43,7 +51,8 @@ export function runConfigSchema(pipeline: Pipeline, modeName?: string, select?: 
 
 /**
  * The JSON Schema (draft 2020-12, input side) of {@link runConfigSchema}, for editors and
- * the CLI; every config position also accepts `{ "env": "NAME" }`.
+ * the CLI; every config position also accepts `{ "env": "NAME" }`. Solids with nothing to
+ * configure share one entry, `$defs.solidWithoutRunConfig`.
  *
  * @example
  * writeFileSync('run-config.schema.json', JSON.stringify(runConfigJsonSchema(queryPipeline, 'prod')));
@@ -52,17 +61,10 @@ export function runConfigSchema(pipeline: Pipeline, modeName?: string, select?: 
  * @throws {InvalidSubsetError} when `select` is malformed or matches no solid
  */
 export function runConfigJsonSchema(pipeline: Pipeline, modeName?: string, select?: string): Record<string, unknown> {
-  const schema = runConfigSchema(pipeline, modeName, select);
-  const json = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    // zod drops defaults under a transform (the env wrapper is one); the user's default still holds.
-    override: ({ zodSchema, jsonSchema }) => {
-      if (!envDefaults.has(zodSchema) || 'default' in jsonSchema) return;
-      const value = jsonValue((zodSchema._zod.def as AnyDef)['defaultValue']);
-      if (value !== undefined) jsonSchema.default = value;
-    },
-  }) as Record<string, unknown>;
+  const built = builtFor(pipeline, pickMode(pipeline, modeName), selectSolids(pipeline, select));
+  // The parse schema checks solids by hand; JSON comes from a twin with one entry per kind.
+  const { schema, kindKeys } = jsonTwin(built);
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: envDefaultJson }) as Record<string, unknown>;
   // Recursive user schemas land in $defs; their positions take env references too.
   const defs = objectAt(json, '$defs');
   for (const [name, def] of Object.entries(defs)) defs[name] = withEnvJson(def, false);
@@ -77,6 +79,7 @@ export function runConfigJsonSchema(pipeline: Pipeline, modeName?: string, selec
       }
     }
   }
+  expandSolidsJson(json, built.solids, kindKeys);
   return json;
 }
 
@@ -100,26 +103,11 @@ export function resolveRunConfig(
   const built = builtFor(pipeline, mode, selection);
   const issues: ConfigIssue[] = [];
   const secrets = new Set<string>();
-  const previous = active;
-  active = { env, secrets };
-  try {
+  return withEnvSource({ env, secrets }, () => {
     const parsed = built.schema.safeParse(raw);
     if (!parsed.success) issues.push(...toIssues(parsed.error.issues, []));
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
-
-    const solids: Record<string, { config: unknown; inputs: Record<string, unknown> }> = {};
-    for (const node of pipeline.nodes) {
-      if (selection && !selection.has(node.name)) continue;
-      const given = data.solids?.[node.name];
-      const inputs: Record<string, unknown> = {};
-      for (const input of Object.keys(node.solid.inputs)) {
-        if (isInputUnconnected(node, input, selection)) inputs[input] = given?.inputs?.[input]?.value;
-      }
-      const config = node.solid.bound
-        ? boundSolidConfig(node, issues)
-        : given?.config;
-      solids[node.name] = Object.freeze({ config, inputs: Object.freeze(inputs) });
-    }
+    const solids = resolveSolids(built.solids, data, issues);
 
     const resources: Record<string, { config: unknown }> = {};
     for (const [key, r] of Object.entries(mode.resources)) {
@@ -141,24 +129,44 @@ export function resolveRunConfig(
     const execution = chooseExecutor(built, mode, raw, data, issues);
     if (issues.length > 0) throw new InvalidConfigError(issues);
     return Object.freeze({
-      solids: Object.freeze(solids),
+      solids,
       resources: Object.freeze(resources),
       loggers: Object.freeze(loggers),
       execution,
       secrets: Object.freeze([...secrets]),
       shown: raw ?? {},
     });
-  } finally {
-    active = previous;
-  }
+  });
 }
 
 /** The output of the run config schema, as far as resolving reads it. */
 interface ParsedRunConfig {
-  readonly solids?: Readonly<Record<string, { config?: unknown; inputs?: Record<string, { value?: unknown } | undefined> } | undefined>>;
+  readonly solids?: Readonly<Record<string, GivenSolid | undefined>>;
   readonly resources?: Readonly<Record<string, { config?: unknown } | undefined>>;
   readonly loggers?: Readonly<Record<string, { config?: unknown } | undefined>>;
   readonly execution?: Readonly<Record<string, { config?: unknown } | undefined>>;
+}
+
+interface GivenSolid {
+  readonly config?: unknown;
+  readonly inputs?: Record<string, { value?: unknown } | undefined>;
+}
+
+/** Entries for the selected solids the parse kept (given or configurable), in pipeline order. */
+function resolveSolids(section: SolidsSection, data: ParsedRunConfig, issues: ConfigIssue[]): ResolvedRunConfig['solids'] {
+  // Bound config is checked even when the schema failed, so every problem shows at once.
+  const bound = new Map<string, unknown>();
+  for (const slot of section.bound) bound.set(slot.node.name, boundSolidConfig(slot.node, issues));
+  const entries: [string, ResolvedRunConfig['solids'][string]][] = [];
+  for (const [name, given] of Object.entries(data.solids ?? {})) {
+    const slot = section.slots.get(name);
+    if (!slot?.kind) continue; // outside the selection
+    const inputs: Record<string, unknown> = {};
+    for (const input of slot.kind.inputs) inputs[input.name] = given?.inputs?.[input.name]?.value;
+    const config = slot.node.solid.bound ? bound.get(name) : given?.config;
+    entries.push([name, Object.freeze({ config, inputs: Object.freeze(inputs) })]);
+  }
+  return Object.freeze(Object.fromEntries(entries));
 }
 
 function chooseExecutor(
@@ -251,6 +259,9 @@ function pickMode(pipeline: Pipeline, modeName: string | undefined): Mode {
 
 interface Built {
   readonly schema: z.ZodType;
+  readonly solids: SolidsSection;
+  /** The other sections of `schema`, for the JSON Schema twin. */
+  readonly sections: { readonly resources: z.ZodType; readonly loggers: z.ZodType; readonly execution: z.ZodType };
   readonly neededResources: ReadonlySet<string>;
   /** Each resource's entry, to read the defaults of an entry left out. */
   readonly resourceEntries: ReadonlyMap<string, z.ZodType>;
@@ -265,21 +276,25 @@ function builtFor(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string>
   if (!byMode) cache.set(pipeline, (byMode = new WeakMap()));
   let bySelection = byMode.get(mode);
   if (!bySelection) byMode.set(mode, (bySelection = new Map()));
-  const key = selection === undefined ? '*' : [...selection].sort().join(',');
+  const key = selectionKey(pipeline, selection);
   let built = bySelection.get(key);
   if (!built) bySelection.set(key, (built = build(pipeline, mode, selection)));
   return built;
+}
+
+/** One character per invocation: linear, where sorting the names of a big selection is not. */
+function selectionKey(pipeline: Pipeline, selection: ReadonlySet<string> | undefined): string {
+  if (selection === undefined) return '*';
+  let key = '';
+  for (const node of pipeline.nodes) key += selection.has(node.name) ? '1' : '0';
+  return key;
 }
 
 // ---------------------------------------------------------------------------------------
 // Building the schema
 
 function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | undefined): Built {
-  const solidNames = pipeline.nodes.map((n) => n.name);
-  const solids: Record<string, z.ZodType> = {};
-  for (const node of pipeline.nodes) {
-    solids[node.name] = selection && !selection.has(node.name) ? z.unknown().optional() : solidEntry(node, selection);
-  }
+  const solids = solidsSection(pipeline, selection);
 
   const neededResources = new Set<string>();
   const need = (key: string): void => {
@@ -318,54 +333,21 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
       `mode "${mode.name}" allows: ${listNames(executorNames)}`,
   });
 
-  const schema = z.preprocess(
-    (v) => v ?? {},
-    strictObject(
-      {
-        solids: entry(strictObject(solids, (k) => `unknown solid "${k}"; solids are: ${listNames(solidNames)}`)),
-        resources: entry(
-          strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`),
-        ),
-        loggers: entry(
-          strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`),
-        ),
-        execution: entry(executionObject),
-      },
-      (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`,
+  const sections = {
+    resources: entry(
+      strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`),
     ),
-  );
-  return { schema, neededResources, resourceEntries, executorEntries };
+    loggers: entry(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`)),
+    execution: entry(executionObject),
+  };
+  const schema = runConfigObject({ solids: solidsParser(solids), ...sections });
+  return { schema, solids, sections, neededResources, resourceEntries, executorEntries };
 }
 
-function solidEntry(node: GraphNode, selection: ReadonlySet<string> | undefined): z.ZodType {
-  const where = `solids.${node.name}`;
-  const def = node.solid;
-  const inputs: Record<string, z.ZodType> = {};
-  const unconnected: string[] = [];
-  for (const [input, schema] of Object.entries(def.inputs)) {
-    if (!isInputUnconnected(node, input, selection)) continue;
-    unconnected.push(input);
-    const value = withEnv(schema);
-    const required = !accepts(value, undefined);
-    const obj = strictObject(
-      { value },
-      (k) => `unknown key "${k}" in ${where}.inputs.${input}; valid: "value"`,
-      `input "${input}" of solid "${node.name}" is not connected; give it as ${where}.inputs.${input}.value`,
-    );
-    inputs[input] = required ? obj : entry(obj);
-  }
-  const inputsObject = strictObject(inputs, (k) =>
-    node.inputs[k]
-      ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k].node}"; only unconnected inputs take a value ` +
-        `(unconnected: ${listNames(unconnected)})`
-      : `solid "${node.name}" has no input "${k}"; its unconnected inputs are: ${listNames(unconnected)}`,
-  );
-  const shape: Record<string, z.ZodType> = { inputs: entry(inputsObject) };
-  if (def.config && !def.bound) shape['config'] = optionalConfig(withEnv(def.config));
-  return entry(
-    strictObject(shape, (k) =>
-      k === 'config' ? noConfigMessage(def, `solid "${node.name}"`, where) : `unknown key "${k}" in ${where}; valid: ${listNames(Object.keys(shape))}`,
-    ),
+function runConfigObject(shape: { solids: z.ZodType; resources: z.ZodType; loggers: z.ZodType; execution: z.ZodType }): z.ZodType {
+  return z.preprocess(
+    (v) => v ?? {},
+    strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`),
   );
 }
 
@@ -384,13 +366,9 @@ function noConfigMessage(def: { bound: unknown }, what: string, where: string): 
 }
 
 /** A strict object whose unknown-key issue names the keys and what is valid. */
-function strictObject(shape: Record<string, z.ZodType>, unknownKey: (key: string) => string, missing?: string): z.ZodObject {
+function strictObject(shape: Record<string, z.ZodType>, unknownKey: (key: string) => string): z.ZodObject {
   return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code === 'unrecognized_keys') return iss.keys.map(unknownKey).join('; ');
-      if (missing !== undefined && iss.code === 'invalid_type' && iss.input === undefined) return missing;
-      return undefined;
-    },
+    error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map(unknownKey).join('; ') : undefined),
   });
 }
 
@@ -418,137 +396,290 @@ function accepts(schema: z.ZodType, value: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------
-// `{ env: NAME }` everywhere in user schemas
+// The solids section
+//
+// A pipeline may hold 100,000 invocations, most with nothing to configure. A zod object
+// with a key per invocation costs seconds to build and overflows the stack when parsed,
+// so the section is parsed by hand: only the names given are looked at, plus the solids
+// that take something from run config. Zod still parses every user schema, shared by all
+// invocations of one definition, and reports the same issues at the same paths.
 
-/** The env and secret sink of the parse in progress (parsing is synchronous). */
-let active: { readonly env: NodeJS.ProcessEnv; readonly secrets: Set<string> } | undefined;
-
-function readEnv(name: string): string | undefined {
-  const found = (active?.env ?? process.env)[name];
-  if (found !== undefined && found !== '') active?.secrets.add(found);
-  return found;
+/** What the entry of an invocation takes; shared by invocations alike in what they take. */
+interface EntryKind {
+  /** The config schema (env-aware, optional when it may be left out), unless none or bound. */
+  readonly config: z.ZodType | undefined;
+  /** The unconnected inputs, in declaration order. */
+  readonly inputs: readonly EntryInput[];
+  /** The keys an entry may have, for the unknown-key message. */
+  readonly keys: readonly string[];
 }
 
-function unsetMessage(name: string): string {
-  return `environment variable ${name} is not set`;
+interface EntryInput {
+  readonly name: string;
+  readonly value: z.ZodType;
+  /** True when the value may not be left out (no default, not optional): nor may the input's entry. */
+  readonly required: boolean;
 }
 
-function resolveEnvRef(value: unknown, ctx: z.core.$RefinementCtx): unknown {
-  if (!isEnvRef(value)) return value;
-  const found = readEnv(value.env);
-  if (found === undefined) ctx.addIssue({ code: 'custom', message: unsetMessage(value.env) });
-  return found ?? value;
+interface SolidSlot {
+  readonly node: GraphNode;
+  readonly index: number;
+  /** Undefined outside the selection: anything goes there. */
+  readonly kind: EntryKind | undefined;
 }
 
-const envAware = new WeakMap<z.ZodType, z.ZodType>();
-const envMade = new WeakSet<z.ZodType>();
-/** Rebuilt `.default()` nodes whose default is an input value, to show in JSON Schema. */
-const envDefaults = new WeakSet<object>();
+interface SolidsSection {
+  readonly slots: ReadonlyMap<string, SolidSlot>;
+  /** Selected solids parsed even when left out (config, bound config or inputs), in pipeline order. */
+  readonly configurable: readonly SolidSlot[];
+  /** Selected solids whose config is bound with `.configured()`, in pipeline order. */
+  readonly bound: readonly SolidSlot[];
+  /** The pipeline's solids, listed for the unknown-name message (long: built when needed). */
+  readonly names: () => string;
+}
 
-type AnyDef = Record<string, any> & { readonly type: string };
+/** The kind of every invocation with no config to give and no unconnected input. */
+const NOTHING: EntryKind = Object.freeze({ config: undefined, inputs: Object.freeze([]), keys: Object.freeze(['inputs']) });
+
+/** Per definition, per unconnected-input list: the entry kind. */
+const kinds = new WeakMap<object, Map<string, EntryKind>>();
+
+function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string> | undefined): SolidsSection {
+  const slots = new Map<string, SolidSlot>();
+  const configurable: SolidSlot[] = [];
+  const bound: SolidSlot[] = [];
+  pipeline.nodes.forEach((node, index) => {
+    const selected = !selection || selection.has(node.name);
+    const slot: SolidSlot = { node, index, kind: selected ? kindOf(node, selection) : undefined };
+    slots.set(node.name, slot);
+    if (!selected) return;
+    if (slot.kind !== NOTHING || node.solid.bound) configurable.push(slot);
+    if (node.solid.bound) bound.push(slot);
+  });
+  let names: string | undefined;
+  return { slots, configurable, bound, names: () => (names ??= listNames(pipeline.nodes.map((n) => n.name))) };
+}
+
+function kindOf(node: GraphNode, selection: ReadonlySet<string> | undefined): EntryKind {
+  const def = node.solid;
+  const unconnected = Object.keys(def.inputs).filter((input) => isInputUnconnected(node, input, selection));
+  const config = def.config && !def.bound ? def.config : undefined;
+  if (unconnected.length === 0 && !config) return NOTHING;
+  let byInputs = kinds.get(def);
+  if (!byInputs) kinds.set(def, (byInputs = new Map()));
+  const key = unconnected.join('\0');
+  let kind = byInputs.get(key);
+  if (!kind) {
+    const inputs = unconnected.map((name) => {
+      const value = withEnv(def.inputs[name]!);
+      return { name, value, required: !accepts(value, undefined) };
+    });
+    kind = { config: config && optionalConfig(withEnv(config)), inputs, keys: config ? ['inputs', 'config'] : ['inputs'] };
+    byInputs.set(key, kind);
+  }
+  return kind;
+}
+
+type Issue = z.core.$ZodSuperRefineIssue;
+type Path = readonly PropertyKey[];
+
+/** The `solids` section: a hand-made parse (see above) inside the zod schema. */
+function solidsParser(section: SolidsSection): z.ZodType {
+  // A preprocess (its transform is optional-in), so zod also runs it when `solids` is left out.
+  const parse = (raw: unknown, ctx: z.core.$RefinementCtx): unknown => {
+    const issues: Issue[] = [];
+    const parsed = parseSolids(section, raw, issues);
+    for (const issue of issues) ctx.addIssue(issue);
+    return parsed;
+  };
+  return z.preprocess(parse, z.unknown());
+}
+
+function parseSolids(section: SolidsSection, raw: unknown, issues: Issue[]): Record<string, unknown> {
+  const given = raw ?? {};
+  if (!isObject(given)) {
+    issues.push(notObject(given, []));
+    return {};
+  }
+  const todo: SolidSlot[] = [];
+  const unknown: string[] = [];
+  for (const name of Object.keys(given)) {
+    const slot = section.slots.get(name);
+    if (slot) todo.push(slot);
+    else unknown.push(name);
+  }
+  for (const slot of section.configurable) if (!Object.hasOwn(given, slot.node.name)) todo.push(slot);
+  // In pipeline order, as a zod object with a key per solid would report them.
+  todo.sort((a, b) => a.index - b.index);
+  const parsed: [string, unknown][] = [];
+  for (const slot of todo) {
+    const name = slot.node.name;
+    const value = Object.hasOwn(given, name) ? given[name] : undefined;
+    parsed.push([name, slot.kind ? parseEntry(slot.node, slot.kind, value, issues) : value]);
+  }
+  if (unknown.length > 0) {
+    const message = unknown.map((k) => `unknown solid "${k}"; solids are: ${section.names()}`).join('; ');
+    issues.push({ code: 'unrecognized_keys', keys: unknown, input: given, path: [], message });
+  }
+  return Object.fromEntries(parsed);
+}
+
+// Paths are built only for issues: a big pipeline parses thousands of entries per run.
+
+function parseEntry(node: GraphNode, kind: EntryKind, raw: unknown, issues: Issue[]): unknown {
+  const where = `solids.${node.name}`;
+  const given = raw ?? EMPTY;
+  if (!isObject(given)) {
+    issues.push(notObject(given, [node.name]));
+    return given;
+  }
+  const parsed: Record<string, unknown> = { inputs: parseInputs(node, kind, given['inputs'], issues) };
+  if (kind.config) {
+    const failed = parseProperty(kind.config, given, 'config', parsed);
+    if (failed) addAt(issues, failed, [node.name, 'config']);
+  }
+  const unknown = given === EMPTY ? [] : Object.keys(given).filter((k) => !kind.keys.includes(k));
+  if (unknown.length > 0) {
+    issues.push(unknownKeys(given, unknown, [node.name], (k) =>
+      k === 'config' ? noConfigMessage(node.solid, `solid "${node.name}"`, where) : `unknown key "${k}" in ${where}; valid: ${listNames(kind.keys)}`,
+    ));
+  }
+  return parsed;
+}
+
+function parseInputs(node: GraphNode, kind: EntryKind, raw: unknown, issues: Issue[]): unknown {
+  const where = `solids.${node.name}`;
+  const given = raw ?? EMPTY;
+  if (!isObject(given)) {
+    issues.push(notObject(given, [node.name, 'inputs']));
+    return given;
+  }
+  const parsed: Record<string, unknown> = {};
+  for (const input of kind.inputs) {
+    const value = input.required ? given[input.name] : (given[input.name] ?? EMPTY);
+    if (value === undefined) {
+      const message = `input "${input.name}" of solid "${node.name}" is not connected; give it as ${where}.inputs.${input.name}.value`;
+      issues.push({ code: 'invalid_type', expected: 'object', input: undefined, path: [node.name, 'inputs', input.name], message });
+      continue;
+    }
+    if (!isObject(value)) {
+      issues.push(notObject(value, [node.name, 'inputs', input.name]));
+      continue;
+    }
+    const out: Record<string, unknown> = {};
+    const failed = parseProperty(input.value, value, 'value', out);
+    if (failed) addAt(issues, failed, [node.name, 'inputs', input.name, 'value']);
+    const unknown = value === EMPTY ? [] : Object.keys(value).filter((k) => k !== 'value');
+    if (unknown.length > 0) {
+      issues.push(unknownKeys(value, unknown, [node.name, 'inputs', input.name], (k) =>
+        `unknown key "${k}" in ${where}.inputs.${input.name}; valid: "value"`,
+      ));
+    }
+    parsed[input.name] = out;
+  }
+  const unknown = given === EMPTY ? [] : Object.keys(given).filter((k) => !kind.inputs.some((i) => i.name === k));
+  if (unknown.length > 0) {
+    const unconnected = listNames(kind.inputs.map((i) => i.name));
+    issues.push(unknownKeys(given, unknown, [node.name, 'inputs'], (k) =>
+      node.inputs[k]
+        ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k].node}"; only unconnected inputs take a value ` +
+          `(unconnected: ${unconnected})`
+        : `solid "${node.name}" has no input "${k}"; its unconnected inputs are: ${unconnected}`,
+    ));
+  }
+  return parsed;
+}
+
+/** What an entry left out (or `null`) reads as. */
+const EMPTY: Record<string, unknown> = Object.freeze({});
 
 /**
- * A copy of a user schema in which every node first resolves `{ env: NAME }`. An object
- * whose own shape has an `env` key takes such a value literally at its own position.
+ * Parses `holder[key]` into `into[key]` as a zod object parses a property: a key left out
+ * of an optional schema is skipped, a defaulted one gets its default. Returns the issues.
  */
-function withEnv(schema: z.ZodType): z.ZodType {
-  if (envMade.has(schema)) return schema;
-  const cached = envAware.get(schema);
-  if (cached) return cached;
-  const def = schema._zod.def as AnyDef;
-  const inner = def.type === 'lazy' ? z.lazy(() => withEnv(def['getter']())) : rebuild(schema, def);
-  const literalEnv = def.type === 'object' && 'env' in def['shape'];
-  const wrapped = literalEnv ? inner : z.preprocess(resolveEnvRef, inner);
-  envMade.add(wrapped);
-  envAware.set(schema, wrapped);
-  return wrapped;
+function parseProperty(schema: z.ZodType, holder: Record<string, unknown>, key: string, into: Record<string, unknown>): z.core.$ZodIssue[] | undefined {
+  const present = key in holder;
+  const { optin, optout } = schema._zod;
+  if (!present && optin === 'optional' && optout === 'optional') return undefined;
+  const parsed = schema.safeParse(holder[key]);
+  if (!parsed.success) return !present && optin !== undefined && optout === 'optional' ? undefined : parsed.error.issues;
+  if (parsed.data !== undefined || present || (optin === 'defaulted' && optout !== 'optional')) into[key] = parsed.data;
+  return undefined;
 }
 
-function rebuild(schema: z.ZodType, def: AnyDef, literalKey?: string): z.ZodType {
-  const children = childrenOf(def, literalKey);
-  if (!children) return schema;
-  // Keep getters (e.g. `default`'s value, cloned per parse) by copying descriptors.
-  const next = Object.defineProperties({}, Object.getOwnPropertyDescriptors(def)) as AnyDef;
-  for (const [k, v] of Object.entries(children)) Object.defineProperty(next, k, { value: v, enumerable: true, configurable: true, writable: true });
-  const copy = (schema as unknown as { clone(def: AnyDef): z.ZodType }).clone(next);
-  const meta = z.globalRegistry.get(schema);
-  if (meta) z.globalRegistry.add(copy, meta);
-  const innerType = (def['innerType'] as z.ZodType | undefined)?._zod.def.type;
-  if (def.type === 'default' && innerType !== 'pipe' && innerType !== 'transform') envDefaults.add(copy);
-  return copy;
+function addAt(issues: Issue[], found: readonly z.core.$ZodIssue[], path: Path): void {
+  for (const issue of found) issues.push({ ...issue, path: [...path, ...issue.path] } as Issue);
 }
 
-function childrenOf(def: AnyDef, literalKey: string | undefined): Record<string, unknown> | undefined {
-  switch (def.type) {
-    case 'object': {
-      const shape = Object.fromEntries(
-        Object.entries(def['shape'] as Record<string, z.ZodType>).map(([k, v]) => [k, k === literalKey ? v : withEnv(v)]),
-      );
-      const catchall = def['catchall'] as z.ZodType | undefined;
-      return { shape, catchall: catchall && catchall._zod.def.type !== 'never' ? withEnv(catchall) : catchall };
-    }
-    case 'optional': case 'nullable': case 'default': case 'prefault':
-    case 'nonoptional': case 'readonly': case 'catch':
-      return { innerType: withEnv(def['innerType']) };
-    case 'array':
-      return { element: withEnv(def['element']) };
-    case 'record':
-      return { valueType: withEnv(def['valueType']) };
-    case 'tuple':
-      return { items: (def['items'] as z.ZodType[]).map(withEnv), rest: def['rest'] ? withEnv(def['rest']) : def['rest'] };
-    case 'union': {
-      const options = def['options'] as z.ZodType[];
-      const key = def['discriminator'] as string | undefined;
-      if (key === undefined) return { options: options.map(withEnv) };
-      // A discriminated union finds options by their literal key, which a wrapper would hide.
-      return { options: options.map((o) => (o._zod.def.type === 'object' ? rebuild(o, o._zod.def as AnyDef, key) : o)) };
-    }
-    case 'intersection':
-      return { left: withEnv(def['left']), right: withEnv(def['right']) };
-    case 'pipe':
-      return (def['in'] as z.ZodType)._zod.traits.has('$ZodTransform') ? { out: withEnv(def['out']) } : { in: withEnv(def['in']) };
-    default:
-      return undefined;
-  }
+/** Zod's own "expected object" issue: its message is made (and localised) by zod. */
+function notObject(input: unknown, path: Path): Issue {
+  return { code: 'invalid_type', expected: 'object', input, path: [...path] };
+}
+
+function unknownKeys(input: Record<string, unknown>, keys: string[], path: Path, message: (key: string) => string): Issue {
+  return { code: 'unrecognized_keys', keys, input, path: [...path], message: keys.map(message).join('; ') };
+}
+
+/** What zod takes for an object. */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---------------------------------------------------------------------------------------
-// JSON Schema: `{ "env": "NAME" }` beside every config position
+// JSON Schema of the solids section
 
-const envRefJson = (): Record<string, unknown> => ({
-  type: 'object',
-  properties: { env: { type: 'string' } },
-  required: ['env'],
-  additionalProperties: false,
-});
-const META = new Set(['default', 'description', 'title', 'examples', 'deprecated', '$comment']);
-
-function withEnvJson(js: unknown, wrapSelf: boolean): unknown {
-  if (!isPlainObject(js)) return js;
-  const out: Record<string, unknown> = { ...js };
-  if (isPlainObject(out['properties'])) {
-    out['properties'] = Object.fromEntries(Object.entries(out['properties']).map(([k, v]) => [k, withEnvJson(v, true)]));
+/** The run config schema with a `solids` object holding one entry per kind, not per solid. */
+function jsonTwin(built: Built): { schema: z.ZodType; kindKeys: ReadonlyMap<EntryKind | undefined, string> } {
+  const kindKeys = new Map<EntryKind | undefined, string>();
+  const shape: Record<string, z.ZodType> = {};
+  for (const slot of built.solids.slots.values()) {
+    if (kindKeys.has(slot.kind)) continue;
+    const key = `kind${kindKeys.size}`;
+    kindKeys.set(slot.kind, key);
+    shape[key] = slot.kind ? kindSchema(slot.kind) : z.unknown().optional();
   }
-  for (const key of ['items', 'additionalProperties']) if (isPlainObject(out[key])) out[key] = withEnvJson(out[key], true);
-  if (Array.isArray(out['prefixItems'])) out['prefixItems'] = out['prefixItems'].map((v) => withEnvJson(v, true));
-  for (const key of ['anyOf', 'oneOf', 'allOf']) {
-    if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map((v) => withEnvJson(v, false));
-  }
-  const literalEnv = isPlainObject(out['properties']) && 'env' in out['properties'];
-  if (!wrapSelf || literalEnv || Object.keys(out).every((k) => META.has(k))) return out;
-  const meta: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(out)) (META.has(k) ? meta : rest)[k] = v;
-  if (Object.keys(rest).length === 1 && Array.isArray(rest['anyOf'])) return { ...meta, anyOf: [...rest['anyOf'], envRefJson()] };
-  return { ...meta, anyOf: [rest, envRefJson()] };
+  return { schema: runConfigObject({ solids: entry(z.strictObject(shape)), ...built.sections }), kindKeys };
 }
 
-function jsonValue(value: unknown): unknown {
-  try {
-    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-  } catch {
-    return undefined;
+function kindSchema(kind: EntryKind): z.ZodType {
+  const inputs: Record<string, z.ZodType> = {};
+  for (const input of kind.inputs) {
+    const obj = z.strictObject({ value: input.value });
+    inputs[input.name] = input.required ? obj : entry(obj);
   }
+  const shape: Record<string, z.ZodType> = { inputs: entry(z.strictObject(inputs)) };
+  if (kind.config) shape['config'] = kind.config;
+  return entry(z.strictObject(shape));
+}
+
+const NOTHING_DEF = 'solidWithoutRunConfig';
+
+/** Replaces the twin's per-kind entries with one per solid, in pipeline order. */
+function expandSolidsJson(json: Record<string, unknown>, section: SolidsSection, kindKeys: ReadonlyMap<EntryKind | undefined, string>): void {
+  const solids = objectAt(objectAt(json, 'properties'), 'solids');
+  const byKind = objectAt(solids, 'properties');
+  const requiredKinds = new Set(Array.isArray(solids['required']) ? (solids['required'] as string[]) : []);
+  const used = new Set<unknown>();
+  const properties: [string, unknown][] = [];
+  const required: string[] = [];
+  for (const [name, slot] of section.slots) {
+    const key = kindKeys.get(slot.kind)!;
+    let schema = byKind[key];
+    if (slot.kind === NOTHING) {
+      const defs = (json['$defs'] ??= {}) as Record<string, unknown>;
+      defs[NOTHING_DEF] ??= schema;
+      schema = { $ref: `#/$defs/${NOTHING_DEF}` };
+    } else if (used.has(schema)) {
+      schema = structuredClone(schema);
+    } else {
+      used.add(schema);
+    }
+    properties.push([name, schema]);
+    if (requiredKinds.has(key)) required.push(name);
+  }
+  solids['properties'] = Object.fromEntries(properties);
+  if (required.length > 0) solids['required'] = required;
+  else delete solids['required'];
 }
 
 function objectAt(value: unknown, key: string): Record<string, unknown> {

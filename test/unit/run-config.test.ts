@@ -80,7 +80,8 @@ describe('resolveRunConfig', () => {
     });
 
     it('gives undefined config to a solid without a config schema', () => {
-      expect(resolve(valid).solids['archive']!.config).toBeUndefined();
+      const resolved = resolve({ ...valid, solids: { ...valid.solids, archive: {} } });
+      expect(resolved.solids['archive']).toEqual({ config: undefined, inputs: {} });
     });
 
     it('reports a missing required config at its own path', () => {
@@ -112,7 +113,8 @@ describe('resolveRunConfig', () => {
     it('reads a missing run config as empty', () => {
       const bare = pipeline({ name: 'bare', graph: () => { noop(); } });
       const resolved = resolveRunConfig(bare, bare.modes[0]!, undefined, undefined, {});
-      expect(resolved.solids['noop']).toEqual({ config: undefined, inputs: {} });
+      expect(resolved.solids).toEqual({}); // noop has nothing to configure: no entry
+      expect(resolved.loggers).toEqual({ console: { config: { level: 'info' } } });
     });
   });
 
@@ -301,7 +303,7 @@ describe('resolveRunConfig', () => {
 
   describe('selection', () => {
     it('makes solids outside the selection optional and ignores their config', () => {
-      const raw = { solids: { report: { config: 'anything' }, load: { bogus: true } }, resources: { files: { config: { root: '/' } } } };
+      const raw = { solids: { report: { config: 'anything' }, load: { bogus: true }, archive: {} }, resources: { files: { config: { root: '/' } } } };
       expect(Object.keys(resolve(raw, {}, sales, 'archive').solids)).toEqual(['archive']);
     });
 
@@ -438,5 +440,106 @@ describe('runConfigJsonSchema', () => {
     expect(json.additionalProperties).toBe(false);
     const poolSize = json.properties.resources.properties.store.properties.config.anyOf[0].properties.poolSize;
     expect(poolSize.default).toBe(4);
+  });
+});
+
+describe('solids with nothing to configure', () => {
+  // load: config with defaults; total: a required unconnected input; report: required config
+  // and an input with a default; archive: nothing (no config, no inputs).
+  const given = { ...valid, solids: { ...valid.solids, archive: {} } };
+
+  it('gives an entry to every solid with config or unconnected inputs, given or not', () => {
+    const { solids } = resolve(valid);
+    expect(solids).toEqual({
+      load: { config: { limit: 10 }, inputs: {} },
+      total: { config: undefined, inputs: { factor: 2 } },
+      report: { config: { format: 'text' }, inputs: { title: 'Report' } },
+    });
+  });
+
+  it('gives no entry to a solid with nothing to configure unless it is given', () => {
+    expect(resolve(valid).solids).not.toHaveProperty('archive');
+    expect(resolve(given).solids['archive']).toEqual({ config: undefined, inputs: {} });
+  });
+
+  it('gives an entry to a solid whose config is bound, with the bound config', () => {
+    const p = pipeline({ name: 'p', modes: [dev], graph: () => { load.configured({ limit: 3 })(); noop(); } });
+    expect(resolve({ resources: valid.resources }, {}, p).solids).toEqual({ load: { config: { limit: 3 }, inputs: {} } });
+  });
+
+  it('gives an entry to a solid whose optional inputs are all unconnected', () => {
+    const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
+    const maybe = solid({ name: 'maybe', inputs: { x: z.number().optional() }, compute: () => 1 });
+    const p = pipeline({ name: 'p', graph: () => { maybe({ x: one() }); maybe(); } });
+    expect(resolve({}, {}, p).solids).toEqual({ maybe_2: { config: undefined, inputs: { x: undefined } } });
+  });
+
+  it('keeps the schema output to the solids given or configurable', () => {
+    const parsed = runConfigSchema(sales).safeParse(given);
+    expect(parsed.success).toBe(true);
+    expect(Object.keys((parsed.data as { solids: object }).solids)).toEqual(['load', 'total', 'report', 'archive']);
+    const without = runConfigSchema(sales).safeParse(valid);
+    expect(Object.keys((without.data as { solids: object }).solids)).toEqual(['load', 'total', 'report']);
+  });
+
+  it('still checks what such a solid is given, naming it', () => {
+    const p = pipeline({ name: 'p', modes: [dev], graph: () => { report({ sum: total({ rows: load() }) }); archive(); archive(); } });
+    const raw = { ...valid, solids: { ...valid.solids, archive_2: { config: {}, inputs: { x: { value: 1 } } }, archive: 3 } };
+    expect(issuesOf(() => resolve(raw, {}, p))).toEqual([
+      { path: ['solids', 'archive'], message: 'Invalid input: expected object, received number' },
+      { path: ['solids', 'archive_2', 'inputs'], message: 'solid "archive_2" has no input "x"; its unconnected inputs are: (none)' },
+      { path: ['solids', 'archive_2'], message: 'solid "archive_2" takes no config; remove solids.archive_2.config' },
+    ]);
+  });
+
+  it('shares one JSON Schema entry among them', () => {
+    const p = pipeline({ name: 'p', modes: [dev], graph: () => { archive(); noop(); load(); } });
+    const json = runConfigJsonSchema(p) as any;
+    const ref = { $ref: '#/$defs/solidWithoutRunConfig' };
+    expect(json.properties.solids.properties).toMatchObject({ archive: ref, noop: ref });
+    expect(json.properties.solids.properties.load.properties.config.anyOf).toHaveLength(2);
+    expect(json.$defs.solidWithoutRunConfig).toMatchObject({ type: 'object', properties: { inputs: { type: 'object' } }, additionalProperties: false });
+  });
+});
+
+describe('a pipeline of 100,000 solids', () => {
+  const inc = solid({ name: 'inc', inputs: { x: z.number().optional() }, output: z.number(), compute: (_c, { x }) => (x ?? 0) + 1 });
+  const chain = pipeline({
+    name: 'chain',
+    graph: () => {
+      let h = inc();
+      for (let i = 1; i < 100_000; i++) h = inc(h);
+    },
+  });
+
+  it('resolves, giving entries only to what takes run config', () => {
+    expect(resolve({}, {}, chain).solids).toEqual({ inc: { config: undefined, inputs: { x: undefined } } });
+    const resolved = resolve({ solids: { inc: { inputs: { x: { value: 5 } } }, inc_99999: {} } }, {}, chain);
+    expect(resolved.solids).toEqual({ inc: { config: undefined, inputs: { x: 5 } }, inc_99999: { config: undefined, inputs: {} } });
+  });
+
+  it('resolves with every solid given', () => {
+    const raw = { solids: Object.fromEntries(chain.nodes.map((n) => [n.name, {}])) };
+    expect(Object.keys(resolve(raw, {}, chain).solids)).toHaveLength(100_000);
+  });
+
+  it('still refuses unknown names and bad entries', () => {
+    const issues = issuesOf(() => resolve({ solids: { inc_100001: {}, inc_500: { inputs: { x: { value: 1 } } } } }, {}, chain));
+    expect(issues).toEqual([
+      { path: ['solids', 'inc_500', 'inputs'], message: expect.stringContaining('input "x" of solid "inc_500" is wired from "inc_499"') },
+      { path: ['solids'], message: expect.stringMatching(/^unknown solid "inc_100001"; solids are: "inc", "inc_2", /) },
+    ]);
+  });
+
+  it('resolves a selection of it', () => {
+    const resolved = resolve({ solids: { inc_500: { inputs: { x: { value: 1 } } } } }, {}, chain, 'inc_500+');
+    expect(resolved.solids).toEqual({ inc_500: { config: undefined, inputs: { x: 1 } } });
+  });
+
+  it('has a JSON Schema', () => {
+    const solids = (runConfigJsonSchema(chain) as any).properties.solids;
+    expect(Object.keys(solids.properties)).toHaveLength(100_000);
+    expect(solids.properties.inc_100000).toEqual({ $ref: '#/$defs/solidWithoutRunConfig' });
+    expect(solids.properties.inc.properties.inputs.properties.x.properties.value.anyOf[0]).toEqual({ type: 'number' });
   });
 });
