@@ -299,7 +299,7 @@ class RunEngine {
     for (const input of node.inputs) {
       if (input.slot < 0) {
         this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
-        inputs[input.name] = input.value;
+        inputs[input.name] = this.p.config.solids[solid]?.inputs[input.name];
         continue;
       }
       const arrival = step.arrivals[input.slot]!;
@@ -352,7 +352,7 @@ class RunEngine {
       return;
     }
     const ctx = new StepContext({
-      config: node.config,
+      config: this.p.config.solids[node.name]?.config,
       resources: () => this.resourcesOf(node),
       runId: this.p.runId,
       pipelineName: this.p.pipeline.name,
@@ -381,7 +381,7 @@ class RunEngine {
       solid: step.node.name,
       stepKey: step.key,
       attempt: step.attempt,
-      config: step.node.config,
+      config: this.p.config.solids[step.node.name]?.config,
       inputs: step.inputs!,
       resources: step.node.solid.resources,
       resourceConfigs: Object.fromEntries(Object.entries(p.config.resources).map(([k, v]) => [k, v.config])),
@@ -589,8 +589,8 @@ class RunEngine {
     state.finished = true;
     this.unfinished--;
     const node = this.plan.nodes[index]!;
-    for (const output in node.edges) {
-      for (const edge of node.edges[output]!) {
+    for (const [output, edges] of node.edgeList) {
+      for (const edge of edges) {
         if (!edge.collected) continue;
         const source = `${node.name}.${output}`;
         if (state.failed) {

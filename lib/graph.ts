@@ -6,6 +6,8 @@ import type { Solid } from './solid.ts';
 export interface GraphNode {
   /** The invocation name: the alias, the solid's name, or `<name>_N` for the Nth use. */
   readonly name: string;
+  /** Position in call order, which is a topological order. */
+  readonly index: number;
   readonly solid: Solid;
   /** Wired inputs; inputs left out take their value from run config. */
   readonly inputs: Readonly<Record<string, Wire<unknown>>>;
@@ -35,12 +37,12 @@ export function buildGraph(pipelineName: string, graph: () => unknown): GraphNod
   return builder.nodes;
 }
 
-/** Registers one invocation; returns its name. Called by a solid when invoked. */
+/** Registers one invocation. Called by a solid when invoked. */
 export function addInvocation(
   solid: Solid,
   alias: string | undefined,
   inputs: Record<string, Wire<unknown>>,
-): string {
+): GraphNode {
   const builder = current;
   if (!builder) {
     throw new InvalidDefinitionError(
@@ -63,15 +65,15 @@ export function addInvocation(
     );
   }
   for (const [input, wire] of Object.entries(inputs)) {
-    if (!builder.byName.has(wire.node)) {
+    if (builder.nodes[wire.index]?.name !== wire.node) {
       throw new InvalidDefinitionError(
         `input "${input}" of "${name}" is wired to "${wire.node}", which is not in this graph; ` +
           `output handles are only valid inside the graph() that made them`,
       );
     }
   }
-  const node: GraphNode = Object.freeze({ name, solid, inputs: Object.freeze(inputs) });
+  const node: GraphNode = Object.freeze({ name, index: builder.nodes.length, solid, inputs: Object.freeze(inputs) });
   builder.nodes.push(node);
   builder.byName.set(name, node);
-  return name;
+  return node;
 }

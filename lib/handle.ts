@@ -9,6 +9,8 @@ export interface OutputHandle<T> {
   readonly [KIND]: 'handle';
   /** Invocation name of the solid that produces it. */
   readonly node: string;
+  /** That invocation's position in the graph's call order. */
+  readonly index: number;
   readonly output: string;
   readonly collected: false;
   /** Gathers every value of a fanned-out chain, in order, into one array input. */
@@ -21,6 +23,7 @@ export interface OutputHandle<T> {
 export interface CollectedHandle<T> {
   readonly [KIND]: 'handle';
   readonly node: string;
+  readonly index: number;
   readonly output: string;
   readonly collected: true;
   readonly __value?: T;
@@ -30,13 +33,14 @@ export interface CollectedHandle<T> {
 export type Wire<T> = OutputHandle<T> | CollectedHandle<T>;
 
 /** Creates the handle of output `output` of invocation `node`. */
-export function outputHandle<T>(node: string, output: string): OutputHandle<T> {
-  const collected: CollectedHandle<T[]> = Object.freeze({ [KIND]: 'handle' as const, node, output, collected: true as const });
+export function outputHandle<T>(node: string, index: number, output: string): OutputHandle<T> {
+  const collected: CollectedHandle<T[]> = Object.freeze({ [KIND]: 'handle' as const, node, index, output, collected: true as const });
   return Object.freeze({
     [KIND]: 'handle' as const,
     node,
+    index,
     output,
-    collected: false,
+    collected: false as const,
     collect: () => collected,
   });
 }

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
-import type { ResolvedRunConfig } from './run-config.ts';
 import type { AnySolid } from './solid.ts';
 
 /** One input of a planned step. */
@@ -11,8 +10,6 @@ export interface PlanInput {
   readonly check: z.ZodType | undefined;
   /** Wired slot index, or -1 when the value comes from run config. */
   readonly slot: number;
-  /** The run-config value of an unwired input. */
-  readonly value: unknown;
 }
 
 /** Where one output of a step goes: input `slot` of plan node `node`. */
@@ -29,14 +26,11 @@ export interface PlanNode {
   /** Invocation name. */
   readonly name: string;
   readonly solid: AnySolid;
-  readonly config: unknown;
   readonly priority: number;
   readonly inputs: readonly PlanInput[];
   /** Per wired slot: the input it feeds and where it comes from. */
   readonly slots: readonly { readonly input: string; readonly from: number; readonly output: string; readonly collected: boolean }[];
-  /** Consumers per output name. */
-  readonly edges: Readonly<Record<string, readonly PlanEdge[]>>;
-  /** The same, as a list of outputs that have consumers (the hot path iterates it). */
+  /** Outputs that have consumers, each with its consumers. */
   readonly edgeList: readonly (readonly [string, readonly PlanEdge[]])[];
   /** Outputs handed to more than one consumer: their values are deep-frozen. */
   readonly shared: ReadonlySet<string>;
@@ -63,69 +57,118 @@ export function checkOf(schema: z.ZodType): z.ZodType | undefined {
   return type === 'unknown' || type === 'any' ? undefined : schema;
 }
 
+const plans = new WeakMap<Pipeline, WeakMap<Mode, Map<string, ExecutionPlan>>>();
+
 /**
- * Builds the execution plan of a run: the selected invocations with their wiring (inputs
- * from unselected upstreams come from run config), and the resources to initialise.
+ * The execution plan of a run: the selected invocations with their wiring (inputs from
+ * unselected upstreams come from run config), and the resources to initialise. It depends
+ * only on pipeline, mode and selection, so it is built once and shared by later runs; run
+ * config values are read when steps start.
  */
-export function buildPlan(
-  pipeline: Pipeline,
-  mode: Mode,
-  config: ResolvedRunConfig,
-  selection: ReadonlySet<string> | undefined,
-): ExecutionPlan {
+export function planFor(pipeline: Pipeline, mode: Mode, select: string | undefined, selection: ReadonlySet<string> | undefined): ExecutionPlan {
+  let byMode = plans.get(pipeline);
+  if (!byMode) plans.set(pipeline, (byMode = new WeakMap()));
+  let bySelect = byMode.get(mode);
+  if (!bySelect) byMode.set(mode, (bySelect = new Map()));
+  const key = selection ? (select ?? '') : '';
+  let plan = bySelect.get(key);
+  if (!plan) bySelect.set(key, (plan = buildPlan(pipeline, mode, selection)));
+  return plan;
+}
+
+function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | undefined): ExecutionPlan {
   const chosen = selection ? pipeline.nodes.filter((n) => selection.has(n.name)) : pipeline.nodes;
-  const indexOf = new Map(chosen.map((n, i) => [n.name, i]));
-  const edges: Record<string, PlanEdge[]>[] = chosen.map((n) => Object.fromEntries(Object.keys(n.solid.outputs).map((o) => [o, []])));
-  const nodes: PlanNode[] = chosen.map((node, index) => {
-    const solidConfig = config.solids[node.name];
-    const slots: { input: string; from: number; output: string; collected: boolean }[] = [];
-    const inputs: PlanInput[] = Object.entries(node.solid.inputs).map(([name, schema]) => {
+  // Plan index by pipeline index (-1: not selected).
+  const indexOf = new Int32Array(pipeline.nodes.length).fill(-1);
+  for (let i = 0; i < chosen.length; i++) indexOf[chosen[i]!.index] = i;
+  // Consumers per producer and output, filled as the consumers are planned.
+  const consumers: Map<string, PlanEdge[]>[] = new Array(chosen.length);
+  const downstream: number[][] = new Array(chosen.length);
+  const nodes: PlanNode[] = new Array(chosen.length);
+  const resources = new Set<string>();
+  let prioritized = false;
+  for (let index = 0; index < chosen.length; index++) {
+    const node = chosen[index]!;
+    const info = solidInfo(node.solid);
+    const slots: PlanNode['slots'][number][] = [];
+    const inputs: PlanInput[] = new Array(info.inputs.length);
+    const upstream: number[] = [];
+    for (let i = 0; i < info.inputs.length; i++) {
+      const { name, check } = info.inputs[i]!;
       const wire = node.inputs[name];
-      const from = wire ? indexOf.get(wire.node) : undefined;
-      if (wire && from !== undefined) {
-        const slot = slots.length;
-        slots.push({ input: name, from, output: wire.output, collected: wire.collected });
-        edges[from]![wire.output]!.push({ node: index, slot, collected: wire.collected });
-        return { name, check: checkOf(schema), slot, value: undefined };
+      const from = wire ? indexOf[wire.index]! : -1;
+      if (wire === undefined || from < 0) {
+        inputs[i] = { name, check: undefined, slot: -1 };
+        continue;
       }
-      return { name, check: undefined, slot: -1, value: solidConfig?.inputs[name] };
-    });
-    const upstream = [...new Set(slots.map((s) => s.from))];
-    return {
+      const slot = slots.length;
+      slots.push({ input: name, from, output: wire.output, collected: wire.collected });
+      const byOutput = (consumers[from] ??= new Map());
+      const edges = byOutput.get(wire.output);
+      const edge = { node: index, slot, collected: wire.collected };
+      if (edges) edges.push(edge);
+      else byOutput.set(wire.output, [edge]);
+      if (!upstream.includes(from)) {
+        upstream.push(from);
+        (downstream[from] ??= []).push(index);
+      }
+      inputs[i] = { name, check, slot };
+    }
+    for (const key of node.solid.resources) resources.add(key);
+    if (node.solid.priority !== 0) prioritized = true;
+    nodes[index] = {
       index,
       name: node.name,
       solid: node.solid,
-      config: solidConfig?.config,
       priority: node.solid.priority,
       inputs,
       slots,
-      edges: {},
-      edgeList: [],
-      shared: new Set<string>(),
-      outputChecks: Object.fromEntries(
-        Object.entries(node.solid.outputs).flatMap(([o, s]) => {
-          const check = checkOf(s);
-          return check ? [[o, check]] : [];
-        }),
-      ),
+      edgeList: NO_EDGE_LIST,
+      shared: NO_SHARED,
+      outputChecks: info.outputChecks,
       upstream,
-      downstream: [],
+      downstream: NO_NODES,
     };
-  });
-  for (const node of nodes) {
-    const own = edges[node.index]!;
-    Object.assign(node, {
-      edges: own,
-      edgeList: Object.entries(own).filter(([, e]) => e.length > 0),
-      shared: new Set(Object.entries(own).filter(([, e]) => e.length > 1).map(([o]) => o)),
-      downstream: [...new Set(Object.values(own).flatMap((e) => e.map((x) => x.node)))],
-    });
   }
-  return {
-    nodes,
-    resources: resourceOrder(mode, nodes.flatMap((n) => n.solid.resources)),
-    prioritized: nodes.some((n) => n.priority !== 0),
-  };
+  for (let index = 0; index < nodes.length; index++) {
+    const byOutput = consumers[index];
+    if (!byOutput) continue;
+    const node = nodes[index] as { -readonly [K in keyof PlanNode]: PlanNode[K] };
+    node.edgeList = [...byOutput];
+    node.downstream = downstream[index] ?? NO_NODES;
+    const shared = node.edgeList.filter(([, e]) => e.length > 1).map(([o]) => o);
+    if (shared.length) node.shared = new Set(shared);
+  }
+  return { nodes, resources: resourceOrder(mode, [...resources]), prioritized };
+}
+
+const NO_EDGE_LIST: PlanNode['edgeList'] = Object.freeze([]);
+const NO_SHARED: ReadonlySet<string> = new Set();
+const NO_NODES: readonly number[] = Object.freeze([]);
+
+interface SolidInfo {
+  readonly inputs: readonly { readonly name: string; readonly check: z.ZodType | undefined }[];
+  readonly outputChecks: Readonly<Record<string, z.ZodType>>;
+}
+
+const infos = new WeakMap<object, SolidInfo>();
+
+/** What planning needs of a solid definition, computed once for all its invocations. */
+function solidInfo(solid: AnySolid): SolidInfo {
+  let info = infos.get(solid);
+  if (!info) {
+    const outputChecks: Record<string, z.ZodType> = {};
+    for (const [o, schema] of Object.entries(solid.outputs)) {
+      const check = checkOf(schema);
+      if (check) outputChecks[o] = check;
+    }
+    info = {
+      inputs: Object.entries(solid.inputs).map(([name, schema]) => ({ name, check: checkOf(schema) })),
+      outputChecks: Object.freeze(outputChecks),
+    };
+    infos.set(solid, info);
+  }
+  return info;
 }
 
 /** The keys `required` needs, with their dependencies first. */

@@ -3,7 +3,7 @@ import { listNames } from './definition.ts';
 import { InvariantViolationError } from './errors.ts';
 import { deepMerge } from './deep-merge.ts';
 import type { Mode } from './mode.ts';
-import { buildPlan, type ExecutionPlan } from './plan.ts';
+import { planFor, type ExecutionPlan } from './plan.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { Preset } from './preset.ts';
 import { makeRedactor, type Redactor } from './redact.ts';
@@ -62,7 +62,7 @@ export function prepare(pipeline: Pipeline, options: RunOptions = {}): Prepared 
   return {
     pipeline,
     mode,
-    plan: buildPlan(pipeline, mode, config, selection),
+    plan: planFor(pipeline, mode, select, selection),
     config,
     runId: options.runId ?? randomUUID(),
     tags: Object.freeze({ ...(preset?.tags ?? {}), ...(options.tags ?? {}) }),

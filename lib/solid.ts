@@ -257,8 +257,8 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
   const invoke = (...args: unknown[]): unknown => {
     const wires = wireArguments(self, invocationName(), inputNames, args);
     const node = addInvocation(self, alias, wires);
-    if (!multipleOutputs) return outputHandle(node, 'result');
-    return Object.freeze(Object.fromEntries(Object.keys(outputs).map((o) => [o, outputHandle(node, o)])));
+    if (!multipleOutputs) return outputHandle(node.name, node.index, 'result');
+    return Object.freeze(Object.fromEntries(Object.keys(outputs).map((o) => [o, outputHandle(node.name, node.index, o)])));
   };
 
   const props = {

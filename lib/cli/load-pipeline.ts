@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { listNames } from '../definition.ts';
 import { isPipeline, type Pipeline } from '../pipeline.ts';
 import { CliError } from './cli-error.ts';
+import { isLibraryFrame } from './package-info.ts';
 import { isModeflowError } from './report-error.ts';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
@@ -72,11 +73,14 @@ export async function loadPipeline(file: string, positional: string | undefined,
   return pickPipeline(pipelinesOf(await loadModule(file)), positional ?? option, file);
 }
 
-/** The frames of a stack, without the message line and node's internals, at most `max`. */
+/**
+ * The frames of a stack worth showing: without the message line, and without modeflow's
+ * and dependencies' own frames (unless nothing else is left), at most `max`.
+ */
 export function stackFrames(stack: string, max = 8): string {
-  return stack
-    .split('\n')
-    .filter((line) => /^\s+at /.test(line) && !line.includes('node:internal'))
+  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+  const own = frames.filter((line) => !isLibraryFrame(line));
+  return (own.length ? own : frames.slice(0, 1))
     .slice(0, max)
     .map((line) => `    ${line.trim()}`)
     .join('\n');

@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { executeCommand, type ExecuteFlags } from './execute-command.ts';
-import { configSchemaCommand, listCommand, printCommand, scaffoldCommand, type InspectFlags } from './inspect-commands.ts';
-import { reportError, type ErrorContext } from './report-error.ts';
+import type { ExecuteFlags } from './execute-command.ts';
+import type { InspectFlags } from './inspect-commands.ts';
+import { packageInfo } from './package-info.ts';
+import type { ErrorContext } from './report-error.ts';
 import { colorFor, makeStyle } from './style.ts';
+
+// The commands load the library (rxjs, zod, pino) only when one runs: --help, --version
+// and usage errors stay fast.
+const loadExecute = () => import('./execute-command.ts');
+const loadInspect = () => import('./inspect-commands.ts');
 
 const EXAMPLES = `
 Examples:
@@ -31,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     // Commander has printed its message already; help and --version end here with 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const { reportError } = await import('./report-error.ts');
     const report = reportError(error, context, makeStyle(colorFor(process.stderr)));
     process.stderr.write(report.text + '\n');
     return report.exitCode;
@@ -40,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 function createProgram(context: ErrorContext, setExitCode: (code: number) => void): Command {
   const program = new Command('modeflow')
     .description('Run modeflow pipelines: typed solids, modes, resources, on RxJS.')
-    .version(packageVersion(), '-V, --version')
+    .version(packageInfo().version, '-V, --version')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXAMPLES);
@@ -60,13 +66,13 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-s, --select <selection>', 'solids to run: "a", "*a" (with ancestors), "a*" (descendants), "+a", "a+", comma-separated')
     .option('--tags <json>', 'tags for the run, a JSON object')
     .option('--json', 'print the events as NDJSON on stdout (logs go to stderr)')
-    .action(async (name: string | undefined, flags: ExecuteFlags) => setExitCode(await executeCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: ExecuteFlags) => setExitCode(await (await loadExecute()).executeCommand(name, flags, context)));
 
   pipeline
     .command('list')
     .description('list the pipelines a module exports')
     .requiredOption('-f, --file <file>', 'the module (.ts or .js)')
-    .action(async (flags: { file: string }) => out(await listCommand(flags, context)));
+    .action(async (flags: { file: string }) => out(await (await loadInspect()).listCommand(flags, context)));
 
   pipeline
     .command('print')
@@ -74,7 +80,7 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .argument('[name]', 'the pipeline, when the module exports several')
     .requiredOption('-f, --file <file>', 'the module (.ts or .js)')
     .option('-p, --pipeline <name>', 'the pipeline, when the module exports several')
-    .action(async (name: string | undefined, flags: InspectFlags) => out(await printCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: InspectFlags) => out(await (await loadInspect()).printCommand(name, flags, context)));
 
   pipeline
     .command('scaffold-config')
@@ -84,7 +90,7 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-p, --pipeline <name>', 'the pipeline, when the module exports several')
     .option('-d, --mode <mode>', 'the mode (required when the pipeline has several)')
     .option('-s, --select <selection>', 'only the config a selection of solids needs')
-    .action(async (name: string | undefined, flags: InspectFlags) => out(await scaffoldCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: InspectFlags) => out(await (await loadInspect()).scaffoldCommand(name, flags, context)));
 
   pipeline
     .command('config-schema')
@@ -94,24 +100,11 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-p, --pipeline <name>', 'the pipeline, when the module exports several')
     .option('-d, --mode <mode>', 'the mode (required when the pipeline has several)')
     .option('-s, --select <selection>', 'only the config a selection of solids needs')
-    .action(async (name: string | undefined, flags: InspectFlags) => out(await configSchemaCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: InspectFlags) => out(await (await loadInspect()).configSchemaCommand(name, flags, context)));
 
   return program;
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** The version in modeflow's package.json, found from here both in source (lib/cli) and built (dist/lib/cli). */
-function packageVersion(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'modeflow' && pkg.version) return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return 'unknown';
 }
