@@ -29,10 +29,12 @@ export function assertName(name: unknown, what: string): asserts name is string 
   }
 }
 
-/** Lists names for an error message: `a, b, c` or `(none)`. */
-export function listNames(names: Iterable<string>): string {
+/** Lists names for an error message: `"a", "b", "c"`, `(none)`, or the first 40 and a count. */
+export function listNames(names: Iterable<string>, max = 40): string {
   const all = [...names];
-  return all.length ? all.map((n) => `"${n}"`).join(', ') : '(none)';
+  if (all.length === 0) return '(none)';
+  const shown = all.slice(0, max).map((n) => `"${n}"`).join(', ');
+  return all.length > max ? `${shown} and ${all.length - max} more` : shown;
 }
 
 /** Throws unless `value` is a zod schema; `where` names its owner in the message. */
