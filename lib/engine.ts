@@ -4,7 +4,7 @@ import { RunCanceledError, InvalidDefinitionError, TypeCheckError } from './erro
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
 import { attempt, andThen } from './maybe-async.ts';
-import type { ExecutionPlan, PlanNode } from './plan.ts';
+import { filled, type ExecutionPlan, type PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
 import { openRunLogger, type LogRecord, type RunLogger } from './run-logger.ts';
@@ -127,7 +127,7 @@ class RunEngine {
       collected: undefined,
       resources: undefined,
     }));
-    this.joins = new Array(p.plan.nodes.length);
+    this.joins = filled<InputJoin | undefined>(p.plan.nodes.length, undefined);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
     this.unfinished = p.plan.nodes.length;
   }
@@ -305,8 +305,9 @@ class RunEngine {
       const arrival = step.arrivals[input.slot]!;
       this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
       let value = arrival.value;
-      if (input.check) {
-        const parsed = input.check.safeParse(value);
+      const check = input.check;
+      if (check && !check.accepts?.(value)) {
+        const parsed = check.schema.safeParse(value);
         if (!parsed.success) {
           this.stepFailed(step, typeError(step, 'input', input.name, parsed.error.issues), false);
           return;
@@ -398,8 +399,8 @@ class RunEngine {
     const node = step.node;
     let value = raw;
     const check = node.outputChecks[name];
-    if (check) {
-      const parsed = check.safeParse(value);
+    if (check && !check.accepts?.(value)) {
+      const parsed = check.schema.safeParse(value);
       if (!parsed.success) {
         step.cancel?.();
         this.attemptFailed(step, typeError(step, 'output', name, parsed.error.issues));
@@ -559,6 +560,8 @@ class RunEngine {
     }
     const join = (this.joins[target] ??= new InputJoin(node.slots.length));
     const combinations = join.arrive(slot, arrival);
+    // A join complete without fan-out gets no further arrivals: let its values go.
+    if (join.done) this.joins[target] = undefined;
     for (const c of combinations) this.createStep(this.plan.nodes[target]!, c);
     if (join.conflict && !this.nodes[target]!.conflictReported) this.reportConflict(target, join.conflict);
   }

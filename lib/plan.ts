@@ -6,8 +6,8 @@ import type { AnySolid } from './solid.ts';
 /** One input of a planned step. */
 export interface PlanInput {
   readonly name: string;
-  /** The schema to check, or undefined when it accepts anything. */
-  readonly check: z.ZodType | undefined;
+  /** The type check, or undefined when the schema accepts anything. */
+  readonly check: TypeCheck | undefined;
   /** Wired slot index, or -1 when the value comes from run config. */
   readonly slot: number;
 }
@@ -34,8 +34,8 @@ export interface PlanNode {
   readonly edgeList: readonly (readonly [string, readonly PlanEdge[]])[];
   /** Outputs handed to more than one consumer: their values are deep-frozen. */
   readonly shared: ReadonlySet<string>;
-  /** Output schemas to check, by name (absent when they accept anything). */
-  readonly outputChecks: Readonly<Record<string, z.ZodType>>;
+  /** Output type checks, by name (absent when the schema accepts anything). */
+  readonly outputChecks: Readonly<Record<string, TypeCheck>>;
   /** Distinct upstream plan nodes. */
   readonly upstream: readonly number[];
   readonly downstream: readonly number[];
@@ -51,10 +51,28 @@ export interface ExecutionPlan {
   readonly prioritized: boolean;
 }
 
-/** Schemas that accept anything are not worth a parse per value. */
-export function checkOf(schema: z.ZodType): z.ZodType | undefined {
-  const type = schema._zod.def.type;
-  return type === 'unknown' || type === 'any' ? undefined : schema;
+/**
+ * How a value is checked against a zod schema. Plain `z.number()`, `z.string()` and
+ * `z.boolean()` (no checks, no coercion) are decided by `accepts` alone: values that pass
+ * it need no parse, which would only return them unchanged.
+ */
+export interface TypeCheck {
+  readonly schema: z.ZodType;
+  readonly accepts: ((value: unknown) => boolean) | undefined;
+}
+
+const PLAIN: Readonly<Record<string, (value: unknown) => boolean>> = {
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  string: (v) => typeof v === 'string',
+  boolean: (v) => typeof v === 'boolean',
+};
+
+/** The check of a schema; undefined for schemas that accept anything (no parse per value). */
+export function checkOf(schema: z.ZodType): TypeCheck | undefined {
+  const def = schema._zod.def as { type: string; checks?: unknown[]; coerce?: boolean };
+  if (def.type === 'unknown' || def.type === 'any') return undefined;
+  const plain = !def.coerce && (def.checks === undefined || def.checks.length === 0) ? PLAIN[def.type] : undefined;
+  return { schema, accepts: plain };
 }
 
 const plans = new WeakMap<Pipeline, WeakMap<Mode, Map<string, ExecutionPlan>>>();
@@ -82,23 +100,23 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
   const indexOf = new Int32Array(pipeline.nodes.length).fill(-1);
   for (let i = 0; i < chosen.length; i++) indexOf[chosen[i]!.index] = i;
   // Consumers per producer and output, filled as the consumers are planned.
-  const consumers: Map<string, PlanEdge[]>[] = new Array(chosen.length);
-  const downstream: number[][] = new Array(chosen.length);
-  const nodes: PlanNode[] = new Array(chosen.length);
+  const consumers = filled<Map<string, PlanEdge[]> | undefined>(chosen.length, undefined);
+  const downstream = filled<number[] | undefined>(chosen.length, undefined);
+  const nodes: PlanNode[] = [];
   const resources = new Set<string>();
   let prioritized = false;
   for (let index = 0; index < chosen.length; index++) {
     const node = chosen[index]!;
     const info = solidInfo(node.solid);
     const slots: PlanNode['slots'][number][] = [];
-    const inputs: PlanInput[] = new Array(info.inputs.length);
+    const inputs: PlanInput[] = [];
     const upstream: number[] = [];
     for (let i = 0; i < info.inputs.length; i++) {
       const { name, check } = info.inputs[i]!;
       const wire = node.inputs[name];
       const from = wire ? indexOf[wire.index]! : -1;
       if (wire === undefined || from < 0) {
-        inputs[i] = { name, check: undefined, slot: -1 };
+        inputs.push({ name, check: undefined, slot: -1 });
         continue;
       }
       const slot = slots.length;
@@ -112,11 +130,11 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
         upstream.push(from);
         (downstream[from] ??= []).push(index);
       }
-      inputs[i] = { name, check, slot };
+      inputs.push({ name, check, slot });
     }
     for (const key of node.solid.resources) resources.add(key);
     if (node.solid.priority !== 0) prioritized = true;
-    nodes[index] = {
+    nodes.push({
       index,
       name: node.name,
       solid: node.solid,
@@ -128,7 +146,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
       outputChecks: info.outputChecks,
       upstream,
       downstream: NO_NODES,
-    };
+    });
   }
   for (let index = 0; index < nodes.length; index++) {
     const byOutput = consumers[index];
@@ -143,12 +161,22 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
 }
 
 const NO_EDGE_LIST: PlanNode['edgeList'] = Object.freeze([]);
+
+/**
+ * An array of `length` copies of `value`. Not `new Array(n)`: V8 keeps large holey arrays
+ * in dictionary mode, which made every per-step lookup a hash lookup.
+ */
+export function filled<T>(length: number, value: T): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < length; i++) out.push(value);
+  return out;
+}
 const NO_SHARED: ReadonlySet<string> = new Set();
 const NO_NODES: readonly number[] = Object.freeze([]);
 
 interface SolidInfo {
-  readonly inputs: readonly { readonly name: string; readonly check: z.ZodType | undefined }[];
-  readonly outputChecks: Readonly<Record<string, z.ZodType>>;
+  readonly inputs: readonly { readonly name: string; readonly check: TypeCheck | undefined }[];
+  readonly outputChecks: Readonly<Record<string, TypeCheck>>;
 }
 
 const infos = new WeakMap<object, SolidInfo>();
@@ -157,7 +185,7 @@ const infos = new WeakMap<object, SolidInfo>();
 function solidInfo(solid: AnySolid): SolidInfo {
   let info = infos.get(solid);
   if (!info) {
-    const outputChecks: Record<string, z.ZodType> = {};
+    const outputChecks: Record<string, TypeCheck> = {};
     for (const [o, schema] of Object.entries(solid.outputs)) {
       const check = checkOf(schema);
       if (check) outputChecks[o] = check;

@@ -29,8 +29,12 @@ export interface Combination {
 export class InputJoin {
   private readonly slots: Arrival[][];
   private filled = 0;
+  /** Every arrival so far is the only one of its slot, at the root: no fan-out involved. */
+  private simple = true;
   /** Set when two slots descend from different fan-outs. */
   conflict: [number, number] | undefined;
+  /** Complete with one root arrival per slot: no further arrivals can come. */
+  done = false;
 
   constructor(slotCount: number) {
     this.slots = Array.from({ length: slotCount }, () => []);
@@ -40,8 +44,14 @@ export class InputJoin {
   arrive(slot: number, arrival: Arrival): Combination[] {
     const list = this.slots[slot]!;
     if (list.length === 0) this.filled++;
+    else this.simple = false;
+    if (arrival.path.length > 0) this.simple = false;
     list.push(arrival);
     if (this.filled < this.slots.length) return [];
+    if (this.simple) {
+      this.done = true;
+      return [{ path: arrival.path, arrivals: this.slots.map((s) => s[0]!) }];
+    }
     if (this.slots.length === 1) return [{ path: arrival.path, arrivals: [arrival] }];
     const out: Combination[] = [];
     const picked: Arrival[] = new Array(this.slots.length);

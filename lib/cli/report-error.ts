@@ -3,7 +3,7 @@ import { formatPath } from '../errors.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { runConfigJsonSchema } from '../run-config.ts';
 import { nodeAt, propertiesOf, type SchemaNode } from './json-schema.ts';
-import { stripAnsi, type Style } from './style.ts';
+import type { Style } from './style.ts';
 
 /** What the CLI knew when an error happened, to make the message actionable. */
 export interface ErrorContext {
@@ -91,9 +91,4 @@ function schemaOf(pipeline: Pipeline, mode: string | undefined, select: string |
   } catch {
     return undefined;
   }
-}
-
-/** For tests and logs: the report without colour. */
-export function plainReport(report: Report): string {
-  return stripAnsi(report.text);
 }
