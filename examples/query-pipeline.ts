@@ -1,13 +1,15 @@
 /**
  * The seed example: Dagster's query pipeline with modes. The same solids create tables in
- * whichever database the mode provides: SQLite on a laptop (`local_dev`).
+ * whichever database the mode provides: SQLite on a laptop (`local_dev`), Postgres in
+ * production (`prod`, connection from run config, password from `PGPASSWORD`).
  *
  *   npm run demo
  *   npx modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
+ *   PGPASSWORD=… npx modeflow pipeline execute -f examples/query-pipeline.ts -d prod query_pipeline -c examples/prod.yaml
  */
 import { z } from 'zod';
 import { mode, pipeline, preset, solid } from 'modeflow';
-import { sqliteDatabase } from './databases.ts';
+import { postgresDatabase, sqliteDatabase } from './databases.ts';
 
 const rowCount = z.number().int().nonnegative();
 
@@ -83,7 +85,10 @@ export const reportRowCounts = solid({
 export const queryPipeline = pipeline({
   name: 'query_pipeline',
   description: 'creates table_1 and table_2 from table_0 and reports their row counts',
-  modes: [mode({ name: 'local_dev', description: 'SQLite, in memory unless configured', resources: { database: sqliteDatabase } })],
+  modes: [
+    mode({ name: 'local_dev', description: 'SQLite, in memory unless configured', resources: { database: sqliteDatabase } }),
+    mode({ name: 'prod', description: 'Postgres, connection from run config', resources: { database: postgresDatabase } }),
+  ],
   presets: [
     preset({
       name: 'local_file',

@@ -214,8 +214,9 @@ function boundSolidConfig(node: GraphNode, issues: ConfigIssue[]): unknown {
   try {
     (node.solid.configured as (config: unknown) => unknown)(resolved);
   } catch (error) {
-    if (!(error instanceof InvalidConfigError)) throw error;
-    issues.push(...error.issues.map((i) => ({ path: [...path, ...i.path], message: `${i.message} (in .configured())` })));
+    // By name: the solid may come from another copy of the library (a worker, tsx).
+    if ((error as Error | undefined)?.name !== 'InvalidConfigError') throw error;
+    issues.push(...(error as InvalidConfigError).issues.map((i) => ({ path: [...path, ...i.path], message: `${i.message} (in .configured())` })));
   }
   return resolved;
 }

@@ -14,10 +14,10 @@ export const consoleLogger = logger({
     // Loaded only when needed: pino-pretty is a sizeable import.
     const pretty = require('pino-pretty') as (options: object) => LogDestination;
     return pretty({
-      destination: 2,
+      destination: process.stderr,
       sync: true,
       colorize: !process.env['NO_COLOR'],
-      ignore: 'pid,hostname,runId,pipeline,mode',
+      ignore: 'pid,hostname,runId,pipeline,mode,runConfig,tags',
       translateTime: 'HH:MM:ss.l',
     });
   },
