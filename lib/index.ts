@@ -13,6 +13,9 @@ export type { StepRequest, StepMessage } from './step-request.ts';
 // built-ins
 export { syncExecutor } from '../modes/executors/sync.ts';
 export { asyncExecutor } from '../modes/executors/async.ts';
+export { workerPoolExecutor } from '../modes/executors/worker-pool.ts';
+export { transfer } from '../modes/executors/worker-crossing.ts';
+export { virtualTimeExecutor } from '../modes/executors/virtual-time.ts';
 export { consoleLogger } from '../modes/loggers/console.ts';
 export { jsonLogger } from '../modes/loggers/json.ts';
 export { memoryLogger, type MemoryLogger } from '../modes/loggers/memory.ts';

@@ -5,6 +5,8 @@ import { isLogger, type Logger } from './logger.ts';
 import { isResource, resource, type Resource, type Resources } from './resource.ts';
 import { syncExecutor } from '../modes/executors/sync.ts';
 import { asyncExecutor } from '../modes/executors/async.ts';
+import { workerPoolExecutor } from '../modes/executors/worker-pool.ts';
+import { virtualTimeExecutor } from '../modes/executors/virtual-time.ts';
 import { consoleLogger } from '../modes/loggers/console.ts';
 
 /** Resource definitions keyed by resource key; declared keys must give their declared type. */
@@ -34,7 +36,7 @@ export interface Mode {
 }
 
 /** The executors a mode gets when it names none; the first is the default. */
-export const defaultExecutors: readonly Executor[] = Object.freeze([syncExecutor, asyncExecutor]);
+export const defaultExecutors: readonly Executor[] = Object.freeze([syncExecutor, asyncExecutor, workerPoolExecutor, virtualTimeExecutor]);
 
 /**
  * Defines a mode: the resources solids use, the logger sinks, and the executors a run

@@ -375,13 +375,13 @@ describe('resolveRunConfig', () => {
 
     it('refuses an unknown executor, listing the mode\'s executors', () => {
       expect(issuesOf(() => resolve({ ...valid, execution: { turbo: {} } }))).toEqual([
-        { path: ['execution'], message: 'unknown executor "turbo"; mode "dev" allows: "sync", "async"' },
+        { path: ['execution'], message: 'unknown executor "turbo"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"' },
       ]);
     });
 
     it('refuses two executors at once', () => {
       expect(issuesOf(() => resolve({ ...valid, execution: { sync: {}, async: {} } }))).toEqual([
-        { path: ['execution'], message: 'give one executor under execution, not "sync", "async"; mode "dev" allows: "sync", "async"' },
+        { path: ['execution'], message: 'give one executor under execution, not "sync", "async"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"' },
       ]);
     });
 

@@ -1,0 +1,115 @@
+import { BroadcastChannel, threadId } from 'node:worker_threads';
+import type { ResourceReport } from '../../lib/events.ts';
+import type { Log } from '../../lib/log.ts';
+import type { Mode } from '../../lib/mode.ts';
+import { ResourceScope } from '../../operators/resource-scope.ts';
+import type { RunBroadcast, ThreadReport } from './worker-protocol.ts';
+
+/**
+ * The resources of one run inside one worker thread. A step's resources (and what they
+ * depend on) are initialised on its first use in this thread, in dependency order, once;
+ * at the end of the run the main thread broadcasts `teardown` and they are torn down in
+ * reverse order of init, reported, and acknowledged with `closed`.
+ */
+export class WorkerRun {
+  /** Initialised values by key. */
+  readonly values: Record<string, unknown> = {};
+  /** Where reports go while a step runs (its port); undefined between steps. */
+  send: ((message: ThreadReport) => void) | undefined;
+  /** How resources log: through the step that initialises them (set per step). */
+  log: (key: string) => Log = () => silentLog;
+
+  private readonly scopes: ResourceScope[] = [];
+  private readonly failed = new Map<string, unknown>();
+  private readonly controller = new AbortController();
+  private readonly channel: BroadcastChannel;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closing = false;
+  private readonly runId: string;
+
+  constructor(runId: string, channelName: string, onClosed: () => void) {
+    this.runId = runId;
+    this.channel = new BroadcastChannel(channelName);
+    this.channel.onmessage = (event: unknown) => {
+      const message = (event as { data: RunBroadcast }).data;
+      if (message.type !== 'teardown' || this.closing) return;
+      void this.teardown().then(onClosed);
+    };
+  }
+
+  /** Aborts the `signal` resources were given (the run was canceled). */
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  /**
+   * Initialises `keys` and their dependencies that this thread does not hold yet.
+   * Rejects with the init error (also for a key whose init failed earlier here).
+   */
+  ensure(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, unknown>>): Promise<void> {
+    const next = this.queue.then(() => this.open(mode, keys, configs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async open(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, unknown>>): Promise<void> {
+    const needed = inInitOrder(mode, keys).filter((k) => !(k in this.values));
+    for (const key of needed) if (this.failed.has(key)) throw this.failed.get(key);
+    if (needed.length === 0) return;
+    let failedKey: string | undefined;
+    const scope = new ResourceScope({
+      mode,
+      keys: needed,
+      configs: Object.fromEntries(Object.entries(configs).map(([k, config]) => [k, { config }])),
+      runId: this.runId,
+      signal: this.controller.signal,
+      log: (key) => this.log(key),
+      report: ({ cause: _cause, ...report }) => {
+        if (report.type === 'RESOURCE_INIT_FAILURE') failedKey = report.resource;
+        this.report(report);
+      },
+    });
+    // Dependencies opened by an earlier scope are handed to this one's inits.
+    Object.assign(scope.values, this.values);
+    this.scopes.push(scope);
+    const failure = await scope.open();
+    Object.assign(this.values, scope.values);
+    if (failure !== undefined) {
+      this.failed.set(failedKey ?? needed[0]!, failure);
+      throw failure;
+    }
+  }
+
+  private report(report: ResourceReport): void {
+    const message: ThreadReport = { type: 'report', threadId, report };
+    if (this.closing || !this.send) this.channel.postMessage(message);
+    else this.send(message);
+  }
+
+  /** Tears down every scope, last first, then acknowledges on the run's channel. */
+  private async teardown(): Promise<void> {
+    this.closing = true;
+    this.controller.abort();
+    await this.queue;
+    for (const scope of [...this.scopes].reverse()) await scope.close();
+    this.channel.postMessage({ type: 'closed', threadId } satisfies RunBroadcast);
+    this.channel.close();
+  }
+}
+
+const ignore = (): void => undefined;
+const silentLog: Log = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
+
+/** `keys` with every resource they depend on, dependencies first, each once. */
+export function inInitOrder(mode: Mode, keys: readonly string[]): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const dep of mode.resources[key]?.resources ?? []) visit(dep);
+    order.push(key);
+  };
+  for (const key of keys) visit(key);
+  return order;
+}

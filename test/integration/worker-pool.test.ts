@@ -1,0 +1,328 @@
+/**
+ * The workerPool executor on real worker threads: every pipeline here lives in
+ * fixtures/worker-pipelines.ts, which each thread imports through tsx.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { takeTransferList, uncrossable } from '../../modes/executors/worker-crossing.ts';
+import {
+  StepExecutionError,
+  execute,
+  run,
+  type MemoryLogger,
+  type Pipeline,
+  type RunEvent,
+  type RunResult,
+  transfer,
+} from '../../lib/index.ts';
+import {
+  arithmetic,
+  brokenResource,
+  buffers,
+  cancelable,
+  classSchema,
+  crashWithResources,
+  crashing,
+  failingWithResources,
+  functionSchema,
+  hiddenPipeline,
+  retrying,
+  returnsFunction,
+  strayError,
+  withResources,
+} from './fixtures/worker-pipelines.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'modeflow-workers-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let files = 0;
+/** A fresh journal file for resources to append `init`/`teardown` lines to. */
+function journalFile(): string {
+  return join(scratch, `journal-${files++}.txt`);
+}
+const journal = (path: string): string[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean);
+
+type Config = Readonly<Record<string, unknown>>;
+const onWorkers = (config: Config = { maxWorkers: 2 }, rest: Config = {}) => ({ ...rest, execution: { workerPool: { config } } });
+const onSync = (rest: Config = {}) => ({ ...rest, execution: { sync: {} } });
+
+/** Step events reduced to `type stepKey`, sorted: what must not depend on the executor. */
+function stepEvents(result: RunResult): string[] {
+  return result.events
+    .filter((e) => 'stepKey' in e && e.stepKey !== undefined && e.type !== 'LOG')
+    .map((e) => `${e.type} ${(e as { stepKey: string }).stepKey}`)
+    .sort();
+}
+
+function failureOf(result: RunResult, solid: string) {
+  const failure = result.events.find((e): e is Extract<RunEvent, { type: 'STEP_FAILURE' }> => e.type === 'STEP_FAILURE' && e.solid === solid);
+  if (!failure) throw new Error(`no STEP_FAILURE for ${solid}; events: ${result.events.map((e) => e.type).join(', ')}`);
+  return failure.error;
+}
+
+const memoryOf = (p: Pipeline): MemoryLogger => p.modes[0]!.loggers['memory'] as MemoryLogger;
+
+describe('the workerPool executor', () => {
+  it('gives the outputs, step statuses and step events that sync gives', async () => {
+    const inProcess = await execute(arithmetic, { runConfig: onSync() });
+    const onThreads = await execute(arithmetic, { runConfig: onWorkers() });
+    for (const name of ['numbers', 'square', 'split', 'total_even', 'total_odd', 'total', 'later']) {
+      expect(onThreads.solid(name).outputs, name).toEqual(inProcess.solid(name).outputs);
+      expect(onThreads.solid(name).status, name).toBe(inProcess.solid(name).status);
+    }
+    expect(onThreads.output('later')).toEqual({ n: 1 + 4 + 9 + 16, at: new Date(0) });
+    expect(stepEvents(onThreads)).toEqual(stepEvents(inProcess));
+    expect(onThreads.events.find((e) => e.type === 'RUN_START')).toMatchObject({ executor: 'workerPool' });
+  });
+
+  it('brings logs from the threads into the run stream, bound to their step', async () => {
+    const inProcess = await execute(arithmetic, { runConfig: onSync() });
+    const onThreads = await execute(arithmetic, { runConfig: onWorkers() });
+    const logs = (r: RunResult) =>
+      r.events
+        .filter((e): e is Extract<RunEvent, { type: 'LOG' }> => e.type === 'LOG')
+        .map(({ runId, pipelineName, mode, level, message, fields, stepKey, solid }) => ({
+          same: runId === r.runId && pipelineName === 'arithmetic' && mode === 'default',
+          level,
+          message,
+          fields,
+          stepKey,
+          solid,
+        }))
+        .sort((a, b) => String(a.stepKey).localeCompare(String(b.stepKey)));
+    expect(logs(onThreads)).toHaveLength(4);
+    expect(logs(onThreads)).toEqual(logs(inProcess));
+    expect(logs(onThreads)[0]).toEqual({ same: true, level: 'info', message: 'squaring 1', fields: { n: 1 }, stepKey: 'square[0]', solid: 'square' });
+  });
+
+  it('initialises resources once per thread, in dependency order, and tears them down in reverse', async () => {
+    const path = journalFile();
+    const resources = { connection: { config: { path } }, client: { config: { path } } };
+    const result = await execute(withResources, { runConfig: onWorkers({ maxWorkers: 2 }, { resources }) });
+    expect(result.solid('use_both').outputs['result']).toHaveLength(6);
+    const lines = journal(path);
+    const threads = [...new Set(lines.map((l) => l.split(' ')[2]))];
+    expect(threads.length).toBeGreaterThanOrEqual(1);
+    expect(threads.length).toBeLessThanOrEqual(2);
+    for (const thread of threads) {
+      expect(lines.filter((l) => l.endsWith(` ${thread}`)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+        'init connection',
+        'init client',
+        'teardown client',
+        'teardown connection',
+      ]);
+    }
+    // Every step on a thread used that thread's resources.
+    const used = (result.solid('use_both').outputs['result'] as string[]).map((v) => v.split('@')[1]);
+    expect(new Set(used)).toEqual(new Set(threads));
+    const types = result.events.map((e) => e.type);
+    expect(types.filter((t) => t === 'RESOURCE_INIT_SUCCESS')).toHaveLength(2 * threads.length);
+    expect(types.filter((t) => t === 'RESOURCE_TEARDOWN')).toHaveLength(2 * threads.length);
+    expect(types.lastIndexOf('RESOURCE_TEARDOWN')).toBeGreaterThan(types.lastIndexOf('STEP_SUCCESS'));
+    expect(types.at(-1)).toBe('RUN_SUCCESS');
+  });
+
+  it('tears resources down when a step fails, and keeps the error as thrown in the thread', async () => {
+    const path = journalFile();
+    const resources = { connection: { config: { path } }, client: { config: { path } } };
+    const result = await execute(failingWithResources, { runConfig: onWorkers({ maxWorkers: 2 }, { resources }), raiseOnError: false });
+    expect(result.status).toBe('FAILURE');
+    const error = failureOf(result, 'failing');
+    expect(error).toMatchObject({ name: 'RangeError', message: 'three is not allowed', code: 'E_THREE', limit: 2 });
+    expect(error.stack).toContain('worker-pipelines.ts');
+    const lines = journal(path);
+    expect(lines.filter((l) => l.startsWith('init')).length).toBe(lines.filter((l) => l.startsWith('teardown')).length);
+    const rejection = await execute(failingWithResources, { runConfig: onWorkers({ maxWorkers: 1 }, { resources }) }).catch((e: unknown) => e);
+    expect(rejection).toBeInstanceOf(StepExecutionError);
+    expect((rejection as StepExecutionError).cause).toMatchObject({ name: 'RangeError', code: 'E_THREE' });
+  });
+
+  describe.each([
+    ['calls process.exit', 'exit', {}],
+    ['throws from a timer', 'uncaught', {}],
+    ['runs out of memory', 'oom', { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } }],
+  ] as const)('a thread that %s', (_what, how, limits) => {
+    it('fails its step with WorkerCrashedError while other steps go on', async () => {
+      const result = await execute(crashing, {
+        runConfig: onWorkers({ maxWorkers: 2, ...limits }, { solids: { crashy: { config: { how } } } }),
+        raiseOnError: false,
+      });
+      expect(result.status).toBe('FAILURE');
+      expect(result.solid('steady').output()).toBe(42);
+      const error = failureOf(result, 'crashy');
+      expect(error).toMatchObject({ name: 'WorkerCrashedError', solid: 'crashy', stepKey: 'crashy' });
+      expect(error.message).toContain('worker thread running it died');
+      // The retry policy (maxRetries: 1) applied to the crash too.
+      expect(result.events.filter((e) => e.type === 'STEP_RETRY')).toHaveLength(1);
+    });
+  });
+
+  it('reports the resources of a thread that died as never torn down', async () => {
+    const path = journalFile();
+    const resources = { connection: { config: { path } }, client: { config: { path } } };
+    const result = await execute(crashWithResources, { runConfig: onWorkers({ maxWorkers: 1 }, { resources }), raiseOnError: false });
+    expect(result.status).toBe('FAILURE');
+    expect(failureOf(result, 'opens_then_exits')).toMatchObject({ name: 'WorkerCrashedError' });
+    const teardowns = result.events.filter((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
+    expect(teardowns.map((t) => [t.resource, t.error?.name])).toEqual([
+      ['client', 'WorkerCrashedError'],
+      ['connection', 'WorkerCrashedError'],
+    ]);
+    expect(teardowns[0]!.error?.message).toContain('died before its teardown could run');
+    expect(journal(path).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['init connection', 'init client']);
+  });
+
+  it('retries a crashed step on a fresh thread', async () => {
+    const result = await execute(crashing, {
+      runConfig: onWorkers({ maxWorkers: 1 }, { solids: { crashy: { config: { how: 'exit', attempts: 1 } } } }),
+    });
+    expect(result.output('crashy')).toBe('ok on attempt 2');
+    const retry = result.events.find((e): e is Extract<RunEvent, { type: 'STEP_RETRY' }> => e.type === 'STEP_RETRY');
+    expect(retry?.error.name).toBe('WorkerCrashedError');
+    expect(result.output('steady')).toBe(42);
+  });
+
+  it('honours RetryRequested thrown in a thread', async () => {
+    const result = await execute(retrying, { runConfig: onWorkers() });
+    expect(result.output('asks_again')).toBe(3);
+    const retries = result.events.filter((e): e is Extract<RunEvent, { type: 'STEP_RETRY' }> => e.type === 'STEP_RETRY');
+    expect(retries.map((r) => [r.attempt, r.delayMs, r.error.name])).toEqual([
+      [1, 5, 'RetryRequested'],
+      [2, 5, 'RetryRequested'],
+    ]);
+  });
+
+  it('fails a step whose output cannot be cloned, naming the solid and the output', async () => {
+    const result = await execute(returnsFunction, { runConfig: onWorkers(), raiseOnError: false });
+    const error = failureOf(result, 'make_callback');
+    expect(error.message).toContain('output "result" of solid "make_callback"');
+    expect(error.message).toContain('could not be cloned');
+    expect(error).toMatchObject({ solid: 'make_callback', output: 'result' });
+  });
+
+  it.each([
+    [functionSchema, 'output "result" of solid "make_handler"', 'function'],
+    [classSchema, 'output "result" of solid "price"', 'class Money'],
+  ] as const)('refuses a schema that can never cross before any compute runs (%#)', async (p, names, why) => {
+    const result = await execute(p, { runConfig: onWorkers(), raiseOnError: false });
+    expect(result.status).toBe('FAILURE');
+    const failure = result.events.find((e) => e.type === 'RUN_FAILURE') as Extract<RunEvent, { type: 'RUN_FAILURE' }>;
+    expect(failure.error?.name).toBe('InvalidDefinitionError');
+    expect(failure.error?.message).toContain(names);
+    expect(failure.error?.message).toContain(why);
+    expect(result.events.some((e) => e.type === 'STEP_OUTPUT')).toBe(false);
+  });
+
+  it('says so when the pipeline is not exported by its module', async () => {
+    const result = await execute(hiddenPipeline.get(), { runConfig: onWorkers(), raiseOnError: false });
+    const error = failureOf(result, 'anything');
+    expect(error.name).toBe('InvalidDefinitionError');
+    expect(error.message).toContain('pipeline "hidden" is not exported by');
+    expect(error.message).toContain('worker-pipelines.ts');
+  });
+
+  it('moves values marked with transfer()', async () => {
+    const result = await execute(buffers, { runConfig: onWorkers() });
+    expect(result.output('sum_buffer')).toBe(1024 * 1.5);
+    expect(result.output('make_buffer')).toBeInstanceOf(Float64Array);
+  });
+
+  it('cancels on unsubscribe: aborts, terminates a busy thread after the grace period, tears resources down', async () => {
+    const path = journalFile();
+    const memory = memoryOf(cancelable);
+    memory.clear();
+    const runConfig = onWorkers(
+      { maxWorkers: 2, cancelGraceMs: 200 },
+      { resources: { connection: { config: { path } } }, solids: { polite: { config: { path } } } },
+    );
+    const seen: RunEvent[] = [];
+    const started = new Promise<void>((resolve) => {
+      const subscription = run(cancelable, { runConfig }).subscribe((event) => {
+        seen.push(event);
+        if (seen.filter((e) => e.type === 'LOG').length === 2) {
+          queueMicrotask(() => subscription.unsubscribe());
+          resolve();
+        }
+      });
+    });
+    await started;
+    const ended = () => memory.records().some((r) => r['event'] === 'RUN_CANCELED');
+    for (let i = 0; i < 500 && !ended(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ended()).toBe(true);
+    const lines = journal(path).map((l) => l.split(' ').slice(0, -1).join(' '));
+    expect(lines).toEqual(['init connection', 'polite saw abort', 'teardown connection']);
+    expect(seen.some((e) => e.type === 'RUN_CANCELED')).toBe(false);
+  });
+
+  it('fails the steps that need a resource whose init fails in the thread, and the run', async () => {
+    const result = await execute(brokenResource, { runConfig: onWorkers(), raiseOnError: false });
+    expect(result.status).toBe('FAILURE');
+    expect(failureOf(result, 'needs_broken')).toMatchObject({ message: 'cannot connect', code: 'ECONNREFUSED' });
+    expect(result.output('needs_nothing')).toBe(2);
+    expect(result.events.find((e) => e.type === 'RESOURCE_INIT_FAILURE')).toMatchObject({ resource: 'broken', error: { message: 'cannot connect' } });
+  });
+
+  it('fails the run when a thread dies between steps, and does not crash the process', async () => {
+    const result = await execute(strayError, { runConfig: onWorkers({ maxWorkers: 2 }), raiseOnError: false });
+    expect(result.solid('stray').status).toBe('SUCCESS');
+    expect(result.solid('waiter').status).toBe('SUCCESS');
+    expect(result.status).toBe('FAILURE');
+    const failure = result.events.at(-1) as Extract<RunEvent, { type: 'RUN_FAILURE' }>;
+    expect(failure.error).toMatchObject({ name: 'WorkerCrashedError' });
+    expect(failure.error?.message).toContain('thrown after the step finished');
+  });
+
+  it('runs a JavaScript pipeline module on the compiled library', () => {
+    // A private build (dist/ belongs to the CLI tests running alongside), then the
+    // bootstrap copied next to the compiled executor, as npm run build does.
+    const out = join(root, 'node_modules/.cache/modeflow-worker-pool-test');
+    rmSync(out, { recursive: true, force: true });
+    const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: root, stdio: 'pipe' });
+    copyFileSync(join(root, 'modes/executors/worker-entry.mjs'), join(out, 'modes/executors/worker-entry.mjs'));
+    const output = execFileSync(process.execPath, [join(root, 'test/integration/fixtures/compiled-run.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, MODEFLOW_DIST: out },
+    });
+    expect(JSON.parse(output)).toEqual({ status: 'SUCCESS', doubled: [2, 4, 6], runtime: 'worker-runtime.js' });
+    const build = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
+    expect(build).toContain('worker-entry.mjs');
+    rmSync(out, { recursive: true, force: true });
+  });
+});
+
+describe('what can cross a thread boundary', () => {
+  class Money {
+    cents = 0;
+  }
+  it.each([
+    [z.object({ a: z.array(z.map(z.string(), z.date())), b: z.instanceof(Uint8Array), c: z.instanceof(Error) }), undefined],
+    [z.union([z.function(), z.string()]), undefined],
+    [z.object({ on: z.object({ click: z.function() }) }), 'at .on.click'],
+    [z.array(z.instanceof(Money)).optional(), 'class Money'],
+    [z.lazy(() => z.object({ again: z.symbol() })), 'a symbol'],
+    [z.promise(z.number()), 'a Promise'],
+    [z.instanceof(Buffer), 'class Buffer'],
+  ] as const)('%#: %s', (schema, reason) => {
+    if (reason === undefined) expect(uncrossable(schema)).toBeUndefined();
+    else expect(uncrossable(schema)).toContain(reason);
+  });
+
+  it('transfer() marks a value; its ArrayBuffers are found once', () => {
+    const pixels = new Uint8Array(8);
+    const value = transfer({ pixels, nested: [new ArrayBuffer(4)], n: 1 });
+    expect(takeTransferList(value)).toHaveLength(2);
+    expect(takeTransferList(value)).toBeUndefined();
+    const only = new ArrayBuffer(2);
+    expect(takeTransferList(transfer({ only, other: new ArrayBuffer(2) }, [only]))).toEqual([only]);
+    expect(takeTransferList({ unmarked: new ArrayBuffer(2) })).toBeUndefined();
+  });
+});
