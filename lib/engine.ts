@@ -1,17 +1,18 @@
 import { freeze } from 'immer';
-import type { Subscriber, Subscription } from 'rxjs';
+import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import { RunCanceledError, InvalidDefinitionError, TypeCheckError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
 import { attempt, andThen } from './maybe-async.ts';
-import { filled, type ExecutionPlan, type PlanNode } from './plan.ts';
+import type { Log } from './log.ts';
+import { filled, type ExecutionPlan, type PlanNode, type PlanWiring } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
 import { openRunLogger, type LogRecord, type RunLogger } from './run-logger.ts';
-import { declaredResources, StepContext } from './step-context.ts';
+import { declaredResources, StepContext, type StepContextFields } from './step-context.ts';
 import { originalError, rememberError } from './error-registry.ts';
 import { comparePaths, fanPaths, ROOT, stepKeyOf, type Path } from '../operators/fan-out.ts';
-import { InputJoin, NO_INPUTS, type Arrival, type Combination, type SkipReason } from '../operators/join-inputs.ts';
+import { InputJoin, NO_INPUTS, type Arrival, type SkipReason } from '../operators/join-inputs.ts';
 import { ResourceScope, type ScopeReport } from '../operators/resource-scope.ts';
 import { retryDecision } from '../operators/retry-step.ts';
 import { invokeCompute, type ComputeSink } from '../operators/run-step.ts';
@@ -27,11 +28,14 @@ class Step {
   startedAt = 0;
   /** Values per output name, this attempt. */
   outputs: Record<string, unknown[]> = {};
-  /** Changes per attempt; callbacks from an older attempt are ignored. */
-  token: object = {};
+  /** The live attempt; callbacks from an older attempt (or after the step ended) are ignored. */
+  token: Attempt | undefined;
   cancel: (() => void) | undefined;
   settled: Promise<void> | undefined;
   inputs: Record<string, unknown> | undefined;
+  /** Neighbours in the engine's list of running steps. */
+  prev: Step | undefined;
+  next: Step | undefined;
 
   readonly node: PlanNode;
   readonly path: Path;
@@ -46,20 +50,67 @@ class Step {
   }
 }
 
-/** Per-invocation bookkeeping. */
-interface NodeState {
-  /** Upstream invocations not yet finished. */
-  upstreamLeft: number;
-  /** Instances created and not yet done. */
-  active: number;
-  finished: boolean;
-  /** An instance failed, or was skipped because something upstream failed. */
-  failed: boolean;
-  conflictReported: boolean;
-  /** Values kept for `collect()` consumers, per output, with their paths. */
-  collected: Map<string, { path: Path; values: unknown[] }[]> | undefined;
-  resources: Readonly<Record<string, unknown>> | undefined;
+/**
+ * One attempt of one step: the sink its compute reports to and the source of its `ctx`
+ * fields. One object per attempt instead of a closure per callback.
+ */
+class Attempt implements ComputeSink, StepContextFields {
+  private readonly engine: RunEngine;
+  readonly step: Step;
+  readonly config: unknown;
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly mode: string;
+  readonly solid: string;
+  readonly stepKey: string;
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly scheduler: SchedulerLike;
+
+  constructor(engine: RunEngine, step: Step, config: unknown, signal: AbortSignal, scheduler: SchedulerLike) {
+    this.engine = engine;
+    this.step = step;
+    this.config = config;
+    this.runId = engine.runId;
+    this.pipelineName = engine.pipelineName;
+    this.mode = engine.modeName;
+    this.solid = step.node.name;
+    this.stepKey = step.key;
+    this.signal = signal;
+    this.attempt = step.attempt;
+    this.scheduler = scheduler;
+  }
+
+  get live(): boolean {
+    return this.step.token === this && !this.engine.stopped;
+  }
+
+  output(name: string, value: unknown): void {
+    if (this.live) this.engine.recordOutput(this.step, name, value);
+  }
+
+  done(): void {
+    if (this.live) this.engine.stepSucceeded(this.step);
+  }
+
+  fail(error: unknown): void {
+    if (this.live) this.engine.attemptFailed(this.step, error);
+  }
+
+  resources(): Readonly<Record<string, unknown>> {
+    return this.engine.resourcesOf(this.step.node);
+  }
+
+  makeLog(): Log {
+    return this.engine.stepLog(this.step);
+  }
 }
+
+/** Bits of a node's flags. */
+const FINISHED = 1;
+/** An instance failed, or was skipped because something upstream failed. */
+const FAILED = 2;
+const CONFLICT_REPORTED = 4;
 
 type Terminal = 'SUCCESS' | 'FAILURE' | 'CANCELED';
 
@@ -79,15 +130,32 @@ export function startRun(prepared: Prepared, subscriber: Subscriber<RunEvent>): 
 
 class RunEngine {
   private readonly plan: ExecutionPlan;
+  private readonly wiring: PlanWiring;
   private readonly controller = new AbortController();
   private startedAt = Date.now();
   private logger!: RunLogger;
   private executor!: ExecutorInstance;
   private scope: ResourceScope | undefined;
-  private readonly nodes: NodeState[];
+  // Per plan node, packed (see PlanWiring): upstream invocations not yet finished,
+  // instances created and not yet done, FINISHED | FAILED | CONFLICT_REPORTED.
+  private readonly upstreamLeft: Int32Array;
+  private readonly active: Int32Array;
+  private readonly flags: Uint8Array;
+  /** Values kept for `collect()` consumers, per node and output, with their paths. */
+  private readonly collected: (Map<string, { path: Path; values: unknown[] }[]> | undefined)[];
+  private readonly resourceViews: (Readonly<Record<string, unknown>> | undefined)[];
+  /**
+   * Inputs waiting for the rest of their step, while every arrival is the first of its
+   * slot and at the root (the common case): node i's slot s is at `slotBase[i] + s`, and
+   * `filledSlots[i]` counts them. Anything else moves the node to an InputJoin.
+   */
+  private readonly pending: (Arrival | undefined)[];
+  private readonly filledSlots: Int32Array;
   private readonly joins: (InputJoin | undefined)[];
   private readonly ready: ReadyQueue<Step>;
-  private readonly running = new Set<Step>();
+  /** Running steps, a doubly linked list in start order. */
+  private firstRunning: Step | undefined;
+  private lastRunning: Step | undefined;
   private readonly skipQueue: { step: Step; reason: SkipReason }[] = [];
   private readonly finishQueue: number[] = [];
   private unfinished: number;
@@ -97,16 +165,16 @@ class RunEngine {
   private driveScheduled = false;
   private settling = false;
   /** No more steps start: the run is finishing, failed to start, or was canceled. */
-  private stopped = false;
+  stopped = false;
   private finalizing = false;
   private unsubscribed = false;
   private canceled = false;
   private readonly failedSteps: string[] = [];
   private firstError: { stepKey: string | undefined; error: SerializedError } | undefined;
   private externalAbort: (() => void) | undefined;
-  private readonly runId: string;
-  private readonly pipelineName: string;
-  private readonly modeName: string;
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly modeName: string;
 
   private readonly p: Prepared;
   private readonly subscriber: Subscriber<RunEvent>;
@@ -118,18 +186,18 @@ class RunEngine {
     this.pipelineName = p.pipeline.name;
     this.modeName = p.mode.name;
     this.plan = p.plan;
-    this.nodes = p.plan.nodes.map((n) => ({
-      upstreamLeft: n.upstream.length,
-      active: 0,
-      finished: false,
-      failed: false,
-      conflictReported: false,
-      collected: undefined,
-      resources: undefined,
-    }));
-    this.joins = filled<InputJoin | undefined>(p.plan.nodes.length, undefined);
+    const wiring = (this.wiring = p.plan.wiring);
+    const n = p.plan.nodes.length;
+    this.upstreamLeft = wiring.upstreamCount.slice();
+    this.active = new Int32Array(n);
+    this.flags = new Uint8Array(n);
+    this.collected = filled(n, undefined);
+    this.resourceViews = filled(n, undefined);
+    this.pending = filled(wiring.totalSlots, undefined);
+    this.filledSlots = new Int32Array(n);
+    this.joins = filled<InputJoin | undefined>(n, undefined);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
-    this.unfinished = p.plan.nodes.length;
+    this.unfinished = n;
   }
 
   // ---- lifecycle -------------------------------------------------------------------
@@ -216,7 +284,7 @@ class RunEngine {
       return;
     }
     for (const node of this.plan.nodes) {
-      if (node.upstream.length === 0) this.createStep(node, NO_INPUTS);
+      if (node.upstream.length === 0) this.createStep(node, ROOT, NO_INPUTS.arrivals);
     }
     this.scheduleDrive();
   }
@@ -271,18 +339,18 @@ class RunEngine {
 
   // ---- steps -----------------------------------------------------------------------------
 
-  private createStep(node: PlanNode, combination: Combination): void {
-    const step = new Step(node, combination.path, combination.arrivals);
-    for (const a of combination.arrivals) {
-      // A value broadcast beside a fanned input reaches every mapped step: share it frozen.
-      if (a.path.length < combination.path.length && a.skip === undefined) freeze(a.value, true);
-    }
-    this.nodes[node.index]!.active++;
+  private createStep(node: PlanNode, path: Path, arrivals: readonly Arrival[]): void {
+    const step = new Step(node, path, arrivals);
     let reason: SkipReason | undefined;
-    for (const a of combination.arrivals) {
-      if (a.skip === 'UPSTREAM_FAILED') reason = 'UPSTREAM_FAILED';
-      else if (a.skip && !reason) reason = a.skip;
+    for (let i = 0; i < arrivals.length; i++) {
+      const a = arrivals[i]!;
+      if (a.skip === undefined) {
+        // A value broadcast beside a fanned input reaches every mapped step: share it frozen.
+        if (a.path.length < path.length) freeze(a.value, true);
+      } else if (a.skip === 'UPSTREAM_FAILED') reason = 'UPSTREAM_FAILED';
+      else reason ??= a.skip;
     }
+    this.active[node.index]!++;
     if (reason) this.skipQueue.push({ step, reason });
     else this.ready.push(step);
   }
@@ -293,10 +361,12 @@ class RunEngine {
     const { runId, pipelineName, modeName: mode } = this;
     const stepKey = step.key;
     const solid = node.name;
-    this.running.add(step);
+    this.linkRunning(step);
     this.emit({ type: 'STEP_START', runId, pipelineName, mode, timestamp, stepKey, solid });
     const inputs: Record<string, unknown> = {};
-    for (const input of node.inputs) {
+    const planned = node.inputs;
+    for (let i = 0; i < planned.length; i++) {
+      const input = planned[i]!;
       if (input.slot < 0) {
         this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
         inputs[input.name] = this.p.config.solids[solid]?.inputs[input.name];
@@ -323,50 +393,26 @@ class RunEngine {
   private runAttempt(step: Step): void {
     if (this.stopped) return;
     const node = step.node;
-    const token = (step.token = {});
+    const attempt = new Attempt(this, step, this.p.config.solids[node.name]?.config, this.controller.signal, this.executor.scheduler);
+    step.token = attempt;
     step.outputs = {};
-    const live = () => step.token === token && !this.stopped;
-    const sink: ComputeSink = {
-      output: (name, value) => {
-        if (live()) this.recordOutput(step, name, value);
-      },
-      done: () => {
-        if (live()) this.stepSucceeded(step);
-      },
-      fail: (error) => {
-        if (live()) this.attemptFailed(step, error);
-      },
-    };
     const runStep = this.executor.runStep;
     if (runStep) {
       let subscription: Subscription | undefined;
       subscription = runStep(this.stepRequest(step)).subscribe({
         next: (message) => {
-          if (!live()) return;
+          if (!attempt.live) return;
           if (message.type === 'output') this.recordOutput(step, message.output, message.value);
           else this.emitLog({ level: message.level, message: message.message, fields: { ...message.fields } }, step);
         },
-        error: sink.fail,
-        complete: sink.done,
+        error: (error: unknown) => attempt.fail(error),
+        complete: () => attempt.done(),
       });
       step.cancel = () => subscription?.unsubscribe();
       return;
     }
-    const ctx = new StepContext({
-      config: this.p.config.solids[node.name]?.config,
-      resources: () => this.resourcesOf(node),
-      runId: this.p.runId,
-      pipelineName: this.p.pipeline.name,
-      mode: this.p.mode.name,
-      solid: node.name,
-      stepKey: step.key,
-      signal: this.controller.signal,
-      attempt: step.attempt,
-      scheduler: this.executor.scheduler,
-      makeLog: () => this.logger.bind({ solid: node.name, stepKey: step.key }, (record) => this.emitLog(record, step)),
-    });
-    const running = invokeCompute(node.solid, ctx, step.inputs!, sink);
-    if (running && step.token === token) {
+    const running = invokeCompute(node.solid, new StepContext(attempt), step.inputs!, attempt);
+    if (running && step.token === attempt) {
       step.cancel = running.cancel;
       step.settled = running.settled;
     }
@@ -390,12 +436,17 @@ class RunEngine {
     };
   }
 
-  private resourcesOf(node: PlanNode): Readonly<Record<string, unknown>> {
-    const state = this.nodes[node.index]!;
-    return (state.resources ??= declaredResources(node.name, node.solid.resources, this.resourceValues));
+  /** `ctx.resources` of a step: the resources its solid declared (built on first use). */
+  resourcesOf(node: PlanNode): Readonly<Record<string, unknown>> {
+    return (this.resourceViews[node.index] ??= declaredResources(node.name, node.solid.resources, this.resourceValues));
   }
 
-  private recordOutput(step: Step, name: string, raw: unknown): void {
+  /** `ctx.log` of a step. */
+  stepLog(step: Step): Log {
+    return this.logger.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.emitLog(record, step));
+  }
+
+  recordOutput(step: Step, name: string, raw: unknown): void {
     const node = step.node;
     let value = raw;
     const check = node.outputChecks[name];
@@ -408,7 +459,7 @@ class RunEngine {
       }
       value = parsed.data;
     }
-    if (node.shared.has(name)) value = freeze(value, true);
+    if (node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
     const list = (step.outputs[name] ??= []);
     list.push(value);
     this.emit({
@@ -426,9 +477,9 @@ class RunEngine {
     });
   }
 
-  private stepSucceeded(step: Step): void {
-    step.token = {};
-    this.running.delete(step);
+  stepSucceeded(step: Step): void {
+    step.token = undefined;
+    this.unlinkRunning(step);
     this.inflight--;
     const timestamp = this.now();
     this.emit({
@@ -442,38 +493,50 @@ class RunEngine {
       durationMs: timestamp - step.startedAt,
       attempt: step.attempt,
     });
-    const node = step.node;
-    for (const [output, edges] of node.edgeList) {
-      const values = step.outputs[output] ?? NONE;
-      const source = `${step.key}.${output}`;
-      for (const edge of edges) {
-        if (edge.collected) {
-          const state = this.nodes[node.index]!;
-          const kept = (state.collected ??= new Map());
-          const list = kept.get(output) ?? [];
-          list.push({ path: step.path, values });
-          kept.set(output, list);
-          continue;
-        }
-        if (values.length === 0) {
-          this.arrive(edge.node, edge.slot, { path: step.path, value: undefined, skip: 'OUTPUT_NOT_PRODUCED', source });
-          continue;
-        }
-        if (values.length === 1) {
-          this.arrive(edge.node, edge.slot, { path: step.path, value: values[0], skip: undefined, source });
-          continue;
-        }
-        const paths = fanPaths(step.path, node.index, values.length);
-        for (let i = 0; i < paths.length; i++) {
-          this.arrive(edge.node, edge.slot, { path: paths[i]!, value: values[i], skip: undefined, source });
-        }
+    const index = step.node.index;
+    const w = this.wiring;
+    const end = w.edgeStart[index + 1]!;
+    let output: string | undefined;
+    let values: readonly unknown[] = NONE;
+    let source = '';
+    let keptOutput = false;
+    for (let e = w.edgeStart[index]!; e < end; e++) {
+      if (w.edgeOutput[e] !== output) {
+        output = w.edgeOutput[e]!;
+        values = step.outputs[output] ?? NONE;
+        source = `${step.key}.${output}`;
+        keptOutput = false;
+      }
+      const target = w.edgeTarget[e]!;
+      const slot = w.edgeSlot[e]!;
+      if (w.edgeCollected[e] === 1) {
+        // Kept once per output, however many consumers collect it.
+        if (keptOutput) continue;
+        keptOutput = true;
+        const kept = (this.collected[index] ??= new Map());
+        const list = kept.get(output) ?? [];
+        list.push({ path: step.path, values });
+        kept.set(output, list);
+        continue;
+      }
+      if (values.length === 0) {
+        this.arrive(target, slot, { path: step.path, value: undefined, skip: 'OUTPUT_NOT_PRODUCED', source });
+        continue;
+      }
+      if (values.length === 1) {
+        this.arrive(target, slot, { path: step.path, value: values[0], skip: undefined, source });
+        continue;
+      }
+      const paths = fanPaths(step.path, index, values.length);
+      for (let i = 0; i < paths.length; i++) {
+        this.arrive(target, slot, { path: paths[i]!, value: values[i], skip: undefined, source });
       }
     }
     this.stepDone(step);
   }
 
-  private attemptFailed(step: Step, error: unknown): void {
-    step.token = {};
+  attemptFailed(step: Step, error: unknown): void {
+    step.token = undefined;
     step.cancel = undefined;
     const decision = retryDecision(step.node.solid.retry, error, step.attempt);
     if (!decision.retry || this.stopped) {
@@ -498,8 +561,8 @@ class RunEngine {
   }
 
   private stepFailed(step: Step, error: unknown, canceled: boolean): void {
-    step.token = {};
-    this.running.delete(step);
+    step.token = undefined;
+    this.unlinkRunning(step);
     this.inflight--;
     const serialized = this.p.redact(serializeError(error));
     rememberError(serialized, error);
@@ -518,30 +581,29 @@ class RunEngine {
       canceled,
     });
     if (canceled) return;
-    this.nodes[step.node.index]!.failed = true;
+    this.flags[step.node.index]! |= FAILED;
     this.propagateSkip(step, 'UPSTREAM_FAILED');
     this.stepDone(step);
   }
 
   private skipStep(step: Step, reason: SkipReason): void {
     this.emit({ type: 'STEP_SKIPPED', ...this.base(), stepKey: step.key, solid: step.node.name, reason });
-    if (reason === 'UPSTREAM_FAILED') this.nodes[step.node.index]!.failed = true;
+    if (reason === 'UPSTREAM_FAILED') this.flags[step.node.index]! |= FAILED;
     this.propagateSkip(step, reason);
     this.stepDone(step);
   }
 
   private propagateSkip(step: Step, reason: SkipReason): void {
-    const node = step.node;
-    for (const [output, edges] of node.edgeList) {
-      for (const edge of edges) {
-        if (edge.collected) continue;
-        this.arrive(edge.node, edge.slot, { path: step.path, value: undefined, skip: reason, source: `${step.key}.${output}` });
-      }
+    const index = step.node.index;
+    const w = this.wiring;
+    for (let e = w.edgeStart[index]!, end = w.edgeStart[index + 1]!; e < end; e++) {
+      if (w.edgeCollected[e] === 1) continue;
+      this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: step.path, value: undefined, skip: reason, source: `${step.key}.${w.edgeOutput[e]!}` });
     }
   }
 
   private stepDone(step: Step): void {
-    this.nodes[step.node.index]!.active--;
+    this.active[step.node.index]!--;
     this.finishQueue.push(step.node.index);
     if (!this.driving) {
       this.settle();
@@ -551,25 +613,63 @@ class RunEngine {
     }
   }
 
+  private linkRunning(step: Step): void {
+    step.prev = this.lastRunning;
+    step.next = undefined;
+    if (this.lastRunning) this.lastRunning.next = step;
+    else this.firstRunning = step;
+    this.lastRunning = step;
+  }
+
+  private unlinkRunning(step: Step): void {
+    const { prev, next } = step;
+    if (prev) prev.next = next;
+    else if (this.firstRunning === step) this.firstRunning = next;
+    else return; // not in the list
+    if (next) next.prev = prev;
+    else this.lastRunning = prev;
+    step.prev = step.next = undefined;
+  }
+
   private arrive(target: number, slot: number, arrival: Arrival): void {
-    const node = this.plan.nodes[target]!;
-    if (node.slots.length === 1) {
+    const w = this.wiring;
+    const count = w.slotCount[target]!;
+    if (count === 1) {
       // One wired input: every arrival is a complete combination.
-      this.createStep(node, { path: arrival.path, arrivals: [arrival] });
+      this.createStep(this.plan.nodes[target]!, arrival.path, [arrival]);
       return;
     }
-    const join = (this.joins[target] ??= new InputJoin(node.slots.length));
+    let join = this.joins[target];
+    if (join === undefined) {
+      const base = w.slotBase[target]!;
+      const pending = this.pending;
+      if (arrival.path.length === 0 && pending[base + slot] === undefined) {
+        pending[base + slot] = arrival;
+        if (++this.filledSlots[target]! < count) return;
+        // Complete without fan-out: no further arrivals come; let the values go.
+        const arrivals = pending.slice(base, base + count) as Arrival[];
+        for (let i = base; i < base + count; i++) pending[i] = undefined;
+        this.createStep(this.plan.nodes[target]!, ROOT, arrivals);
+        return;
+      }
+      // Fan-out is involved: hand what arrived so far to a full join.
+      join = this.joins[target] = new InputJoin(count);
+      for (let i = 0; i < count; i++) {
+        const earlier = pending[base + i];
+        if (earlier === undefined) continue;
+        join.arrive(i, earlier);
+        pending[base + i] = undefined;
+      }
+    }
     const combinations = join.arrive(slot, arrival);
-    // A join complete without fan-out gets no further arrivals: let its values go.
     if (join.done) this.joins[target] = undefined;
-    for (const c of combinations) this.createStep(this.plan.nodes[target]!, c);
-    if (join.conflict && !this.nodes[target]!.conflictReported) this.reportConflict(target, join.conflict);
+    for (const c of combinations) this.createStep(this.plan.nodes[target]!, c.path, c.arrivals);
+    if (join.conflict && !(this.flags[target]! & CONFLICT_REPORTED)) this.reportConflict(target, join.conflict);
   }
 
   /** Two inputs fanned out from different origins: the invocation fails once, at the root. */
   private reportConflict(target: number, [a, b]: [number, number]): void {
-    const state = this.nodes[target]!;
-    state.conflictReported = true;
+    this.flags[target]! |= CONFLICT_REPORTED;
     const node = this.plan.nodes[target]!;
     const slot = (i: number) => node.slots[i]!;
     const origin = (i: number) => this.plan.nodes[slot(i).from]!.name;
@@ -578,36 +678,35 @@ class RunEngine {
         `(from "${origin(b)}"), which fan out from different origins; collect() one of them first`,
     );
     const step = new Step(node, ROOT, []);
-    state.active++;
+    this.active[target]!++;
     this.inflight++;
     step.startedAt = this.now();
-    this.running.add(step);
+    this.linkRunning(step);
     this.emit({ type: 'STEP_START', ...this.base(), stepKey: step.key, solid: node.name });
     this.stepFailed(step, error, false);
   }
 
   private checkFinished(index: number): void {
-    const state = this.nodes[index]!;
-    if (state.finished || state.upstreamLeft > 0 || state.active > 0) return;
-    state.finished = true;
+    if (this.flags[index]! & FINISHED || this.upstreamLeft[index]! > 0 || this.active[index]! > 0) return;
+    this.flags[index]! |= FINISHED;
     this.unfinished--;
-    const node = this.plan.nodes[index]!;
-    for (const [output, edges] of node.edgeList) {
-      for (const edge of edges) {
-        if (!edge.collected) continue;
-        const source = `${node.name}.${output}`;
-        if (state.failed) {
-          this.arrive(edge.node, edge.slot, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
-          continue;
-        }
-        const parts = [...(state.collected?.get(output) ?? [])].sort((x, y) => comparePaths(x.path, y.path));
-        const values = parts.flatMap((part) => part.values);
-        this.arrive(edge.node, edge.slot, { path: ROOT, value: values, skip: undefined, source });
+    const w = this.wiring;
+    for (let e = w.edgeStart[index]!, end = w.edgeStart[index + 1]!; e < end; e++) {
+      if (w.edgeCollected[e] !== 1) continue;
+      const output = w.edgeOutput[e]!;
+      const source = `${this.plan.nodes[index]!.name}.${output}`;
+      if (this.flags[index]! & FAILED) {
+        this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
+        continue;
       }
+      const parts = [...(this.collected[index]?.get(output) ?? [])].sort((x, y) => comparePaths(x.path, y.path));
+      const values = parts.flatMap((part) => part.values);
+      this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: values, skip: undefined, source });
     }
-    for (const d of node.downstream) {
-      this.nodes[d]!.upstreamLeft--;
-      this.finishQueue.push(d);
+    for (let d = w.downStart[index]!, end = w.downStart[index + 1]!; d < end; d++) {
+      const down = w.downTarget[d]!;
+      this.upstreamLeft[down]!--;
+      this.finishQueue.push(down);
     }
   }
 
@@ -765,7 +864,9 @@ class RunEngine {
     this.stopped = true;
     this.controller.abort(new RunCanceledError('the run was canceled'));
     const settling: Promise<void>[] = [];
-    for (const step of [...this.running]) {
+    const running: Step[] = [];
+    for (let step = this.firstRunning; step; step = step.next) running.push(step);
+    for (const step of running) {
       step.cancel?.();
       if (step.settled) settling.push(step.settled);
       this.stepFailed(step, new RunCanceledError(`step ${step.key} was canceled with its run`), true);

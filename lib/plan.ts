@@ -49,6 +49,78 @@ export interface ExecutionPlan {
   readonly resources: readonly string[];
   /** True when some step has a non-zero `tags.priority`. */
   readonly prioritized: boolean;
+  /** The wiring again, packed for the engine's per-step walk. */
+  readonly wiring: PlanWiring;
+}
+
+/**
+ * The plan's wiring as flat arrays indexed by plan node. The engine walks these for every
+ * step; packed, a step's walk touches a few cache lines instead of a dozen scattered
+ * objects (random DAG of 10,000 steps: the difference between 2.5 and 5 µs per step).
+ */
+export interface PlanWiring {
+  /** Wired input slots of node i. */
+  readonly slotCount: Int32Array;
+  /** Where node i's slots begin in a run's flat array of pending arrivals. */
+  readonly slotBase: Int32Array;
+  readonly totalSlots: number;
+  /** Distinct upstream nodes of node i. */
+  readonly upstreamCount: Int32Array;
+  /** Node i's downstream nodes are `downTarget[downStart[i] .. downStart[i + 1])`. */
+  readonly downStart: Int32Array;
+  readonly downTarget: Int32Array;
+  /** Node i's outgoing edges are `edgeStart[i] .. edgeStart[i + 1]`, grouped by output. */
+  readonly edgeStart: Int32Array;
+  readonly edgeTarget: Int32Array;
+  readonly edgeSlot: Int32Array;
+  /** 1 when the consumer collects every value (`handle.collect()`). */
+  readonly edgeCollected: Uint8Array;
+  /** The output each edge leaves from. */
+  readonly edgeOutput: readonly string[];
+}
+
+function wiringOf(nodes: readonly PlanNode[]): PlanWiring {
+  const n = nodes.length;
+  const slotCount = new Int32Array(n);
+  const slotBase = new Int32Array(n);
+  const upstreamCount = new Int32Array(n);
+  const downStart = new Int32Array(n + 1);
+  const edgeStart = new Int32Array(n + 1);
+  let slots = 0;
+  let downs = 0;
+  let edges = 0;
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    slotCount[i] = node.slots.length;
+    slotBase[i] = slots;
+    slots += node.slots.length;
+    upstreamCount[i] = node.upstream.length;
+    downStart[i] = downs;
+    downs += node.downstream.length;
+    edgeStart[i] = edges;
+    for (const [, list] of node.edgeList) edges += list.length;
+  }
+  downStart[n] = downs;
+  edgeStart[n] = edges;
+  const downTarget = new Int32Array(downs);
+  const edgeTarget = new Int32Array(edges);
+  const edgeSlot = new Int32Array(edges);
+  const edgeCollected = new Uint8Array(edges);
+  const edgeOutput: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    downTarget.set(node.downstream, downStart[i]!);
+    for (const [output, list] of node.edgeList) {
+      for (const edge of list) {
+        const e = edgeOutput.length;
+        edgeTarget[e] = edge.node;
+        edgeSlot[e] = edge.slot;
+        edgeCollected[e] = edge.collected ? 1 : 0;
+        edgeOutput.push(output);
+      }
+    }
+  }
+  return { slotCount, slotBase, totalSlots: slots, upstreamCount, downStart, downTarget, edgeStart, edgeTarget, edgeSlot, edgeCollected, edgeOutput };
 }
 
 /**
@@ -157,7 +229,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
     const shared = node.edgeList.filter(([, e]) => e.length > 1).map(([o]) => o);
     if (shared.length) node.shared = new Set(shared);
   }
-  return { nodes, resources: resourceOrder(mode, [...resources]), prioritized };
+  return { nodes, resources: resourceOrder(mode, [...resources]), prioritized, wiring: wiringOf(nodes) };
 }
 
 const NO_EDGE_LIST: PlanNode['edgeList'] = Object.freeze([]);

@@ -31,7 +31,7 @@ export function declaredResources(
 export interface StepContextFields {
   readonly config: unknown;
   /** Built on first use: most computes never touch `ctx.resources`. */
-  readonly resources: () => Readonly<Record<string, unknown>>;
+  resources(): Readonly<Record<string, unknown>>;
   readonly runId: string;
   readonly pipelineName: string;
   readonly mode: string;
@@ -40,7 +40,7 @@ export interface StepContextFields {
   readonly signal: AbortSignal;
   readonly attempt: number;
   readonly scheduler: SchedulerLike;
-  readonly makeLog: () => Log;
+  makeLog(): Log;
 }
 
 /** `ctx` in a compute. A class, so a step that never logs never builds a logger. */
@@ -55,12 +55,12 @@ export class StepContext implements SolidContext {
   readonly attempt: number;
   readonly scheduler: SchedulerLike;
   #log: Log | undefined;
-  readonly #makeLog: () => Log;
-  readonly #resources: () => Readonly<Record<string, unknown>>;
+  /** Called as methods of `fields`, so a class can supply them without a closure per step. */
+  readonly #fields: StepContextFields;
 
   constructor(fields: StepContextFields) {
+    this.#fields = fields;
     this.config = fields.config;
-    this.#resources = fields.resources;
     this.runId = fields.runId;
     this.pipelineName = fields.pipelineName;
     this.mode = fields.mode;
@@ -69,14 +69,13 @@ export class StepContext implements SolidContext {
     this.signal = fields.signal;
     this.attempt = fields.attempt;
     this.scheduler = fields.scheduler;
-    this.#makeLog = fields.makeLog;
   }
 
   get resources(): Readonly<Record<string, unknown>> {
-    return this.#resources();
+    return this.#fields.resources();
   }
 
   get log(): Log {
-    return (this.#log ??= this.#makeLog());
+    return (this.#log ??= this.#fields.makeLog());
   }
 }

@@ -144,6 +144,23 @@ describe.each(executors)('$name executor', (exec) => {
       expect(result.output('gather')).toEqual([3, 2, 1, 0]);
     });
 
+    it('gives every collecting consumer each value once', async () => {
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          const values = emits('src', [3, 1, 2])();
+          gather(values.collect());
+          gather(values.collect());
+          gather(double(values).collect());
+        },
+      });
+      const result = await execute(p, { runConfig });
+      expect(result.output('gather')).toEqual([3, 1, 2]);
+      expect(result.output('gather_2')).toEqual([3, 1, 2]);
+      expect(result.output('gather_3')).toEqual([6, 2, 4]);
+    });
+
     it('gives [] when the output emitted nothing', async () => {
       const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(emits('src', [])().collect()); } });
       const result = await execute(p, { runConfig });
