@@ -26,8 +26,11 @@ class Step {
   readonly priority: number;
   attempt = 1;
   startedAt = 0;
-  /** Values per output name, this attempt. */
-  outputs: Record<string, unknown[]> = {};
+  // Values per output name, this attempt: the first output named inline (most steps have
+  // one), any others in a Map.
+  firstOutput: string | undefined;
+  firstValues: unknown[] | undefined;
+  moreOutputs: Map<string, unknown[]> | undefined;
   /** The live attempt; callbacks from an older attempt (or after the step ended) are ignored. */
   token: Attempt | undefined;
   cancel: (() => void) | undefined;
@@ -48,6 +51,28 @@ class Step {
     this.key = stepKeyOf(node.name, path);
     this.priority = node.priority;
   }
+
+  /** The values output `name` gave this attempt (undefined: none). */
+  valuesOf(name: string): unknown[] | undefined {
+    return name === this.firstOutput ? this.firstValues : this.moreOutputs?.get(name);
+  }
+
+  /** Records one value of output `name`; returns its index among that output's values. */
+  addValue(name: string, value: unknown): number {
+    if (this.firstOutput === undefined) {
+      this.firstOutput = name;
+      this.firstValues = [value];
+      return 0;
+    }
+    let list = this.valuesOf(name);
+    if (list === undefined) (this.moreOutputs ??= new Map()).set(name, (list = []));
+    return list.push(value) - 1;
+  }
+
+  /** Forgets the values of an earlier attempt. */
+  clearValues(): void {
+    this.firstOutput = this.firstValues = this.moreOutputs = undefined;
+  }
 }
 
 /**
@@ -58,27 +83,36 @@ class Attempt implements ComputeSink, StepContextFields {
   private readonly engine: RunEngine;
   readonly step: Step;
   readonly config: unknown;
-  readonly runId: string;
-  readonly pipelineName: string;
-  readonly mode: string;
-  readonly solid: string;
-  readonly stepKey: string;
-  readonly signal: AbortSignal;
   readonly attempt: number;
-  readonly scheduler: SchedulerLike;
 
-  constructor(engine: RunEngine, step: Step, config: unknown, signal: AbortSignal, scheduler: SchedulerLike) {
+  constructor(engine: RunEngine, step: Step, config: unknown) {
     this.engine = engine;
     this.step = step;
     this.config = config;
-    this.runId = engine.runId;
-    this.pipelineName = engine.pipelineName;
-    this.mode = engine.modeName;
-    this.solid = step.node.name;
-    this.stepKey = step.key;
-    this.signal = signal;
     this.attempt = step.attempt;
-    this.scheduler = scheduler;
+  }
+
+  // Read once, by the StepContext built from this attempt.
+  get runId(): string {
+    return this.engine.runId;
+  }
+  get pipelineName(): string {
+    return this.engine.pipelineName;
+  }
+  get mode(): string {
+    return this.engine.modeName;
+  }
+  get solid(): string {
+    return this.step.node.name;
+  }
+  get stepKey(): string {
+    return this.step.key;
+  }
+  get signal(): AbortSignal {
+    return this.engine.signal;
+  }
+  get scheduler(): SchedulerLike {
+    return this.engine.scheduler;
   }
 
   get live(): boolean {
@@ -111,6 +145,8 @@ const FINISHED = 1;
 /** An instance failed, or was skipped because something upstream failed. */
 const FAILED = 2;
 const CONFLICT_REPORTED = 4;
+
+type SolidEntry = Prepared['config']['solids'][string];
 
 type Terminal = 'SUCCESS' | 'FAILURE' | 'CANCELED';
 
@@ -198,7 +234,16 @@ class RunEngine {
     this.joins = filled<InputJoin | undefined>(n, undefined);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
     this.unfinished = n;
+    const entries = Object.entries(p.config.solids);
+    this.solidConfig = entries.length > 0 ? new Map(entries) : undefined;
   }
+
+  /**
+   * The run config's `solids` entries, or undefined when there are none. A Map: most steps
+   * have no entry, and a missing key on a plain object is looked up along its prototype
+   * chain (chain of 10,000 steps: 1.06 → 0.65 µs per step without that lookup).
+   */
+  private readonly solidConfig: Map<string, SolidEntry> | undefined;
 
   // ---- lifecycle -------------------------------------------------------------------
 
@@ -346,7 +391,7 @@ class RunEngine {
       const a = arrivals[i]!;
       if (a.skip === undefined) {
         // A value broadcast beside a fanned input reaches every mapped step: share it frozen.
-        if (a.path.length < path.length) freeze(a.value, true);
+        if (a.path.length < path.length && typeof a.value === 'object' && a.value !== null) freeze(a.value, true);
       } else if (a.skip === 'UPSTREAM_FAILED') reason = 'UPSTREAM_FAILED';
       else reason ??= a.skip;
     }
@@ -369,7 +414,7 @@ class RunEngine {
       const input = planned[i]!;
       if (input.slot < 0) {
         this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
-        inputs[input.name] = this.p.config.solids[solid]?.inputs[input.name];
+        inputs[input.name] = this.solidConfig?.get(solid)?.inputs[input.name];
         continue;
       }
       const arrival = step.arrivals[input.slot]!;
@@ -393,9 +438,10 @@ class RunEngine {
   private runAttempt(step: Step): void {
     if (this.stopped) return;
     const node = step.node;
-    const attempt = new Attempt(this, step, this.p.config.solids[node.name]?.config, this.controller.signal, this.executor.scheduler);
+    const config = this.solidConfig?.get(node.name)?.config;
+    const attempt = new Attempt(this, step, config);
     step.token = attempt;
-    step.outputs = {};
+    step.clearValues();
     const runStep = this.executor.runStep;
     if (runStep) {
       let subscription: Subscription | undefined;
@@ -428,12 +474,20 @@ class RunEngine {
       solid: step.node.name,
       stepKey: step.key,
       attempt: step.attempt,
-      config: this.p.config.solids[step.node.name]?.config,
+      config: this.solidConfig?.get(step.node.name)?.config,
       inputs: step.inputs!,
       resources: step.node.solid.resources,
       resourceConfigs: Object.fromEntries(Object.entries(p.config.resources).map(([k, v]) => [k, v.config])),
       signal: this.controller.signal,
     };
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get scheduler(): SchedulerLike {
+    return this.executor.scheduler;
   }
 
   /** `ctx.resources` of a step: the resources its solid declared (built on first use). */
@@ -449,7 +503,7 @@ class RunEngine {
   recordOutput(step: Step, name: string, raw: unknown): void {
     const node = step.node;
     let value = raw;
-    const check = node.outputChecks[name];
+    const check = node.outputChecks.size > 0 ? node.outputChecks.get(name) : undefined;
     if (check && !check.accepts?.(value)) {
       const parsed = check.schema.safeParse(value);
       if (!parsed.success) {
@@ -459,9 +513,9 @@ class RunEngine {
       }
       value = parsed.data;
     }
-    if (node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
-    const list = (step.outputs[name] ??= []);
-    list.push(value);
+    // Handed to several consumers: frozen, so that none can change another's input.
+    if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
+    const index = step.addValue(name, value);
     this.emit({
       type: 'STEP_OUTPUT',
       runId: this.runId,
@@ -472,7 +526,7 @@ class RunEngine {
       solid: node.name,
       output: name,
       value: this.p.redact(value),
-      index: list.length - 1,
+      index,
       attempt: step.attempt,
     });
   }
@@ -503,7 +557,7 @@ class RunEngine {
     for (let e = w.edgeStart[index]!; e < end; e++) {
       if (w.edgeOutput[e] !== output) {
         output = w.edgeOutput[e]!;
-        values = step.outputs[output] ?? NONE;
+        values = step.valuesOf(output) ?? NONE;
         source = `${step.key}.${output}`;
         keptOutput = false;
       }
