@@ -29,21 +29,31 @@ interface OpenSink {
 export class RunLogger {
   /** Numeric value of the lowest sink level; records below it are dropped at once. */
   readonly minLevel: number;
-  private readonly root: Pino;
   private readonly sinks: readonly OpenSink[];
-
+  private readonly bindings: RunBindings;
   private readonly redact: Redactor;
+  #root: Pino | undefined;
 
   constructor(sinks: readonly OpenSink[], bindings: RunBindings, redact: Redactor) {
     this.redact = redact;
     this.sinks = sinks;
+    this.bindings = bindings;
     this.minLevel = sinks.length ? Math.min(...sinks.map((s) => LEVEL_VALUES[s.level])) : Infinity;
+  }
+
+  /**
+   * The pino logger over the sinks, made on the first record some sink takes: a pino
+   * instance costs ~25 µs (it walks the stack for its caller), and a run whose sinks take
+   * nothing, or that has none, need not pay it.
+   */
+  private get root(): Pino {
+    if (this.#root) return this.#root;
     const lowest = LEVELS.find((l) => LEVEL_VALUES[l] === this.minLevel) ?? 'silent';
     const streams = pino.multistream(
-      sinks.map((s) => ({ level: s.level, stream: s.destination as pino.DestinationStream })),
+      this.sinks.map((s) => ({ level: s.level, stream: s.destination as pino.DestinationStream })),
       { dedupe: false },
     );
-    this.root = pino({ level: lowest, base: { ...bindings }, timestamp: pino.stdTimeFunctions.epochTime }, streams);
+    return (this.#root = pino({ level: lowest, base: { ...this.bindings }, timestamp: pino.stdTimeFunctions.epochTime }, streams));
   }
 
   /** True when some sink takes records at `level`. */

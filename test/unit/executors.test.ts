@@ -220,3 +220,32 @@ describe.each(executors)('$name executor', (exec) => {
     expect(ofType(list, 'STEP_START').map((e) => e.solid)).toEqual(['top', 'high', 'mid', 'low']);
   });
 });
+
+describe('inputs', () => {
+  it('hands a solid with many inputs an ordinary object holding each of them', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `in${i}`);
+    let seen: Record<string, unknown> | undefined;
+    const wide = solid({
+      name: 'wide',
+      inputs: Object.fromEntries(names.map((n) => [n, z.number()])),
+      output: z.number(),
+      compute: (_c, inputs) => {
+        seen = inputs;
+        return Object.values(inputs).reduce((a: number, b) => a + (b as number), 0);
+      },
+    });
+    const p = pipeline({
+      name: 'wide_pipeline',
+      modes: [quietMode()],
+      graph: () => {
+        const ones = names.map(() => one());
+        wide(...ones);
+      },
+    });
+    const result = await execute(p);
+    expect(result.output('wide')).toBe(40);
+    expect(Object.getPrototypeOf(seen)).toBe(Object.prototype);
+    expect(Object.keys(seen!)).toEqual(names);
+    expect(seen!.hasOwnProperty('in7')).toBe(true);
+  });
+});
