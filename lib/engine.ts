@@ -179,16 +179,17 @@ class RunEngine {
   private readonly active: Int32Array;
   private readonly flags: Uint8Array;
   /** Values kept for `collect()` consumers, per node and output, with their paths. */
-  private readonly collected: (Map<string, { path: Path; values: unknown[] }[]> | undefined)[];
-  private readonly resourceViews: (Readonly<Record<string, unknown>> | undefined)[];
+  private readonly collected = new Map<number, Map<string, { path: Path; values: readonly unknown[] }[]>>();
+  private readonly resourceViews = new Map<number, Readonly<Record<string, unknown>>>();
   /**
    * Inputs waiting for the rest of their step, while every arrival is the first of its
    * slot and at the root (the common case): node i's slot s is at `slotBase[i] + s`, and
-   * `filledSlots[i]` counts them. Anything else moves the node to an InputJoin.
+   * `filledSlots[i]` counts them. Anything else moves the node to an InputJoin in `joins`
+   * (and `filledSlots[i]` to -1).
    */
   private readonly pending: (Arrival | undefined)[];
   private readonly filledSlots: Int32Array;
-  private readonly joins: (InputJoin | undefined)[];
+  private readonly joins = new Map<number, InputJoin>();
   private readonly ready: ReadyQueue<Step>;
   /** Running steps, a doubly linked list in start order. */
   private firstRunning: Step | undefined;
@@ -228,11 +229,8 @@ class RunEngine {
     this.upstreamLeft = wiring.upstreamCount.slice();
     this.active = new Int32Array(n);
     this.flags = new Uint8Array(n);
-    this.collected = filled(n, undefined);
-    this.resourceViews = filled(n, undefined);
     this.pending = filled(wiring.totalSlots, undefined);
     this.filledSlots = new Int32Array(n);
-    this.joins = filled<InputJoin | undefined>(n, undefined);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
     this.unfinished = n;
     const entries = Object.entries(p.config.solids);
@@ -497,7 +495,9 @@ class RunEngine {
 
   /** `ctx.resources` of a step: the resources its solid declared (built on first use). */
   resourcesOf(node: PlanNode): Readonly<Record<string, unknown>> {
-    return (this.resourceViews[node.index] ??= declaredResources(node.name, node.solid.resources, this.resourceValues));
+    let view = this.resourceViews.get(node.index);
+    if (!view) this.resourceViews.set(node.index, (view = declaredResources(node.name, node.solid.resources, this.resourceValues)));
+    return view;
   }
 
   /** `ctx.log` of a step. */
@@ -572,7 +572,8 @@ class RunEngine {
         // Kept once per output, however many consumers collect it.
         if (keptOutput) continue;
         keptOutput = true;
-        const kept = (this.collected[index] ??= new Map());
+        let kept = this.collected.get(index);
+        if (!kept) this.collected.set(index, (kept = new Map()));
         const list = kept.get(output) ?? [];
         list.push({ path: step.path, values });
         kept.set(output, list);
@@ -698,8 +699,8 @@ class RunEngine {
       this.createStep(this.plan.nodes[target]!, arrival.path, [arrival]);
       return;
     }
-    let join = this.joins[target];
-    if (join === undefined) {
+    let join: InputJoin | undefined;
+    if (this.filledSlots[target]! >= 0) {
       const base = w.slotBase[target]!;
       const pending = this.pending;
       if (arrival.path.length === 0 && pending[base + slot] === undefined) {
@@ -712,16 +713,21 @@ class RunEngine {
         return;
       }
       // Fan-out is involved: hand what arrived so far to a full join.
-      join = this.joins[target] = new InputJoin(count);
+      join = new InputJoin(count);
+      this.joins.set(target, join);
+      this.filledSlots[target] = -1;
       for (let i = 0; i < count; i++) {
         const earlier = pending[base + i];
         if (earlier === undefined) continue;
         join.arrive(i, earlier);
         pending[base + i] = undefined;
       }
+    } else {
+      join = this.joins.get(target);
+      if (join === undefined) return; // complete already: nothing more can arrive
     }
     const combinations = join.arrive(slot, arrival);
-    if (join.done) this.joins[target] = undefined;
+    if (join.done) this.joins.delete(target);
     for (const c of combinations) this.createStep(this.plan.nodes[target]!, c.path, c.arrivals);
     if (join.conflict && !(this.flags[target]! & CONFLICT_REPORTED)) this.reportConflict(target, join.conflict);
   }
@@ -758,7 +764,7 @@ class RunEngine {
         this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
         continue;
       }
-      const parts = [...(this.collected[index]?.get(output) ?? [])].sort((x, y) => comparePaths(x.path, y.path));
+      const parts = [...(this.collected.get(index)?.get(output) ?? [])].sort((x, y) => comparePaths(x.path, y.path));
       const values = parts.flatMap((part) => part.values);
       this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: values, skip: undefined, source });
     }
