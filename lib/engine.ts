@@ -557,17 +557,16 @@ class RunEngine {
     const end = w.edgeStart[index + 1]!;
     let output: string | undefined;
     let values: readonly unknown[] = NONE;
-    let source = '';
+    // What each consumer of the current output receives: the same arrivals for all of them.
+    let arrivals: readonly Arrival[] = NO_ARRIVALS;
     let keptOutput = false;
     for (let e = w.edgeStart[index]!; e < end; e++) {
       if (w.edgeOutput[e] !== output) {
         output = w.edgeOutput[e]!;
         values = step.valuesOf(output) ?? NONE;
-        source = `${step.key}.${output}`;
+        arrivals = NO_ARRIVALS;
         keptOutput = false;
       }
-      const target = w.edgeTarget[e]!;
-      const slot = w.edgeSlot[e]!;
       if (w.edgeCollected[e] === 1) {
         // Kept once per output, however many consumers collect it.
         if (keptOutput) continue;
@@ -579,18 +578,10 @@ class RunEngine {
         kept.set(output, list);
         continue;
       }
-      if (values.length === 0) {
-        this.arrive(target, slot, { path: step.path, value: undefined, skip: 'OUTPUT_NOT_PRODUCED', source });
-        continue;
-      }
-      if (values.length === 1) {
-        this.arrive(target, slot, { path: step.path, value: values[0], skip: undefined, source });
-        continue;
-      }
-      const paths = fanPaths(step.path, index, values.length);
-      for (let i = 0; i < paths.length; i++) {
-        this.arrive(target, slot, { path: paths[i]!, value: values[i], skip: undefined, source });
-      }
+      if (arrivals === NO_ARRIVALS) arrivals = arrivalsOf(step, index, output, values);
+      const target = w.edgeTarget[e]!;
+      const slot = w.edgeSlot[e]!;
+      for (let i = 0; i < arrivals.length; i++) this.arrive(target, slot, arrivals[i]!);
     }
     this.stepDone(step);
   }
@@ -954,6 +945,17 @@ class RunEngine {
       proceed();
     });
   }
+}
+
+const NO_ARRIVALS: readonly Arrival[] = Object.freeze([]);
+
+/** What the consumers of `output` of `step` receive: one arrival per value, or its absence. */
+function arrivalsOf(step: Step, index: number, output: string, values: readonly unknown[]): readonly Arrival[] {
+  const source = `${step.key}.${output}`;
+  if (values.length === 0) return [{ path: step.path, value: undefined, skip: 'OUTPUT_NOT_PRODUCED', source }];
+  if (values.length === 1) return [{ path: step.path, value: values[0], skip: undefined, source }];
+  const paths = fanPaths(step.path, index, values.length);
+  return paths.map((path, i) => ({ path, value: values[i], skip: undefined, source }));
 }
 
 function typeError(step: Step, direction: 'input' | 'output', port: string, issues: readonly { path: PropertyKey[]; message: string }[]): TypeCheckError {
