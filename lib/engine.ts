@@ -1,156 +1,31 @@
 import { freeze } from 'immer';
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
-import { RunCanceledError, InvalidDefinitionError, TypeCheckError } from './errors.ts';
+import { RunCanceledError, InvalidDefinitionError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
-import { attempt, andThen } from './maybe-async.ts';
+import { Frontier, type FrontierHost } from './frontier.ts';
 import type { Log } from './log.ts';
-import { filled, type ExecutionPlan, type PlanNode, type PlanWiring } from './plan.ts';
+import { attempt, andThen } from './maybe-async.ts';
+import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
 import { openRunLogger, type LogRecord, type RunLogger } from './run-logger.ts';
-import { declaredResources, StepContext, type StepContextFields } from './step-context.ts';
+import { Attempt, Step, typeError, type AttemptHost } from './step.ts';
+import { declaredResources, StepContext } from './step-context.ts';
 import { originalError, rememberError } from './error-registry.ts';
-import { comparePaths, fanPaths, ROOT, stepKeyOf, type Path } from '../operators/fan-out.ts';
-import { InputJoin, NO_INPUTS, type Arrival, type SkipReason } from '../operators/join-inputs.ts';
+import { ROOT, type Path } from '../operators/fan-out.ts';
+import { NO_INPUTS, type Arrival, type SkipReason } from '../operators/join-inputs.ts';
 import { ResourceScope, type ScopeReport } from '../operators/resource-scope.ts';
 import { retryDecision } from '../operators/retry-step.ts';
-import { invokeCompute, type ComputeSink } from '../operators/run-step.ts';
+import { invokeCompute } from '../operators/run-step.ts';
 
 /** How long running computes get to settle after a cancel before resources go. */
 export const DEFAULT_CANCEL_GRACE_MS = 1000;
-
-/** One step instance: an invocation at a fan-out path. */
-class Step {
-  readonly key: string;
-  readonly priority: number;
-  attempt = 1;
-  startedAt = 0;
-  // Values per output name, this attempt: the first output named inline (most steps have
-  // one), any others in a Map.
-  firstOutput: string | undefined;
-  firstValues: unknown[] | undefined;
-  moreOutputs: Map<string, unknown[]> | undefined;
-  /** The live attempt; callbacks from an older attempt (or after the step ended) are ignored. */
-  token: Attempt | undefined;
-  cancel: (() => void) | undefined;
-  settled: Promise<void> | undefined;
-  inputs: Record<string, unknown> | undefined;
-  /** Neighbours in the engine's list of running steps. */
-  prev: Step | undefined;
-  next: Step | undefined;
-
-  readonly node: PlanNode;
-  readonly path: Path;
-  readonly arrivals: readonly Arrival[];
-
-  constructor(node: PlanNode, path: Path, arrivals: readonly Arrival[]) {
-    this.node = node;
-    this.path = path;
-    this.arrivals = arrivals;
-    this.key = stepKeyOf(node.name, path);
-    this.priority = node.priority;
-  }
-
-  /** The values output `name` gave this attempt (undefined: none). */
-  valuesOf(name: string): unknown[] | undefined {
-    return name === this.firstOutput ? this.firstValues : this.moreOutputs?.get(name);
-  }
-
-  /** Records one value of output `name`; returns its index among that output's values. */
-  addValue(name: string, value: unknown): number {
-    if (this.firstOutput === undefined) {
-      this.firstOutput = name;
-      this.firstValues = [value];
-      return 0;
-    }
-    let list = this.valuesOf(name);
-    if (list === undefined) (this.moreOutputs ??= new Map()).set(name, (list = []));
-    return list.push(value) - 1;
-  }
-
-  /** Forgets the values of an earlier attempt. */
-  clearValues(): void {
-    this.firstOutput = this.firstValues = this.moreOutputs = undefined;
-  }
-}
-
-/**
- * One attempt of one step: the sink its compute reports to and the source of its `ctx`
- * fields. One object per attempt instead of a closure per callback.
- */
-class Attempt implements ComputeSink, StepContextFields {
-  private readonly engine: RunEngine;
-  readonly step: Step;
-  readonly config: unknown;
-  readonly attempt: number;
-
-  constructor(engine: RunEngine, step: Step, config: unknown) {
-    this.engine = engine;
-    this.step = step;
-    this.config = config;
-    this.attempt = step.attempt;
-  }
-
-  // Read once, by the StepContext built from this attempt.
-  get runId(): string {
-    return this.engine.runId;
-  }
-  get pipelineName(): string {
-    return this.engine.pipelineName;
-  }
-  get mode(): string {
-    return this.engine.modeName;
-  }
-  get solid(): string {
-    return this.step.node.name;
-  }
-  get stepKey(): string {
-    return this.step.key;
-  }
-  get signal(): AbortSignal {
-    return this.engine.signal;
-  }
-  get scheduler(): SchedulerLike {
-    return this.engine.scheduler;
-  }
-
-  get live(): boolean {
-    return this.step.token === this && !this.engine.stopped;
-  }
-
-  output(name: string, value: unknown): void {
-    if (this.live) this.engine.recordOutput(this.step, name, value);
-  }
-
-  done(): void {
-    if (this.live) this.engine.stepSucceeded(this.step);
-  }
-
-  fail(error: unknown): void {
-    if (this.live) this.engine.attemptFailed(this.step, error);
-  }
-
-  resources(): Readonly<Record<string, unknown>> {
-    return this.engine.resourcesOf(this.step.node);
-  }
-
-  makeLog(): Log {
-    return this.engine.stepLog(this.step);
-  }
-}
-
-/** Bits of a node's flags. */
-const FINISHED = 1;
-/** An instance failed, or was skipped because something upstream failed. */
-const FAILED = 2;
-const CONFLICT_REPORTED = 4;
 
 type SolidEntry = Prepared['config']['solids'][string];
 
 type Terminal = 'SUCCESS' | 'FAILURE' | 'CANCELED';
 
-const NONE: readonly unknown[] = Object.freeze([]);
 const MANY_INPUTS = 16;
 
 /**
@@ -165,38 +40,20 @@ export function startRun(prepared: Prepared, subscriber: Subscriber<RunEvent>): 
   return () => engine.unsubscribe();
 }
 
-class RunEngine {
+class RunEngine implements FrontierHost, AttemptHost {
   private readonly plan: ExecutionPlan;
-  private readonly wiring: PlanWiring;
   private readonly controller = new AbortController();
   private startedAt = Date.now();
   private logger!: RunLogger;
   private executor!: ExecutorInstance;
   private scope: ResourceScope | undefined;
-  // Per plan node, packed (see PlanWiring): upstream invocations not yet finished,
-  // instances created and not yet done, FINISHED | FAILED | CONFLICT_REPORTED.
-  private readonly upstreamLeft: Int32Array;
-  private readonly active: Int32Array;
-  private readonly flags: Uint8Array;
-  /** Values kept for `collect()` consumers, per node and output, with their paths. */
-  private readonly collected = new Map<number, Map<string, { path: Path; values: readonly unknown[] }[]>>();
+  private readonly frontier: Frontier;
   private readonly resourceViews = new Map<number, Readonly<Record<string, unknown>>>();
-  /**
-   * Inputs waiting for the rest of their step, while every arrival is the first of its
-   * slot and at the root (the common case): node i's slot s is at `slotBase[i] + s`, and
-   * `filledSlots[i]` counts them. Anything else moves the node to an InputJoin in `joins`
-   * (and `filledSlots[i]` to -1).
-   */
-  private readonly pending: (Arrival | undefined)[];
-  private readonly filledSlots: Int32Array;
-  private readonly joins = new Map<number, InputJoin>();
   private readonly ready: ReadyQueue<Step>;
   /** Running steps, a doubly linked list in start order. */
   private firstRunning: Step | undefined;
   private lastRunning: Step | undefined;
   private readonly skipQueue: { step: Step; reason: SkipReason }[] = [];
-  private readonly finishQueue: number[] = [];
-  private unfinished: number;
   private inflight = 0;
   private maxConcurrent = 1;
   private driving = false;
@@ -224,15 +81,8 @@ class RunEngine {
     this.pipelineName = p.pipeline.name;
     this.modeName = p.mode.name;
     this.plan = p.plan;
-    const wiring = (this.wiring = p.plan.wiring);
-    const n = p.plan.nodes.length;
-    this.upstreamLeft = wiring.upstreamCount.slice();
-    this.active = new Int32Array(n);
-    this.flags = new Uint8Array(n);
-    this.pending = filled(wiring.totalSlots, undefined);
-    this.filledSlots = new Int32Array(n);
+    this.frontier = new Frontier(p.plan, this);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
-    this.unfinished = n;
     const entries = Object.entries(p.config.solids);
     this.solidConfig = entries.length > 0 ? new Map(entries) : undefined;
   }
@@ -323,7 +173,7 @@ class RunEngine {
 
   private beginSteps(resourceValues: Record<string, unknown>): void {
     this.resourceValues = resourceValues;
-    if (this.unfinished === 0) {
+    if (this.frontier.unfinished === 0) {
       this.finalize('SUCCESS');
       return;
     }
@@ -360,7 +210,7 @@ class RunEngine {
     } finally {
       this.driving = false;
     }
-    if (!this.stopped && this.unfinished === 0 && this.inflight === 0) this.finalize(this.failedSteps.length ? 'FAILURE' : 'SUCCESS');
+    if (!this.stopped && this.frontier.unfinished === 0 && this.inflight === 0) this.finalize(this.failedSteps.length ? 'FAILURE' : 'SUCCESS');
   }
 
   /** Processes skips and finished invocations iteratively: a long chain must not recurse. */
@@ -368,13 +218,13 @@ class RunEngine {
     if (this.settling) return;
     this.settling = true;
     try {
-      while (this.skipQueue.length || this.finishQueue.length) {
+      while (this.skipQueue.length || this.frontier.unsettled) {
         const skip = this.skipQueue.pop();
         if (skip) {
           this.skipStep(skip.step, skip.reason);
           continue;
         }
-        this.checkFinished(this.finishQueue.pop()!);
+        this.frontier.settleNext();
       }
     } finally {
       this.settling = false;
@@ -383,7 +233,7 @@ class RunEngine {
 
   // ---- steps -----------------------------------------------------------------------------
 
-  private createStep(node: PlanNode, path: Path, arrivals: readonly Arrival[]): void {
+  createStep(node: PlanNode, path: Path, arrivals: readonly Arrival[]): void {
     const step = new Step(node, path, arrivals);
     let reason: SkipReason | undefined;
     for (let i = 0; i < arrivals.length; i++) {
@@ -394,7 +244,7 @@ class RunEngine {
       } else if (a.skip === 'UPSTREAM_FAILED') reason = 'UPSTREAM_FAILED';
       else reason ??= a.skip;
     }
-    this.active[node.index]!++;
+    this.frontier.created(node.index);
     if (reason) this.skipQueue.push({ step, reason });
     else this.ready.push(step);
   }
@@ -552,37 +402,7 @@ class RunEngine {
       durationMs: timestamp - step.startedAt,
       attempt: step.attempt,
     });
-    const index = step.node.index;
-    const w = this.wiring;
-    const end = w.edgeStart[index + 1]!;
-    let output: string | undefined;
-    let values: readonly unknown[] = NONE;
-    // What each consumer of the current output receives: the same arrivals for all of them.
-    let arrivals: readonly Arrival[] = NO_ARRIVALS;
-    let keptOutput = false;
-    for (let e = w.edgeStart[index]!; e < end; e++) {
-      if (w.edgeOutput[e] !== output) {
-        output = w.edgeOutput[e]!;
-        values = step.valuesOf(output) ?? NONE;
-        arrivals = NO_ARRIVALS;
-        keptOutput = false;
-      }
-      if (w.edgeCollected[e] === 1) {
-        // Kept once per output, however many consumers collect it.
-        if (keptOutput) continue;
-        keptOutput = true;
-        let kept = this.collected.get(index);
-        if (!kept) this.collected.set(index, (kept = new Map()));
-        const list = kept.get(output) ?? [];
-        list.push({ path: step.path, values });
-        kept.set(output, list);
-        continue;
-      }
-      if (arrivals === NO_ARRIVALS) arrivals = arrivalsOf(step, index, output, values);
-      const target = w.edgeTarget[e]!;
-      const slot = w.edgeSlot[e]!;
-      for (let i = 0; i < arrivals.length; i++) this.arrive(target, slot, arrivals[i]!);
-    }
+    this.frontier.deliver(step);
     this.stepDone(step);
   }
 
@@ -632,34 +452,24 @@ class RunEngine {
       canceled,
     });
     if (canceled) return;
-    this.flags[step.node.index]! |= FAILED;
-    this.propagateSkip(step, 'UPSTREAM_FAILED');
+    this.frontier.failed(step.node.index);
+    this.frontier.skipDownstream(step, 'UPSTREAM_FAILED');
     this.stepDone(step);
   }
 
   private skipStep(step: Step, reason: SkipReason): void {
     this.emit({ type: 'STEP_SKIPPED', ...this.base(), stepKey: step.key, solid: step.node.name, reason });
-    if (reason === 'UPSTREAM_FAILED') this.flags[step.node.index]! |= FAILED;
-    this.propagateSkip(step, reason);
+    if (reason === 'UPSTREAM_FAILED') this.frontier.failed(step.node.index);
+    this.frontier.skipDownstream(step, reason);
     this.stepDone(step);
   }
 
-  private propagateSkip(step: Step, reason: SkipReason): void {
-    const index = step.node.index;
-    const w = this.wiring;
-    for (let e = w.edgeStart[index]!, end = w.edgeStart[index + 1]!; e < end; e++) {
-      if (w.edgeCollected[e] === 1) continue;
-      this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: step.path, value: undefined, skip: reason, source: `${step.key}.${w.edgeOutput[e]!}` });
-    }
-  }
-
   private stepDone(step: Step): void {
-    this.active[step.node.index]!--;
-    this.finishQueue.push(step.node.index);
+    this.frontier.done(step.node.index);
     if (!this.driving) {
       this.settle();
       if (this.stopped) return;
-      if (this.unfinished === 0 && this.inflight === 0) this.finalize(this.failedSteps.length ? 'FAILURE' : 'SUCCESS');
+      if (this.frontier.unfinished === 0 && this.inflight === 0) this.finalize(this.failedSteps.length ? 'FAILURE' : 'SUCCESS');
       else this.scheduleDrive();
     }
   }
@@ -682,50 +492,8 @@ class RunEngine {
     step.prev = step.next = undefined;
   }
 
-  private arrive(target: number, slot: number, arrival: Arrival): void {
-    const w = this.wiring;
-    const count = w.slotCount[target]!;
-    if (count === 1) {
-      // One wired input: every arrival is a complete combination.
-      this.createStep(this.plan.nodes[target]!, arrival.path, [arrival]);
-      return;
-    }
-    let join: InputJoin | undefined;
-    if (this.filledSlots[target]! >= 0) {
-      const base = w.slotBase[target]!;
-      const pending = this.pending;
-      if (arrival.path.length === 0 && pending[base + slot] === undefined) {
-        pending[base + slot] = arrival;
-        if (++this.filledSlots[target]! < count) return;
-        // Complete without fan-out: no further arrivals come; let the values go.
-        const arrivals = pending.slice(base, base + count) as Arrival[];
-        for (let i = base; i < base + count; i++) pending[i] = undefined;
-        this.createStep(this.plan.nodes[target]!, ROOT, arrivals);
-        return;
-      }
-      // Fan-out is involved: hand what arrived so far to a full join.
-      join = new InputJoin(count);
-      this.joins.set(target, join);
-      this.filledSlots[target] = -1;
-      for (let i = 0; i < count; i++) {
-        const earlier = pending[base + i];
-        if (earlier === undefined) continue;
-        join.arrive(i, earlier);
-        pending[base + i] = undefined;
-      }
-    } else {
-      join = this.joins.get(target);
-      if (join === undefined) return; // complete already: nothing more can arrive
-    }
-    const combinations = join.arrive(slot, arrival);
-    if (join.done) this.joins.delete(target);
-    for (const c of combinations) this.createStep(this.plan.nodes[target]!, c.path, c.arrivals);
-    if (join.conflict && !(this.flags[target]! & CONFLICT_REPORTED)) this.reportConflict(target, join.conflict);
-  }
-
   /** Two inputs fanned out from different origins: the invocation fails once, at the root. */
-  private reportConflict(target: number, [a, b]: [number, number]): void {
-    this.flags[target]! |= CONFLICT_REPORTED;
+  reportConflict(target: number, [a, b]: [number, number]): void {
     const node = this.plan.nodes[target]!;
     const slot = (i: number) => node.slots[i]!;
     const origin = (i: number) => this.plan.nodes[slot(i).from]!.name;
@@ -734,36 +502,12 @@ class RunEngine {
         `(from "${origin(b)}"), which fan out from different origins; collect() one of them first`,
     );
     const step = new Step(node, ROOT, []);
-    this.active[target]!++;
+    this.frontier.created(target);
     this.inflight++;
     step.startedAt = this.now();
     this.linkRunning(step);
     this.emit({ type: 'STEP_START', ...this.base(), stepKey: step.key, solid: node.name });
     this.stepFailed(step, error, false);
-  }
-
-  private checkFinished(index: number): void {
-    if (this.flags[index]! & FINISHED || this.upstreamLeft[index]! > 0 || this.active[index]! > 0) return;
-    this.flags[index]! |= FINISHED;
-    this.unfinished--;
-    const w = this.wiring;
-    for (let e = w.edgeStart[index]!, end = w.edgeStart[index + 1]!; e < end; e++) {
-      if (w.edgeCollected[e] !== 1) continue;
-      const output = w.edgeOutput[e]!;
-      const source = `${this.plan.nodes[index]!.name}.${output}`;
-      if (this.flags[index]! & FAILED) {
-        this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
-        continue;
-      }
-      const parts = [...(this.collected.get(index)?.get(output) ?? [])].sort((x, y) => comparePaths(x.path, y.path));
-      const values = parts.flatMap((part) => part.values);
-      this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: values, skip: undefined, source });
-    }
-    for (let d = w.downStart[index]!, end = w.downStart[index + 1]!; d < end; d++) {
-      const down = w.downTarget[d]!;
-      this.upstreamLeft[down]!--;
-      this.finishQueue.push(down);
-    }
   }
 
   // ---- events, logs ------------------------------------------------------------------------
@@ -945,25 +689,4 @@ class RunEngine {
       proceed();
     });
   }
-}
-
-const NO_ARRIVALS: readonly Arrival[] = Object.freeze([]);
-
-/** What the consumers of `output` of `step` receive: one arrival per value, or its absence. */
-function arrivalsOf(step: Step, index: number, output: string, values: readonly unknown[]): readonly Arrival[] {
-  const source = `${step.key}.${output}`;
-  if (values.length === 0) return [{ path: step.path, value: undefined, skip: 'OUTPUT_NOT_PRODUCED', source }];
-  if (values.length === 1) return [{ path: step.path, value: values[0], skip: undefined, source }];
-  const paths = fanPaths(step.path, index, values.length);
-  return paths.map((path, i) => ({ path, value: values[i], skip: undefined, source }));
-}
-
-function typeError(step: Step, direction: 'input' | 'output', port: string, issues: readonly { path: PropertyKey[]; message: string }[]): TypeCheckError {
-  return new TypeCheckError({
-    solid: step.node.name,
-    stepKey: step.key,
-    direction,
-    port,
-    issues: issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== 'symbol'), message: i.message })),
-  });
 }
