@@ -310,7 +310,10 @@ class RunEngine implements FrontierHost, AttemptHost {
       step.cancel = () => subscription?.unsubscribe();
       return;
     }
+    this.computing = attempt;
     const running = invokeCompute(node.solid, new StepContext(attempt), step.inputs!, attempt);
+    this.computing = undefined;
+    this.stamp = -1;
     if (running && step.token === attempt) {
       step.cancel = running.cancel;
       step.settled = running.settled;
@@ -376,7 +379,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       runId: this.runId,
       pipelineName: this.pipelineName,
       mode: this.modeName,
-      timestamp: this.now(),
+      timestamp: this.stampFor(step),
       stepKey: step.key,
       solid: node.name,
       output: name,
@@ -390,7 +393,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     step.token = undefined;
     this.unlinkRunning(step);
     this.inflight--;
-    const timestamp = this.now();
+    const timestamp = this.stampFor(step);
     this.emit({
       type: 'STEP_SUCCESS',
       runId: this.runId,
@@ -514,6 +517,22 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   private base() {
     return { runId: this.runId, pipelineName: this.pipelineName, mode: this.modeName, timestamp: this.now() };
+  }
+
+  /** The attempt whose compute is being called (synchronously) right now. */
+  private computing: Attempt | undefined;
+  /** The time taken for that attempt's first output, or -1. */
+  private stamp = -1;
+
+  /**
+   * The time of an output or success of `step`: what a compute reports while it is being
+   * called (a synchronous compute: all of it) shares one reading of the clock, taken at its
+   * first output, after its work. Reading the clock was 8% of a trivial step's cost.
+   */
+  private stampFor(step: Step): number {
+    if (this.computing === undefined || this.computing.step !== step) return this.now();
+    if (this.stamp < 0) this.stamp = this.now();
+    return this.stamp;
   }
 
   /** The executor's clock (virtual under the virtualTime executor), else the wall clock. */
