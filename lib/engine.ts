@@ -4,7 +4,7 @@ import { RunCanceledError, InvalidDefinitionError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
 import { Frontier, type FrontierHost } from './frontier.ts';
-import type { Log } from './log.ts';
+import { LEVEL_VALUES, type Log } from './log.ts';
 import { attempt, andThen } from './maybe-async.ts';
 import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -27,6 +27,7 @@ type SolidEntry = Prepared['config']['solids'][string];
 type Terminal = 'SUCCESS' | 'FAILURE' | 'CANCELED';
 
 const MANY_INPUTS = 16;
+const DEBUG = LEVEL_VALUES.debug;
 
 /**
  * Executes one prepared run, pushing its events into `subscriber`. The plan's steps are
@@ -256,7 +257,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     const stepKey = step.key;
     const solid = node.name;
     this.linkRunning(step);
-    this.emit({ type: 'STEP_START', runId, pipelineName, mode, timestamp, stepKey, solid });
+    this.emitDebug({ type: 'STEP_START', runId, pipelineName, mode, timestamp, stepKey, solid });
     const planned = node.inputs;
     // Many inputs: filled as a dictionary first (a fast-mode object pays a shape change per
     // key, ~0.2 µs each at 1,000 keys), then given the usual prototype.
@@ -265,12 +266,12 @@ class RunEngine implements FrontierHost, AttemptHost {
     for (let i = 0; i < planned.length; i++) {
       const input = planned[i]!;
       if (input.slot < 0) {
-        this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
+        this.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
         inputs[input.name] = this.solidConfig?.get(solid)?.inputs[input.name];
         continue;
       }
       const arrival = step.arrivals[input.slot]!;
-      this.emit({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
+      this.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
       let value = arrival.value;
       const check = input.check;
       if (check && !check.accepts?.(value)) {
@@ -374,7 +375,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     // Handed to several consumers: frozen, so that none can change another's input.
     if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
     const index = step.addValue(name, value);
-    this.emit({
+    this.emitDebug({
       type: 'STEP_OUTPUT',
       runId: this.runId,
       pipelineName: this.pipelineName,
@@ -394,7 +395,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.unlinkRunning(step);
     this.inflight--;
     const timestamp = this.stampFor(step);
-    this.emit({
+    this.emitDebug({
       type: 'STEP_SUCCESS',
       runId: this.runId,
       pipelineName: this.pipelineName,
@@ -543,6 +544,12 @@ class RunEngine implements FrontierHost, AttemptHost {
   /** Emits to the subscriber (until it unsubscribes) and to the sinks. */
   private emit(event: RunEvent): void {
     this.logger.writeEvent(event);
+    if (!this.unsubscribed) this.subscriber.next(event);
+  }
+
+  /** Emits an event the sinks take at `debug` (most step events): no sink work unless one does. */
+  private emitDebug(event: RunEvent): void {
+    if (this.logger.minLevel <= DEBUG) this.logger.writeEvent(event);
     if (!this.unsubscribed) this.subscriber.next(event);
   }
 
