@@ -110,7 +110,8 @@ export class Frontier {
       if (arrivals === NO_ARRIVALS) arrivals = arrivalsOf(step, index, output, values);
       const target = w.edgeTarget[e]!;
       const slot = w.edgeSlot[e]!;
-      for (let i = 0; i < arrivals.length; i++) this.arrive(target, slot, arrivals[i]!);
+      if (arrivals.length === 1) this.arrive(target, slot, arrivals[0]!, arrivals);
+      else for (let i = 0; i < arrivals.length; i++) this.arrive(target, slot, arrivals[i]!);
     }
   }
 
@@ -159,12 +160,13 @@ export class Frontier {
     }
   }
 
-  private arrive(target: number, slot: number, arrival: Arrival): void {
+  /** `alone`, when given, is `[arrival]` (shared, read-only). */
+  private arrive(target: number, slot: number, arrival: Arrival, alone?: readonly Arrival[]): void {
     const w = this.wiring;
     const count = w.slotCount[target]!;
     if (count === 1) {
       // One wired input: every arrival is a complete combination.
-      this.host.createStep(this.plan.nodes[target]!, arrival.path, [arrival]);
+      this.host.createStep(this.plan.nodes[target]!, arrival.path, alone ?? [arrival]);
       return;
     }
     let join: InputJoin | undefined;
