@@ -25,7 +25,8 @@ export { mockResource, type Mock, type MockCall } from '../modes/resources/mock.
 // running
 export { run, execute } from './run.ts';
 export type { RunOptions } from './prepare.ts';
-export { runConfigSchema, runConfigJsonSchema } from './run-config.ts';
+export { runConfigSchema } from './run-config-schema.ts';
+export { runConfigJsonSchema } from './run-config-json-schema.ts';
 export type { RunResult, SolidResult, SolidStatus } from './result.ts';
 export { initialRunState, applyEvent, reduceRunState, type RunState, type StepState, type StepStatus, type RunStatus } from './run-state.ts';
 export { isTerminal, serializeError, type RunEvent, type RunEventType, type SerializedError } from './events.ts';

@@ -1,4 +1,4 @@
-import { runConfigJsonSchema } from '../run-config.ts';
+import { runConfigJsonSchema } from '../run-config-json-schema.ts';
 import { loadModule, loadPipeline, pipelinesOf } from './load-pipeline.ts';
 import { printPipeline } from './print-pipeline.ts';
 import type { ErrorContext } from './report-error.ts';

@@ -7,7 +7,9 @@ import { logger } from '../../lib/logger.ts';
 import { mode } from '../../lib/mode.ts';
 import { pipeline, type Pipeline } from '../../lib/pipeline.ts';
 import { resource } from '../../lib/resource.ts';
-import { resolveRunConfig, runConfigJsonSchema, runConfigSchema } from '../../lib/run-config.ts';
+import { resolveRunConfig } from '../../lib/run-config.ts';
+import { runConfigJsonSchema } from '../../lib/run-config-json-schema.ts';
+import { runConfigSchema } from '../../lib/run-config-schema.ts';
 import { selectSolids } from '../../lib/select.ts';
 import { solid } from '../../lib/solid.ts';
 
