@@ -1,61 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { BroadcastChannel, MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import type { Piscina } from 'piscina';
+import { BroadcastChannel } from 'node:worker_threads';
 import { Observable, type Subscriber } from 'rxjs';
 import { ModeflowError, WorkerCrashedError } from '../../lib/errors.ts';
 import { originalError } from '../../lib/error-registry.ts';
 import type { ResourceReport } from '../../lib/events.ts';
 import type { StepMessage, StepRequest } from '../../lib/step-request.ts';
 import { uncloneableValue } from './worker-crossing.ts';
-import type { FromWorker, RunBroadcast, ToWorker, WorkerStepRequest, WorkerTask } from './worker-protocol.ts';
+import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from './worker-protocol.ts';
+import type { PoolHolder, SharedPool } from './worker-shared-pool.ts';
 import { ThreadLedger } from './worker-threads.ts';
 
 export interface PoolRunOptions {
   readonly runId: string;
-  readonly maxWorkers: number;
   readonly cancelGraceMs: number;
-  readonly resourceLimits: ResourceLimits | undefined;
-  /** The bootstrap piscina starts in each thread (a path). */
-  readonly entry: string;
-  /** The worker runtime the bootstrap loads (a file URL). */
-  readonly runtime: string;
+  /** How long the pool stays up once no run holds it (0: destroyed when this run ends). */
+  readonly idleTimeoutMs: number;
   readonly report: (report: ResourceReport) => void;
 }
 
 /**
- * One run's worker pool: piscina threads started when the run starts and destroyed when
- * it finalises, each step attempt sent to a free thread over its own MessageChannel.
+ * One run on a shared worker pool: holds the pool from the run's start to its end, sends
+ * each step attempt to a free thread as one piscina task, and at the end has every thread
+ * that keeps something of the run tear it down (in reverse order of init) before letting
+ * go of the pool, which then stays warm for the next run (see {@link SharedPool}).
  */
-export class PoolRun {
-  private readonly pool: Piscina;
+export class PoolRun implements PoolHolder {
+  readonly runId: string;
+  private readonly shared: SharedPool;
   /** The run's broadcast channel: teardown out, resource reports and acks in. */
   private readonly channel: BroadcastChannel;
   private readonly ledger: ThreadLedger;
   /** Piscina tasks not settled yet (a canceled one settles when its thread is terminated). */
   private readonly tasks = new Set<Promise<void>>();
+  /** Threads that ran a step of this run. */
+  private readonly used = new Set<number>();
   private idleCrash: unknown;
   private readonly options: PoolRunOptions;
 
-  constructor(options: PoolRunOptions) {
+  constructor(shared: SharedPool, options: PoolRunOptions) {
+    this.shared = shared;
     this.options = options;
+    this.runId = options.runId;
     this.ledger = new ThreadLedger(options.report);
-    this.pool = new (piscina())({
-      filename: options.entry,
-      minThreads: options.maxWorkers,
-      maxThreads: options.maxWorkers,
-      idleTimeout: Infinity,
-      // Threads wait for tasks on their event loop, so that they hear a teardown between steps.
-      atomics: 'disabled',
-      workerData: { runtime: options.runtime },
-      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-    });
-    // A thread that throws while no task runs on it: nothing to fail but the run.
-    this.pool.on('error', (error: unknown) => {
-      this.idleCrash ??= new WorkerCrashedError(`a worker thread died between steps: ${messageOf(error)}`, { cause: error });
-    });
-    // piscina's workerDestroy reports a dead thread's id as -1: watch each thread's exit instead.
-    this.pool.on('workerCreate', () => this.watchThreads());
     this.channel = new BroadcastChannel(`modeflow:${options.runId}:${randomUUID()}`);
     this.channel.onmessage = (event: unknown) => {
       const message = (event as { data: RunBroadcast }).data;
@@ -63,17 +49,21 @@ export class PoolRun {
       else if (message.type === 'closed') this.ledger.closed(message.threadId);
     };
     unref(this.channel);
+    shared.hold(this);
   }
 
-  private readonly watched = new WeakSet<object>();
+  report(message: ThreadReport): void {
+    this.ledger.report(message.threadId, message.report);
+  }
 
-  private watchThreads(): void {
-    for (const worker of this.pool.threads) {
-      if (this.watched.has(worker)) continue;
-      this.watched.add(worker);
-      const id = worker.threadId;
-      worker.once('exit', () => this.ledger.died(id));
-    }
+  threadExited(threadId: number): void {
+    this.ledger.died(threadId);
+  }
+
+  threadCrashed(threadId: number | undefined, error: unknown): void {
+    // A thread this run never ran a step on died of another run's leftovers.
+    if (threadId !== undefined && !this.used.has(threadId)) return;
+    this.idleCrash ??= new WorkerCrashedError(`a worker thread died between steps: ${messageOf(error)}`, { cause: error });
   }
 
   /** Runs one step attempt on a free thread. */
@@ -92,68 +82,59 @@ export class PoolRun {
       );
       return undefined;
     }
-    const { port1, port2 } = new MessageChannel();
-    try {
-      port1.postMessage(this.workerRequest(request, request.pipelineModule));
-    } catch (error) {
-      port1.close();
-      port2.close();
-      subscriber.error(uncloneableInput(request, where, error));
+    if (this.shared.destroyed) {
+      subscriber.error(
+        Object.assign(
+          new WorkerCrashedError(
+            `step ${request.stepKey} (solid "${request.solid}") cannot start: the worker pool of this run was destroyed ` +
+              `(destroyWorkerPools) while the run was using it`,
+          ),
+          where,
+        ),
+      );
       return undefined;
     }
     let finished = false;
+    const { id, result } = this.shared.start({ request: this.workerRequest(request, request.pipelineModule) }, (message) => {
+      if (!finished) subscriber.next(message);
+    });
     const finish = (): void => {
       finished = true;
-      port1.close();
+      this.shared.end(id);
     };
-    const handle = (message: FromWorker): void => {
+    const answer = (outcome: TaskResult): void => {
       if (finished) return;
-      switch (message.type) {
-        case 'output':
-        case 'log':
-          subscriber.next(message);
-          return;
-        case 'report':
-          this.ledger.report(message.threadId, message.report);
-          return;
-        case 'done':
-          finish();
-          subscriber.complete();
-          return;
-        case 'fail':
-          finish();
-          subscriber.error(originalError(message.error));
-          return;
-      }
+      for (const message of outcome.outputs) subscriber.next(message);
+      const end = outcome.end;
+      finish();
+      if (end.type === 'done') subscriber.complete();
+      else if (end.type === 'fail') subscriber.error(originalError(end.error));
+      else subscriber.error(new ModeflowError(`step ${request.stepKey}: its worker thread canceled it unasked`));
     };
-    port1.on('message', handle);
-    const terminate = new AbortController();
-    const task: WorkerTask = { port: port2 };
-    const settled = this.pool.run(task, { transferList: [port2] as never, signal: terminate.signal }).then(
-      () => {
-        drain(port1, handle);
-        if (!finished) {
-          finish();
-          subscriber.error(new ModeflowError(`step ${request.stepKey}: its worker thread ended the task without an answer`));
-        }
+    const settled = result.then(
+      (outcome) => {
+        this.used.add(outcome.threadId);
+        if (outcome.holds) this.ledger.touch(outcome.threadId);
+        const collecting = this.shared.collect(outcome);
+        if (collecting) return collecting.then(() => answer(outcome));
+        answer(outcome);
+        return undefined;
       },
       (error: unknown) => {
-        drain(port1, handle);
+        this.shared.collectAll();
         if (finished) return;
         finish();
-        subscriber.error(crashed(where, error));
+        subscriber.error(isCloneError(error) ? uncloneableInput(request, where, error) : crashed(where, error));
       },
     );
     this.track(settled);
     return () => {
       if (finished) return;
-      port1.postMessage({ type: 'cancel', abort: request.signal.aborted } satisfies ToWorker);
+      const abort = request.signal.aborted;
+      this.shared.cancel(id, abort);
       // A compute that does not settle within the grace period loses its thread.
-      const timer = setTimeout(() => terminate.abort(), this.options.cancelGraceMs);
-      void settled.finally(() => {
-        clearTimeout(timer);
-        finish();
-      });
+      this.shared.terminateAfter(id, this.options.cancelGraceMs, abort, settled);
+      void settled.finally(finish);
     };
   }
 
@@ -180,33 +161,31 @@ export class PoolRun {
   }
 
   /**
-   * Ends the run's pool: waits for running tasks (canceled ones settle or are terminated
-   * after the grace period), has every thread tear down its resources in reverse order
-   * of init, then destroys the threads. Rejects when a thread died between steps.
+   * Ends the run on the pool: waits for running tasks (canceled ones settle or are
+   * terminated after the grace period), has every thread that keeps something of the run
+   * tear it down in reverse order of init, then lets go of the pool (destroyed now if
+   * `idleTimeoutMs` is 0 and no other run holds it, else kept warm that long). Rejects
+   * when a thread this run used died between steps.
    */
   async dispose(): Promise<void> {
-    await Promise.allSettled([...this.tasks]);
-    if (this.ledger.holding) {
-      const released = this.ledger.whenReleased();
-      ref(this.channel);
-      this.channel.postMessage({ type: 'teardown' } satisfies RunBroadcast);
-      await released;
+    try {
+      await Promise.allSettled([...this.tasks]);
+      if (this.ledger.holding) {
+        const released = this.ledger.whenReleased();
+        ref(this.channel);
+        this.channel.postMessage({ type: 'teardown' } satisfies RunBroadcast);
+        await released;
+      }
+    } finally {
+      this.channel.close();
+      await this.shared.release(this, this.options.idleTimeoutMs);
     }
-    await this.pool.destroy();
-    this.channel.close();
     if (this.idleCrash !== undefined) throw this.idleCrash;
   }
 }
 
-let loaded: typeof Piscina | undefined;
-/** piscina, loaded on the first pool: importing modeflow should not pay for it. */
-function piscina(): typeof Piscina {
-  return (loaded ??= (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina);
-}
-
-/** Handles messages already queued on `port` (they may have arrived before the task settled). */
-function drain(port: MessagePort, handle: (message: FromWorker) => void): void {
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) handle(m.message as FromWorker);
+function isCloneError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'DataCloneError';
 }
 
 function crashed(where: { readonly solid: string; readonly stepKey: string }, cause: unknown): WorkerCrashedError {

@@ -9,12 +9,14 @@ import type { RunBroadcast, ThreadReport } from './worker-protocol.ts';
  * The resources of one run inside one worker thread. A step's resources (and what they
  * depend on) are initialised on its first use in this thread, in dependency order, once;
  * at the end of the run the main thread broadcasts `teardown` and they are torn down in
- * reverse order of init, reported, and acknowledged with `closed`.
+ * reverse order of init, reported, and acknowledged with `closed`. The thread outlives
+ * the run (its pool is shared across runs), so each run has its own WorkerRun, keyed by
+ * run id, and two runs on one thread never see each other's resources.
  */
 export class WorkerRun {
   /** Initialised values by key. */
   readonly values: Record<string, unknown> = {};
-  /** Where reports go while a step runs (its port); undefined between steps. */
+  /** Where reports go while a step of this run runs (the thread port, in order with its logs); undefined between steps. */
   send: ((message: ThreadReport) => void) | undefined;
   /** How resources log: through the step that initialises them (set per step). */
   log: (key: string) => Log = () => silentLog;
@@ -81,7 +83,7 @@ export class WorkerRun {
   }
 
   private report(report: ResourceReport): void {
-    const message: ThreadReport = { type: 'report', threadId, report };
+    const message: ThreadReport = { type: 'report', runId: this.runId, threadId, report };
     if (this.closing || !this.send) this.channel.postMessage(message);
     else this.send(message);
   }

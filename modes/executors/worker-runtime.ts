@@ -1,74 +1,157 @@
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, parentPort, threadId } from 'node:worker_threads';
 import { asyncScheduler } from 'rxjs';
 import { isKind, listNames } from '../../lib/definition.ts';
-import { InvalidDefinitionError, ModeflowError, RunCanceledError } from '../../lib/errors.ts';
-import { serializeError } from '../../lib/events.ts';
+import { InvalidDefinitionError, RunCanceledError } from '../../lib/errors.ts';
+import { serializeError, type SerializedError } from '../../lib/events.ts';
 import type { Pipeline } from '../../lib/pipeline.ts';
+import type { StepMessage } from '../../lib/step-request.ts';
 import { declaredResources, StepContext } from '../../lib/step-context.ts';
 import { invokeCompute, type RunningCompute } from '../../operators/run-step.ts';
 import { assertCrossable, takeTransferList, uncloneableValue } from './worker-crossing.ts';
 import { jsonFields, workerLog } from './worker-log.ts';
-import type { FromWorker, ToWorker, WorkerStepRequest, WorkerTask } from './worker-protocol.ts';
+import type { AttemptMessage, PortAnnouncement, TaskEnd, TaskResult, ThreadPortMessage, ThreadReport, WorkerStepRequest, WorkerTask } from './worker-protocol.ts';
 import { WorkerRun } from './worker-resources.ts';
 
 /**
  * The worker side of the workerPool executor, loaded by `worker-entry.mjs` in each worker
  * thread. It imports the pipeline's module (through the entry's `load`, which registers
- * tsx for `.ts` modules), finds the pipeline by name among its exports, keeps each run's
- * resources, and runs one step attempt per task, streaming what it produces back.
+ * tsx for `.ts` modules) once per thread, finds the pipeline by name among its exports,
+ * keeps each run's resources (a {@link WorkerRun} per run id, torn down at the end of that
+ * run), and runs one step attempt per task: the task's result is the attempt's answer,
+ * and what must arrive while it runs goes over this thread's port.
  */
 
 /** Imports a module by URL (the entry registers tsx first when it is TypeScript). */
 export type ModuleLoader = (url: string) => Promise<Record<string, unknown>>;
 
+/** What the entry offers besides `load`: cancels from the main thread. */
+export interface WorkerControl {
+  /** Calls `cancel` when attempt `id` is canceled (at once if it already was); returns the unsubscribe. */
+  onCancel(id: number, cancel: (abort: boolean) => void): () => void;
+}
+
 const pipelines = new Map<string, Promise<Pipeline>>();
 const runs = new Map<string, WorkerRun>();
 
-/** Runs one step attempt: the request is waiting on `task.port`; the answer goes back on it. */
-export async function runTask(task: WorkerTask, load: ModuleLoader): Promise<void> {
-  const port = task.port;
-  const received = receiveMessageOnPort(port);
-  if (received === undefined) {
-    port.close();
-    throw new ModeflowError('modeflow worker: a task arrived without its step request');
+/** The attempt this thread runs (0: none), shared with the main thread. */
+const current = new Int32Array(new SharedArrayBuffer(4));
+
+/** This thread's port to the main thread, announced once through piscina's `message` event. */
+const port = (() => {
+  const { port1, port2 } = new MessageChannel();
+  parentPort?.postMessage({ type: 'modeflow:thread-port', threadId, port: port2, current } satisfies PortAnnouncement, [port2]);
+  return port1;
+})();
+
+/**
+ * What one attempt sends to the main thread. Outputs that surely clone (plain data) wait
+ * in a queue: those still there when the attempt ends travel in the task's result, at no
+ * extra message; a compute still running a turn later has them flushed to the port.
+ * Everything else (logs, reports, other outputs) goes on the port at once, after the
+ * queue, so the order is kept.
+ */
+class Outbox {
+  /** Port messages sent. */
+  sent = 0;
+  private queued: StepMessage[] = [];
+  private flushing = false;
+  private open = true;
+  private readonly id: number;
+
+  constructor(id: number) {
+    this.id = id;
   }
-  try {
-    await runAttempt(port, received.message as WorkerStepRequest, load);
-  } finally {
-    port.close();
+
+  /** Queues an output known to clone. */
+  queue(message: StepMessage): void {
+    this.queued.push(message);
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => {
+      this.flushing = false;
+      if (this.open) this.flush();
+    });
+  }
+
+  /** Sends the queue, then `message` (throws, having sent the queue, when `message` does not clone). */
+  send(message: AttemptMessage, transferList?: readonly ArrayBuffer[]): void {
+    this.flush();
+    port.postMessage({ id: this.id, messages: [message] } satisfies ThreadPortMessage, transferList as ArrayBuffer[] | undefined);
+    this.sent++;
+  }
+
+  flush(): void {
+    if (this.queued.length === 0) return;
+    const messages = this.queued;
+    this.queued = [];
+    port.postMessage({ id: this.id, messages } satisfies ThreadPortMessage);
+    this.sent++;
+  }
+
+  /** The attempt has ended: what is still queued stays for the result. */
+  seal(): void {
+    this.open = false;
+  }
+
+  /** What is still queued, for the result. */
+  close(): StepMessage[] {
+    this.open = false;
+    const rest = this.queued;
+    this.queued = [];
+    return rest;
   }
 }
 
-async function runAttempt(port: MessagePort, request: WorkerStepRequest, load: ModuleLoader): Promise<void> {
+/** Runs one step attempt and answers with its result. */
+export async function runTask(task: WorkerTask, load: ModuleLoader, control: WorkerControl): Promise<TaskResult> {
+  const { id, request } = task;
+  const outbox = new Outbox(id);
+  let end: TaskEnd;
+  Atomics.store(current, 0, id);
+  try {
+    end = await runAttempt(id, request, outbox, load, control);
+  } catch (error) {
+    end = { type: 'fail', error: sendable(error) };
+  } finally {
+    Atomics.store(current, 0, 0);
+  }
+  const outputs = outbox.close();
+  return { threadId, sent: outbox.sent, holds: runs.has(request.runId), outputs: end.type === 'done' ? outputs : [], end };
+}
+
+async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox, load: ModuleLoader, control: WorkerControl): Promise<TaskEnd> {
   const where = { solid: request.solid, stepKey: request.stepKey };
   const controller = new AbortController();
   let live = true;
+  let end: TaskEnd = { type: 'canceled' };
   let running: RunningCompute | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  const send = (message: FromWorker): void => {
-    if (live) port.postMessage(message);
-  };
-  const fail = (error: unknown): void => {
-    send({ type: 'fail', error: serializeError(error) });
+  const settle = (outcome: TaskEnd): void => {
+    if (!live) return;
     live = false;
+    end = outcome;
+    outbox.seal();
     finish();
   };
-  port.on('message', (message: ToWorker) => {
-    if (message.type !== 'cancel' || !live) return;
-    live = false;
-    if (message.abort) {
+  const fail = (error: unknown): void => settle({ type: 'fail', error: sendable(error) });
+  const stopListening = control.onCancel(id, (abort) => {
+    if (!live) return;
+    settle({ type: 'canceled' });
+    if (abort) {
       const reason = new RunCanceledError(`step ${request.stepKey} was canceled with its run`);
       controller.abort(reason);
       runs.get(request.runId)?.abort(reason);
     }
     running?.cancel();
-    // The compute gets to settle (its grace period runs in the main thread); then the task ends.
-    void Promise.resolve(running?.settled).then(finish, finish);
   });
   let run: WorkerRun | undefined;
+  // Resource reports of this attempt's inits go on the port, in order with its logs.
+  const report = (message: ThreadReport): void => outbox.send(message);
   try {
+    if (!live) return end;
     const pipeline = await loadPipeline(load, request.pipelineModule, request.pipelineName);
+    if (!live) return end;
     const node = pipeline.node(request.solid);
     if (!node) {
       throw new InvalidDefinitionError(
@@ -79,11 +162,12 @@ async function runAttempt(port: MessagePort, request: WorkerStepRequest, load: M
     const mode = pipeline.modes.find((m) => m.name === request.mode)!;
     if (node.solid.resources.length > 0) {
       run = runFor(request);
-      run.send = send;
-      run.log = (key) => workerLog((m) => send({ ...m, fields: safeFields(m.fields) }), { resource: key });
+      run.send = report;
+      run.log = (key) => workerLog((m) => live && sendLog(outbox, m), { resource: key });
       await run.ensure(mode, node.solid.resources, request.resourceConfigs);
+      // Canceled during the inits: the compute never starts.
+      if (!live) return end;
     }
-    if (!live) return void (await finished);
     const values = run?.values ?? {};
     const ctx = new StepContext({
       config: request.config,
@@ -96,65 +180,107 @@ async function runAttempt(port: MessagePort, request: WorkerStepRequest, load: M
       signal: controller.signal,
       attempt: request.attempt,
       scheduler: asyncScheduler,
-      makeLog: () => workerLog((m) => sendLog(port, m, () => live)),
+      makeLog: () => workerLog((m) => live && sendLog(outbox, m)),
     });
     running = invokeCompute(node.solid, ctx, { ...request.inputs }, {
       output: (output, value) => {
         if (!live) return;
         try {
-          postOutput(port, output, value);
+          sendOutput(outbox, output, value);
         } catch (error) {
           running?.cancel();
           fail(uncloneableValue(where, 'output', output, error));
         }
       },
-      done: () => {
-        send({ type: 'done' });
-        live = false;
-        finish();
-      },
-      fail: (error) => {
-        if (live) fail(error);
-      },
+      done: () => settle({ type: 'done' }),
+      fail,
     });
     await finished;
+    // A canceled compute gets to settle before the task ends (its grace period runs in the main thread).
+    if (running?.settled) await running.settled.catch(() => undefined);
   } catch (error) {
-    if (live) fail(error);
+    fail(error);
   } finally {
-    if (run && run.send === send) run.send = undefined;
+    stopListening();
+    // Between steps, the run's reports go over its channel.
+    if (run?.send === report) run.send = undefined;
   }
+  return end;
 }
 
-/** Posts an output, moving the ArrayBuffers of a value marked with `transfer()`. */
-function postOutput(port: MessagePort, output: string, value: unknown): void {
-  const message: FromWorker = { type: 'output', output, value };
+/**
+ * Sends an output: queued when it is plain data that surely clones, moved on the port
+ * when marked with `transfer()`, else posted on the port (throwing when it does not clone).
+ */
+function sendOutput(outbox: Outbox, output: string, value: unknown): void {
+  const message: StepMessage = { type: 'output', output, value };
   const transferList = takeTransferList(value);
   if (transferList?.length) {
     try {
-      port.postMessage(message, transferList);
+      outbox.send(message, transferList);
       return;
     } catch {
       // A buffer that cannot move (a pooled Buffer's, say) is copied instead.
     }
+  } else if (surelyClones(value, { budget: 64 })) {
+    outbox.queue(message);
+    return;
   }
-  port.postMessage(message);
+  outbox.send(message);
 }
 
-function sendLog(port: MessagePort, message: Extract<FromWorker, { type: 'log' }>, live: () => boolean): void {
-  if (!live()) return;
+/**
+ * True for a value that structured clone surely copies: primitives (not symbols), and
+ * small trees of plain objects, arrays and Dates holding them. Anything else (or larger)
+ * is left to the real clone, whose error names what failed.
+ */
+function surelyClones(value: unknown, left: { budget: number }): boolean {
+  switch (typeof value) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+    case 'bigint':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (--left.budget < 0) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) if (!surelyClones(value[i], left)) return false;
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Date.prototype) return true;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    // A getter runs during the clone: leave that to the clone.
+    if (!descriptor || !('value' in descriptor) || !surelyClones(descriptor.value, left)) return false;
+  }
+  return true;
+}
+
+function sendLog(outbox: Outbox, message: Extract<StepMessage, { type: 'log' }>): void {
   try {
-    port.postMessage(message);
+    outbox.send(message);
   } catch {
-    port.postMessage({ ...message, fields: jsonFields(message.fields) });
+    outbox.send({ ...message, fields: jsonFields(message.fields) });
   }
 }
 
-function safeFields(fields: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+/** An error as the result can carry it: serialised, and plain enough to clone. */
+function sendable(error: unknown): SerializedError {
+  const serialized = serializeError(error);
   try {
-    structuredClone(fields);
-    return fields;
+    structuredClone(serialized);
+    return serialized;
   } catch {
-    return jsonFields(fields);
+    return { name: serialized.name, message: serialized.message, stack: serialized.stack };
   }
 }
 
@@ -168,8 +294,9 @@ function runFor(request: WorkerStepRequest): WorkerRun {
 }
 
 /**
- * The pipeline named `name` among the exports of `module`, imported once per thread.
- * Refuses a pipeline with schemas that no value could cross threads with.
+ * The pipeline named `name` among the exports of `module`, imported once per thread (and
+ * kept for the thread's life: later runs find it here). Refuses a pipeline with schemas
+ * that no value could cross threads with.
  */
 function loadPipeline(load: ModuleLoader, module: string, name: string): Promise<Pipeline> {
   const key = `${module}#${name}`;

@@ -14,9 +14,11 @@ interface Held {
 /**
  * The main thread's ledger of the resources each worker thread holds for one run: it
  * forwards the threads' reports as the run's resource events, knows which threads must
- * acknowledge the end-of-run teardown, and reports the resources of a thread that died
- * as not torn down (a `RESOURCE_TEARDOWN` with a `WorkerCrashedError`: its teardown code
- * never ran, which may mean lost writes, so the run fails as for a teardown that throws).
+ * acknowledge the end-of-run teardown (every live thread that holds anything of the run,
+ * even just a failed init: the thread outlives the run, and what it keeps for the run is
+ * freed by that teardown), and reports the resources of a thread that died as not torn
+ * down (a `RESOURCE_TEARDOWN` with a `WorkerCrashedError`: its teardown code never ran,
+ * which may mean lost writes, so the run fails as for a teardown that throws).
  */
 export class ThreadLedger {
   private readonly threads = new Map<number, Held>();
@@ -32,8 +34,7 @@ export class ThreadLedger {
 
   /** A report from thread `threadId`. */
   report(threadId: number, report: ResourceReport): void {
-    let held = this.threads.get(threadId);
-    if (!held) this.threads.set(threadId, (held = { initialising: new Set(), open: [], done: false }));
+    const held = this.held(threadId);
     const key = report.resource;
     if (report.type === 'RESOURCE_INIT_START') held.initialising.add(key);
     else if (report.type === 'RESOURCE_INIT_SUCCESS') {
@@ -46,6 +47,17 @@ export class ThreadLedger {
     }
     this.forward(report);
     if (this.dead.has(threadId)) this.loseLater(threadId);
+  }
+
+  /** Thread `threadId` keeps something of this run (it said so with a step's result). */
+  touch(threadId: number): void {
+    if (!this.dead.has(threadId)) this.held(threadId);
+  }
+
+  private held(threadId: number): Held {
+    let held = this.threads.get(threadId);
+    if (!held) this.threads.set(threadId, (held = { initialising: new Set(), open: [], done: false }));
+    return held;
   }
 
   /** Thread `threadId` tore down everything it held. */
@@ -89,9 +101,15 @@ export class ThreadLedger {
     held.open.length = 0;
   }
 
-  /** True when some thread holds resources: a live one must acknowledge a teardown, a dead one's are about to be reported lost. */
+  /**
+   * True while some thread holds something of the run: a live one must acknowledge a
+   * teardown, a dead one's resources are about to be reported lost.
+   */
   get holding(): boolean {
-    for (const held of this.threads.values()) if (!held.done && (held.open.length > 0 || held.initialising.size > 0)) return true;
+    for (const [threadId, held] of this.threads) {
+      if (held.done) continue;
+      if (!this.dead.has(threadId) || held.open.length > 0 || held.initialising.size > 0) return true;
+    }
     return false;
   }
 

@@ -15,6 +15,7 @@ import {
   StepExecutionError,
   execute,
   run,
+  workerPoolExecutor,
   type MemoryLogger,
   type Pipeline,
   type RunEvent,
@@ -22,6 +23,7 @@ import {
   transfer,
 } from '../../lib/index.ts';
 import {
+  anyConfig,
   arithmetic,
   brokenResource,
   buffers,
@@ -32,8 +34,10 @@ import {
   failingWithResources,
   functionSchema,
   hiddenPipeline,
+  probing,
   retrying,
   returnsFunction,
+  streaming,
   strayError,
   withResources,
 } from './fixtures/worker-pipelines.ts';
@@ -119,9 +123,10 @@ describe('the workerPool executor', () => {
         'teardown connection',
       ]);
     }
-    // Every step on a thread used that thread's resources.
-    const used = (result.solid('use_both').outputs['result'] as string[]).map((v) => v.split('@')[1]);
-    expect(new Set(used)).toEqual(new Set(threads));
+    // Every step on a thread used that thread's resources, those of this run.
+    const used = (result.solid('use_both').outputs['result'] as string[]).map((v) => v.split('@'));
+    expect(new Set(used.map((u) => u[1]))).toEqual(new Set(threads));
+    expect(new Set(used.map((u) => u[2]))).toEqual(new Set([path]));
     const types = result.events.map((e) => e.type);
     expect(types.filter((t) => t === 'RESOURCE_INIT_SUCCESS')).toHaveLength(2 * threads.length);
     expect(types.filter((t) => t === 'RESOURCE_TEARDOWN')).toHaveLength(2 * threads.length);
@@ -277,6 +282,132 @@ describe('the workerPool executor', () => {
     const failure = result.events.at(-1) as Extract<RunEvent, { type: 'RUN_FAILURE' }>;
     expect(failure.error).toMatchObject({ name: 'WorkerCrashedError' });
     expect(failure.error?.message).toContain('thrown after the step finished');
+  });
+
+  describe('threads shared across runs', () => {
+    // A pool of its own (its resourceLimits differ from the other tests'), so that what it saw is known.
+    const own = (extra: Config = {}) => onWorkers({ maxWorkers: 2, resourceLimits: { stackSizeMb: 4 }, ...extra });
+    const seen = (result: RunResult) => result.solid('probe').outputs['result'] as { threadId: number; imports: number }[];
+    const threadsOf = (result: RunResult) => new Set(seen(result).map((s) => s.threadId));
+
+    it('keeps the threads warm for the next run: same threads, the pipeline module imported once per thread', async () => {
+      const first = await execute(probing, { runConfig: own() });
+      const second = await execute(probing, { runConfig: own() });
+      expect(threadsOf(first).size).toBe(2);
+      expect(threadsOf(second)).toEqual(threadsOf(first));
+      expect(seen(second).every((s) => s.imports === 1)).toBe(true);
+      // idleTimeoutMs: 0 is a pool of the run's own, destroyed when it ends; the warm one is left alone.
+      const alone = await execute(probing, { runConfig: own({ idleTimeoutMs: 0 }) });
+      for (const id of threadsOf(alone)) expect(threadsOf(first).has(id)).toBe(false);
+      expect(seen(alone).every((s) => s.imports === 1)).toBe(true);
+      const third = await execute(probing, { runConfig: own() });
+      expect(threadsOf(third)).toEqual(threadsOf(first));
+    });
+
+    it('destroys the pool once it has idled idleTimeoutMs', async () => {
+      const before = await execute(probing, { runConfig: own({ idleTimeoutMs: 50 }) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await execute(probing, { runConfig: own() });
+      for (const id of threadsOf(after)) expect(threadsOf(before).has(id)).toBe(false);
+    });
+
+    it('destroys every pool on destroyPools(); the next run starts new threads', async () => {
+      const before = await execute(probing, { runConfig: own() });
+      await workerPoolExecutor.destroyPools();
+      const after = await execute(probing, { runConfig: own() });
+      for (const id of threadsOf(after)) expect(threadsOf(before).has(id)).toBe(false);
+      expect(after.status).toBe('SUCCESS');
+    });
+
+    it('runs two runs at once on one pool, each with its own resources, torn down at its own end', async () => {
+      const paths = [journalFile(), journalFile()];
+      const runConfig = (path: string) => onWorkers({ maxWorkers: 2 }, { resources: { connection: { config: { path } }, client: { config: { path } } } });
+      const results = await Promise.all(paths.map((path) => execute(withResources, { runConfig: runConfig(path) })));
+      const allThreads = new Set<string>();
+      results.forEach((result, r) => {
+        expect(result.status).toBe('SUCCESS');
+        const used = (result.solid('use_both').outputs['result'] as string[]).map((v) => v.split('@'));
+        expect(used).toHaveLength(6);
+        // Only this run's resources: the journal path is in the resource's value.
+        expect(new Set(used.map((u) => u[2]))).toEqual(new Set([paths[r]]));
+        for (const u of used) allThreads.add(u[1]!);
+        const lines = journal(paths[r]!);
+        for (const thread of new Set(lines.map((l) => l.split(' ')[2]))) {
+          expect(lines.filter((l) => l.endsWith(` ${thread}`)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+            'init connection',
+            'init client',
+            'teardown client',
+            'teardown connection',
+          ]);
+        }
+      });
+      // Both ran on the same two threads.
+      expect(allThreads.size).toBeLessThanOrEqual(2);
+    });
+
+    it('cancels a step still queued behind another run on the shared thread, without terminating it', async () => {
+      const path = journalFile();
+      const one = (rest: Config = {}) => onWorkers({ maxWorkers: 1, cancelGraceMs: 5000 }, rest);
+      await execute(probing, { runConfig: one() });
+      const memory = memoryOf(cancelable);
+      memory.clear();
+      const busy = execute(probing, { runConfig: one() });
+      const started = performance.now();
+      // The other run's first step is queued (the one thread is busy): cancel it there.
+      await new Promise<void>((resolve) => {
+        const subscription = run(cancelable, { runConfig: one({ resources: { connection: { config: { path } } }, solids: { polite: { config: { path } } } }) }).subscribe((event) => {
+          if (event.type !== 'STEP_START') return;
+          queueMicrotask(() => subscription.unsubscribe());
+          resolve();
+        });
+      });
+      const result = await busy;
+      const ended = () => memory.records().some((r) => r['event'] === 'RUN_CANCELED');
+      for (let i = 0; i < 500 && !ended(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(ended()).toBe(true);
+      // Well within the grace period: the thread dropped the canceled step when it got to it.
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(threadsOf(result).size).toBe(1);
+      const after = await execute(probing, { runConfig: one() });
+      expect(threadsOf(after)).toEqual(threadsOf(result));
+      expect(() => readFileSync(path, 'utf8')).toThrow();
+    });
+
+    it('lets the process exit at once while threads idle warm (no process.exit)', () => {
+      const started = performance.now();
+      const output = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'test/integration/fixtures/exit-after-run.ts')], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      const { status, exitAfterMs } = JSON.parse(output) as { status: string; exitAfterMs: number };
+      expect(status).toBe('SUCCESS');
+      // idleTimeoutMs is 60 s there; the process ends as soon as the run has.
+      expect(exitAfterMs).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(20_000);
+    });
+  });
+
+  it('streams the outputs of a compute still running, and sends those of one that has ended with its answer', async () => {
+    const result = await execute(streaming, { runConfig: onWorkers() });
+    expect(result.solid('ticks').outputs['result']).toEqual([0, 1, 2]);
+    const at = (type: string) => result.events.filter((e) => e.type === type && 'stepKey' in e && e.stepKey === 'ticks').map((e) => e.timestamp);
+    const outputs = at('STEP_OUTPUT');
+    const [success] = at('STEP_SUCCESS');
+    // The first tick arrived while the step still had two more to go (80 ms).
+    expect(success! - outputs[0]!).toBeGreaterThanOrEqual(50);
+  });
+
+  it('fails a step whose config cannot be sent to a thread, and the pool goes on', async () => {
+    const result = await execute(anyConfig, {
+      runConfig: onWorkers({ maxWorkers: 2 }, { solids: { configured: { config: { anything: () => 1 } } } }),
+      raiseOnError: false,
+    });
+    const error = failureOf(result, 'configured');
+    expect(error.message).toContain('the config of solid "configured"');
+    expect(error.message).toContain('config must be plain data');
+    const again = await execute(anyConfig, { runConfig: onWorkers({ maxWorkers: 2 }, { solids: { configured: { config: { anything: 1 } } } }) });
+    expect(again.output('configured')).toBe(1);
   });
 
   it('runs a JavaScript pipeline module on the compiled library', () => {
