@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ResourceReport, SerializedError } from '../../lib/events.ts';
-import type { StepMessage } from '../../lib/step-request.ts';
+import type { StepMessage, StepRequest } from '../../lib/step-request.ts';
 
 /**
  * The messages between the workerPool executor (main thread) and its workers.
@@ -23,20 +23,10 @@ import type { StepMessage } from '../../lib/step-request.ts';
  */
 
 /** One step attempt, as a worker receives it: a StepRequest without its signal. */
-export interface WorkerStepRequest {
-  readonly runId: string;
+export interface WorkerStepRequest extends Omit<StepRequest, 'signal' | 'pipelineModule'> {
   /** The run's BroadcastChannel (teardown). */
   readonly channel: string;
-  readonly pipelineName: string;
   readonly pipelineModule: string;
-  readonly mode: string;
-  readonly solid: string;
-  readonly stepKey: string;
-  readonly attempt: number;
-  readonly config: unknown;
-  readonly inputs: Readonly<Record<string, unknown>>;
-  readonly resources: readonly string[];
-  readonly resourceConfigs: Readonly<Record<string, unknown>>;
 }
 
 /** The piscina task: one step attempt, numbered by the pool. */

@@ -2,6 +2,7 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { ResourceReport } from '../../lib/events.ts';
 import type { Log } from '../../lib/log.ts';
 import type { Mode } from '../../lib/mode.ts';
+import { resourceOrder } from '../../lib/plan.ts';
 import { ResourceScope } from '../../operators/resource-scope.ts';
 import type { RunBroadcast, ThreadReport } from './worker-protocol.ts';
 
@@ -55,7 +56,7 @@ export class WorkerRun {
   }
 
   private async open(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, unknown>>): Promise<void> {
-    const needed = inInitOrder(mode, keys).filter((k) => !(k in this.values));
+    const needed = resourceOrder(mode, keys).filter((k) => !(k in this.values));
     for (const key of needed) if (this.failed.has(key)) throw this.failed.get(key);
     if (needed.length === 0) return;
     let failedKey: string | undefined;
@@ -101,17 +102,3 @@ export class WorkerRun {
 
 const ignore = (): void => undefined;
 const silentLog: Log = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
-
-/** `keys` with every resource they depend on, dependencies first, each once. */
-export function inInitOrder(mode: Mode, keys: readonly string[]): string[] {
-  const order: string[] = [];
-  const seen = new Set<string>();
-  const visit = (key: string): void => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    for (const dep of mode.resources[key]?.resources ?? []) visit(dep);
-    order.push(key);
-  };
-  for (const key of keys) visit(key);
-  return order;
-}
