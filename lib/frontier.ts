@@ -3,7 +3,10 @@
  * receives. Values travel along the plan's packed wiring; inputs wait here until their
  * step is complete, and then the host creates it.
  */
-import { filled, type ExecutionPlan, type PlanNode, type PlanWiring } from './plan.ts';
+import {
+  COLLECTED, DOWN_FROM, DOWN_TO, EDGE, EDGES_FROM, EDGES_TO, NODE, OUTPUT, SLOT, SLOT_BASE, SLOTS, TARGET, UPSTREAM,
+  filled, type ExecutionPlan, type PlanNode, type PlanWiring,
+} from './plan.ts';
 import type { Step } from './step.ts';
 import { comparePaths, fanPaths, ROOT, type Path } from '../operators/fan-out.ts';
 import { InputJoin, type Arrival, type SkipReason } from '../operators/join-inputs.ts';
@@ -15,6 +18,18 @@ export interface FrontierHost {
   /** Inputs of invocation `target` fan out from different origins (slots `pair`). */
   reportConflict(target: number, pair: [number, number]): void;
 }
+
+// A node's state: `state[i * STATE + field]`, adjacent, so that one step's bookkeeping
+// touches one cache line.
+const STATE = 4;
+/** Upstream invocations not yet finished. */
+const UPSTREAM_LEFT = 0;
+/** Instances created and not yet done. */
+const ACTIVE = 1;
+/** FINISHED | FAILED | CONFLICT_REPORTED. */
+const FLAGS = 2;
+/** Pending inputs filled (see `pending`), or -1 once the node has an InputJoin. */
+const FILLED = 3;
 
 /** Bits of a node's flags. */
 const FINISHED = 1;
@@ -29,21 +44,17 @@ export class Frontier {
   private readonly plan: ExecutionPlan;
   private readonly wiring: PlanWiring;
   private readonly host: FrontierHost;
-  // Per plan node, packed (see PlanWiring): upstream invocations not yet finished,
-  // instances created and not yet done, FINISHED | FAILED | CONFLICT_REPORTED.
-  private readonly upstreamLeft: Int32Array;
-  private readonly active: Int32Array;
-  private readonly flags: Uint8Array;
+  /** Per node, packed: see STATE. */
+  private readonly state: Int32Array;
   /** Values kept for `collect()` consumers, per node and output, with their paths. */
   private readonly collected = new Map<number, Map<string, { path: Path; values: readonly unknown[] }[]>>();
   /**
    * Inputs waiting for the rest of their step, while every arrival is the first of its
-   * slot and at the root (the common case): node i's slot s is at `slotBase[i] + s`, and
-   * `filledSlots[i]` counts them. Anything else moves the node to an InputJoin in `joins`
-   * (and `filledSlots[i]` to -1).
+   * slot and at the root (the common case): node i's slot s is at its SLOT_BASE + s, and
+   * its FILLED state counts them. Anything else moves the node to an InputJoin in `joins`
+   * (and FILLED to -1).
    */
   private readonly pending: (Arrival | undefined)[];
-  private readonly filledSlots: Int32Array;
   private readonly joins = new Map<number, InputJoin>();
   /** Nodes whose finish is to be checked (see `settleNext`). */
   private readonly finishQueue: number[] = [];
@@ -55,48 +66,50 @@ export class Frontier {
     this.host = host;
     const wiring = (this.wiring = plan.wiring);
     const n = plan.nodes.length;
-    this.upstreamLeft = wiring.upstreamCount.slice();
-    this.active = new Int32Array(n);
-    this.flags = new Uint8Array(n);
+    const state = (this.state = new Int32Array(n * STATE));
+    for (let i = 0; i < n; i++) state[i * STATE + UPSTREAM_LEFT] = wiring.nodes[i * NODE + UPSTREAM]!;
     this.pending = filled(wiring.totalSlots, undefined);
-    this.filledSlots = new Int32Array(n);
     this.unfinished = n;
   }
 
   /** A step instance of node `index` was created. */
   created(index: number): void {
-    this.active[index]!++;
+    this.state[index * STATE + ACTIVE]!++;
   }
 
   /** A step instance of node `index` is done (succeeded, failed or skipped). */
   done(index: number): void {
-    this.active[index]!--;
+    this.state[index * STATE + ACTIVE]!--;
     this.finishQueue.push(index);
   }
 
   /** Marks node `index` as failed: its `collect()` consumers are skipped. */
   failed(index: number): void {
-    this.flags[index]! |= FAILED;
+    this.state[index * STATE + FLAGS]! |= FAILED;
   }
 
   /** Hands what `step` produced to its consumers (collected outputs are kept till the end). */
   deliver(step: Step): void {
     const index = step.node.index;
     const w = this.wiring;
-    const end = w.edgeStart[index + 1]!;
-    let output: string | undefined;
+    const edges = w.edges;
+    const end = w.nodes[index * NODE + EDGES_TO]!;
+    let outputId = -1;
+    let output = '';
     let values: readonly unknown[] = NONE;
     // What each consumer of the current output receives: the same arrivals for all of them.
     let arrivals: readonly Arrival[] = NO_ARRIVALS;
     let keptOutput = false;
-    for (let e = w.edgeStart[index]!; e < end; e++) {
-      if (w.edgeOutput[e] !== output) {
-        output = w.edgeOutput[e]!;
+    for (let e = w.nodes[index * NODE + EDGES_FROM]!; e < end; e++) {
+      const r = e * EDGE;
+      if (edges[r + OUTPUT] !== outputId) {
+        outputId = edges[r + OUTPUT]!;
+        output = w.outputNames[outputId]!;
         values = step.valuesOf(output) ?? NONE;
         arrivals = NO_ARRIVALS;
         keptOutput = false;
       }
-      if (w.edgeCollected[e] === 1) {
+      if (edges[r + COLLECTED] === 1) {
         // Kept once per output, however many consumers collect it.
         if (keptOutput) continue;
         keptOutput = true;
@@ -108,8 +121,8 @@ export class Frontier {
         continue;
       }
       if (arrivals === NO_ARRIVALS) arrivals = arrivalsOf(step, index, output, values);
-      const target = w.edgeTarget[e]!;
-      const slot = w.edgeSlot[e]!;
+      const target = edges[r + TARGET]!;
+      const slot = edges[r + SLOT]!;
       if (arrivals.length === 1) this.arrive(target, slot, arrivals[0]!, arrivals);
       else for (let i = 0; i < arrivals.length; i++) this.arrive(target, slot, arrivals[i]!);
     }
@@ -118,10 +131,12 @@ export class Frontier {
   /** Tells `step`'s consumers (but not its collectors) that it gives them nothing, and why. */
   skipDownstream(step: Step, reason: SkipReason): void {
     const index = step.node.index;
-    const w = this.wiring;
-    for (let e = w.edgeStart[index]!, end = w.edgeStart[index + 1]!; e < end; e++) {
-      if (w.edgeCollected[e] === 1) continue;
-      this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: step.path, value: undefined, skip: reason, source: `${step.key}.${w.edgeOutput[e]!}` });
+    const { nodes, edges, outputNames } = this.wiring;
+    for (let e = nodes[index * NODE + EDGES_FROM]!, end = nodes[index * NODE + EDGES_TO]!; e < end; e++) {
+      const r = e * EDGE;
+      if (edges[r + COLLECTED] === 1) continue;
+      const source = `${step.key}.${outputNames[edges[r + OUTPUT]!]!}`;
+      this.arrive(edges[r + TARGET]!, edges[r + SLOT]!, { path: step.path, value: undefined, skip: reason, source });
     }
   }
 
@@ -137,45 +152,51 @@ export class Frontier {
    */
   settleNext(): void {
     const index = this.finishQueue.pop()!;
-    if (this.flags[index]! & FINISHED || this.upstreamLeft[index]! > 0 || this.active[index]! > 0) return;
-    this.flags[index]! |= FINISHED;
+    const state = this.state;
+    const at = index * STATE;
+    if (state[at + FLAGS]! & FINISHED || state[at + UPSTREAM_LEFT]! > 0 || state[at + ACTIVE]! > 0) return;
+    state[at + FLAGS]! |= FINISHED;
     this.unfinished--;
-    const w = this.wiring;
-    for (let e = w.edgeStart[index]!, end = w.edgeStart[index + 1]!; e < end; e++) {
-      if (w.edgeCollected[e] !== 1) continue;
-      const output = w.edgeOutput[e]!;
+    const { nodes, edges, outputNames, downstream } = this.wiring;
+    const info = index * NODE;
+    for (let e = nodes[info + EDGES_FROM]!, end = nodes[info + EDGES_TO]!; e < end; e++) {
+      const r = e * EDGE;
+      if (edges[r + COLLECTED] !== 1) continue;
+      const output = outputNames[edges[r + OUTPUT]!]!;
       const source = `${this.plan.nodes[index]!.name}.${output}`;
-      if (this.flags[index]! & FAILED) {
-        this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
+      if (state[at + FLAGS]! & FAILED) {
+        this.arrive(edges[r + TARGET]!, edges[r + SLOT]!, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
         continue;
       }
       const parts = [...(this.collected.get(index)?.get(output) ?? [])].sort((x, y) => comparePaths(x.path, y.path));
       const values = parts.flatMap((part) => part.values);
-      this.arrive(w.edgeTarget[e]!, w.edgeSlot[e]!, { path: ROOT, value: values, skip: undefined, source });
+      this.arrive(edges[r + TARGET]!, edges[r + SLOT]!, { path: ROOT, value: values, skip: undefined, source });
     }
-    for (let d = w.downStart[index]!, end = w.downStart[index + 1]!; d < end; d++) {
-      const down = w.downTarget[d]!;
-      this.upstreamLeft[down]!--;
+    for (let d = nodes[info + DOWN_FROM]!, end = nodes[info + DOWN_TO]!; d < end; d++) {
+      const down = downstream[d]!;
+      state[down * STATE + UPSTREAM_LEFT]!--;
       this.finishQueue.push(down);
     }
   }
 
   /** `alone`, when given, is `[arrival]` (shared, read-only). */
   private arrive(target: number, slot: number, arrival: Arrival, alone?: readonly Arrival[]): void {
-    const w = this.wiring;
-    const count = w.slotCount[target]!;
+    const info = target * NODE;
+    const count = this.wiring.nodes[info + SLOTS]!;
     if (count === 1) {
       // One wired input: every arrival is a complete combination.
       this.host.createStep(this.plan.nodes[target]!, arrival.path, alone ?? [arrival]);
       return;
     }
+    const state = this.state;
+    const at = target * STATE;
     let join: InputJoin | undefined;
-    if (this.filledSlots[target]! >= 0) {
-      const base = w.slotBase[target]!;
+    if (state[at + FILLED]! >= 0) {
+      const base = this.wiring.nodes[info + SLOT_BASE]!;
       const pending = this.pending;
       if (arrival.path.length === 0 && pending[base + slot] === undefined) {
         pending[base + slot] = arrival;
-        if (++this.filledSlots[target]! < count) return;
+        if (++state[at + FILLED]! < count) return;
         // Complete without fan-out: no further arrivals come; let the values go.
         const arrivals = pending.slice(base, base + count) as Arrival[];
         for (let i = base; i < base + count; i++) pending[i] = undefined;
@@ -185,7 +206,7 @@ export class Frontier {
       // Fan-out is involved: hand what arrived so far to a full join.
       join = new InputJoin(count);
       this.joins.set(target, join);
-      this.filledSlots[target] = -1;
+      state[at + FILLED] = -1;
       for (let i = 0; i < count; i++) {
         const earlier = pending[base + i];
         if (earlier === undefined) continue;
@@ -199,8 +220,8 @@ export class Frontier {
     const combinations = join.arrive(slot, arrival);
     if (join.done) this.joins.delete(target);
     for (const c of combinations) this.host.createStep(this.plan.nodes[target]!, c.path, c.arrivals);
-    if (join.conflict && !(this.flags[target]! & CONFLICT_REPORTED)) {
-      this.flags[target]! |= CONFLICT_REPORTED;
+    if (join.conflict && !(state[at + FLAGS]! & CONFLICT_REPORTED)) {
+      state[at + FLAGS]! |= CONFLICT_REPORTED;
       this.host.reportConflict(target, join.conflict);
     }
   }

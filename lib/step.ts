@@ -10,8 +10,6 @@ import type { ComputeSink } from '../operators/run-step.ts';
 
 /** One step instance: an invocation at a fan-out path. */
 export class Step {
-  readonly key: string;
-  readonly priority: number;
   attempt = 1;
   startedAt = 0;
   // Values per output name, this attempt: the first output named inline (most steps have
@@ -32,12 +30,22 @@ export class Step {
   readonly path: Path;
   readonly arrivals: readonly Arrival[];
 
+  private stepKey: string | undefined;
+
+  /** Stores what it is given and nothing else: reading `node` now would be a cache miss. */
   constructor(node: PlanNode, path: Path, arrivals: readonly Arrival[]) {
     this.node = node;
     this.path = path;
     this.arrivals = arrivals;
-    this.key = stepKeyOf(node.name, path);
-    this.priority = node.priority;
+  }
+
+  /** `<invocation>` or `<invocation>[i]...` for mapped steps. */
+  get key(): string {
+    return (this.stepKey ??= stepKeyOf(this.node.name, this.path));
+  }
+
+  get priority(): number {
+    return this.node.priority;
   }
 
   /** The values output `name` gave this attempt (undefined: none). */
