@@ -179,7 +179,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       return;
     }
     for (const node of this.plan.nodes) {
-      if (node.upstream.length === 0) this.createStep(node, ROOT, NO_INPUTS.arrivals);
+      if (node.upstream.length === 0) this.createStep(node, node.index, ROOT, NO_INPUTS.arrivals, undefined);
     }
     this.scheduleDrive();
   }
@@ -234,19 +234,10 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   // ---- steps -----------------------------------------------------------------------------
 
-  createStep(node: PlanNode, path: Path, arrivals: readonly Arrival[]): void {
+  createStep(node: PlanNode, index: number, path: Path, arrivals: readonly Arrival[], skip: SkipReason | undefined): void {
     const step = new Step(node, path, arrivals);
-    let reason: SkipReason | undefined;
-    for (let i = 0; i < arrivals.length; i++) {
-      const a = arrivals[i]!;
-      if (a.skip === undefined) {
-        // A value broadcast beside a fanned input reaches every mapped step: share it frozen.
-        if (a.path.length < path.length && typeof a.value === 'object' && a.value !== null) freeze(a.value, true);
-      } else if (a.skip === 'UPSTREAM_FAILED') reason = 'UPSTREAM_FAILED';
-      else reason ??= a.skip;
-    }
-    this.frontier.created(node.index);
-    if (reason) this.skipQueue.push({ step, reason });
+    this.frontier.created(index);
+    if (skip) this.skipQueue.push({ step, reason: skip });
     else this.ready.push(step);
   }
 

@@ -3,6 +3,7 @@
  * receives. Values travel along the plan's packed wiring; inputs wait here until their
  * step is complete, and then the host creates it.
  */
+import { freeze } from 'immer';
 import {
   COLLECTED, DOWN_FROM, DOWN_TO, EDGE, EDGES_FROM, EDGES_TO, NODE, OUTPUT, SLOT, SLOT_BASE, SLOTS, TARGET, UPSTREAM,
   filled, type ExecutionPlan, type PlanNode, type PlanWiring,
@@ -13,8 +14,8 @@ import { InputJoin, type Arrival, type SkipReason } from '../operators/join-inpu
 
 /** What the frontier hands its decisions to: the run engine. */
 export interface FrontierHost {
-  /** All inputs of a step instance arrived (some may be skips). */
-  createStep(node: PlanNode, path: Path, arrivals: readonly Arrival[]): void;
+  /** All inputs of a step instance arrived; `skip` says why it cannot run, if some are missing. */
+  createStep(node: PlanNode, index: number, path: Path, arrivals: readonly Arrival[], skip: SkipReason | undefined): void;
   /** Inputs of invocation `target` fan out from different origins (slots `pair`). */
   reportConflict(target: number, pair: [number, number]): void;
 }
@@ -36,6 +37,10 @@ const FINISHED = 1;
 /** An instance failed, or was skipped because something upstream failed. */
 const FAILED = 2;
 const CONFLICT_REPORTED = 4;
+/** A pending input is missing because its producer failed (or was skipped for that). */
+const PENDING_FAILED = 8;
+/** A pending input is missing because its output was not produced. */
+const PENDING_MISSING = 16;
 
 const NONE: readonly unknown[] = Object.freeze([]);
 const NO_ARRIVALS: readonly Arrival[] = Object.freeze([]);
@@ -185,7 +190,7 @@ export class Frontier {
     const count = this.wiring.nodes[info + SLOTS]!;
     if (count === 1) {
       // One wired input: every arrival is a complete combination.
-      this.host.createStep(this.plan.nodes[target]!, arrival.path, alone ?? [arrival]);
+      this.host.createStep(this.plan.nodes[target]!, target, arrival.path, alone ?? [arrival], arrival.skip);
       return;
     }
     const state = this.state;
@@ -196,17 +201,21 @@ export class Frontier {
       const pending = this.pending;
       if (arrival.path.length === 0 && pending[base + slot] === undefined) {
         pending[base + slot] = arrival;
+        if (arrival.skip !== undefined) state[at + FLAGS]! |= arrival.skip === 'UPSTREAM_FAILED' ? PENDING_FAILED : PENDING_MISSING;
         if (++state[at + FILLED]! < count) return;
         // Complete without fan-out: no further arrivals come; let the values go.
         const arrivals = pending.slice(base, base + count) as Arrival[];
         for (let i = base; i < base + count; i++) pending[i] = undefined;
-        this.host.createStep(this.plan.nodes[target]!, ROOT, arrivals);
+        const flags = state[at + FLAGS]!;
+        const skip = flags & PENDING_FAILED ? 'UPSTREAM_FAILED' : flags & PENDING_MISSING ? 'OUTPUT_NOT_PRODUCED' : undefined;
+        this.host.createStep(this.plan.nodes[target]!, target, ROOT, arrivals, skip);
         return;
       }
       // Fan-out is involved: hand what arrived so far to a full join.
       join = new InputJoin(count);
       this.joins.set(target, join);
       state[at + FILLED] = -1;
+      state[at + FLAGS]! &= ~(PENDING_FAILED | PENDING_MISSING);
       for (let i = 0; i < count; i++) {
         const earlier = pending[base + i];
         if (earlier === undefined) continue;
@@ -219,12 +228,28 @@ export class Frontier {
     }
     const combinations = join.arrive(slot, arrival);
     if (join.done) this.joins.delete(target);
-    for (const c of combinations) this.host.createStep(this.plan.nodes[target]!, c.path, c.arrivals);
+    for (const c of combinations) this.host.createStep(this.plan.nodes[target]!, target, c.path, c.arrivals, skipOf(c.path, c.arrivals));
     if (join.conflict && !(state[at + FLAGS]! & CONFLICT_REPORTED)) {
       state[at + FLAGS]! |= CONFLICT_REPORTED;
       this.host.reportConflict(target, join.conflict);
     }
   }
+}
+
+/**
+ * Why a combination's step cannot run (a failed producer wins over a missing output), or
+ * undefined. Values broadcast beside a fanned input reach every mapped step: they are
+ * frozen here, so that none can change another's input.
+ */
+function skipOf(path: Path, arrivals: readonly Arrival[]): SkipReason | undefined {
+  let reason: SkipReason | undefined;
+  for (const a of arrivals) {
+    if (a.skip === undefined) {
+      if (a.path.length < path.length && typeof a.value === 'object' && a.value !== null) freeze(a.value, true);
+    } else if (a.skip === 'UPSTREAM_FAILED') reason = 'UPSTREAM_FAILED';
+    else reason ??= a.skip;
+  }
+  return reason;
 }
 
 /** What the consumers of `output` of `step` receive: one arrival per value, or its absence. */
