@@ -146,3 +146,20 @@ function callerModule(): string | undefined {
 export function isPipeline(value: unknown): value is Pipeline {
   return isKind(value, 'pipeline');
 }
+
+/**
+ * The pipelines a module exports, each once, in export order: its named exports, and the
+ * values of its default export when that is a plain object — a CommonJS module's
+ * `module.exports`, as `import()` gives it (a `.ts` file in a package without
+ * `"type": "module"` is loaded as CommonJS).
+ */
+export function exportedPipelines(namespace: Readonly<Record<string, unknown>>): Pipeline[] {
+  const found: Pipeline[] = [];
+  const add = (value: unknown) => {
+    if (isPipeline(value) && !found.includes(value)) found.push(value);
+  };
+  for (const value of Object.values(namespace)) add(value);
+  const fallback = namespace['default'];
+  if (typeof fallback === 'object' && fallback !== null && !isPipeline(fallback)) for (const value of Object.values(fallback)) add(value);
+  return found;
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listNames } from '../definition.ts';
-import { isPipeline, type Pipeline } from '../pipeline.ts';
+import { exportedPipelines, type Pipeline } from '../pipeline.ts';
 import { CliError } from './cli-error.ts';
 import { isLibraryFrame } from './package-info.ts';
 import { isModeflowError } from './report-error.ts';
@@ -18,10 +18,7 @@ const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 export async function loadModule(file: string): Promise<Record<string, unknown>> {
   const path = resolve(file);
   if (!existsSync(path)) throw new CliError(`cannot find pipeline module ${file} (looked at ${path})`);
-  if (TYPESCRIPT.has(extname(path))) {
-    const { register } = await import('tsx/esm/api');
-    register();
-  }
+  if (TYPESCRIPT.has(extname(path))) await registerTsx();
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
@@ -34,11 +31,19 @@ export async function loadModule(file: string): Promise<Record<string, unknown>>
   }
 }
 
-/** The pipelines a module exports (named or default), each once, in export order. Recognised by brand. */
+/**
+ * Registers tsx's loaders for ESM and for CommonJS: a `.ts` file in a package without
+ * `"type": "module"` is CommonJS to tsx, and needs the second.
+ */
+async function registerTsx(): Promise<void> {
+  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  esm.register();
+  cjs.register();
+}
+
+/** The pipelines a module exports (named, default, or CommonJS), each once, in export order. Recognised by brand. */
 export function pipelinesOf(module: Record<string, unknown>): Pipeline[] {
-  const found: Pipeline[] = [];
-  for (const value of Object.values(module)) if (isPipeline(value) && !found.includes(value)) found.push(value);
-  return found;
+  return exportedPipelines(module);
 }
 
 /**

@@ -61,9 +61,11 @@ const control = {
   },
 };
 
+/** tsx's loaders for ESM and CommonJS (a `.ts` file in a package without `"type": "module"` is CommonJS). */
 function registerTsx() {
-  tsx ??= import('tsx/esm/api').then(({ register }) => {
-    register();
+  tsx ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
   });
   return tsx;
 }

@@ -1,9 +1,9 @@
 import { MessageChannel, parentPort, threadId } from 'node:worker_threads';
 import { asyncScheduler } from 'rxjs';
-import { isKind, listNames } from '../../lib/definition.ts';
+import { listNames } from '../../lib/definition.ts';
 import { InvalidDefinitionError, RunCanceledError } from '../../lib/errors.ts';
 import { serializeError, type SerializedError } from '../../lib/events.ts';
-import type { Pipeline } from '../../lib/pipeline.ts';
+import { exportedPipelines, type Pipeline } from '../../lib/pipeline.ts';
 import type { StepMessage } from '../../lib/step-request.ts';
 import { declaredResources, StepContext } from '../../lib/step-context.ts';
 import { invokeCompute, type RunningCompute } from '../../operators/run-step.ts';
@@ -303,7 +303,7 @@ function loadPipeline(load: ModuleLoader, module: string, name: string): Promise
   let found = pipelines.get(key);
   if (!found) {
     found = load(module).then((exports) => {
-      const all = Object.values(exports).filter((v): v is Pipeline => isKind(v, 'pipeline'));
+      const all = exportedPipelines(exports);
       const pipeline = all.find((p) => p.name === name);
       if (!pipeline) {
         throw new InvalidDefinitionError(

@@ -34,6 +34,18 @@ describe('modeflow pipeline execute', () => {
     expect(outputOf(result.stdout, 'hello')).toBe('hello js');
   });
 
+  it('runs a .ts module of a CommonJS package, in process and on worker threads', () => {
+    const file = fixture('commonjs/pipelines.ts');
+    const inProcess = runCli(['pipeline', 'execute', '-f', file, '--json']);
+    expect(inProcess.stderr).not.toContain('modeflow:');
+    expect(inProcess.code).toBe(0);
+    expect(outputOf(inProcess.stdout, 'double')).toBe(2);
+    const onWorkers = runCli(['pipeline', 'execute', '-f', file, '-c', fixture('commonjs/workers.yaml'), '--json']);
+    expect(onWorkers.code).toBe(0);
+    expect(events(onWorkers.stdout)[0]?.['executor']).toBe('workerPool');
+    expect(outputOf(onWorkers.stdout, 'double')).toBe(2);
+  });
+
   it('prints NDJSON events only on stdout with --json, logs on stderr', () => {
     const result = runCli(['pipeline', 'execute', '-f', js, '--json']);
     const all = events(result.stdout);
