@@ -239,6 +239,13 @@ describe('modeflow usage errors', () => {
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
   });
+
+  it('runs as `npx modeflow` from this repository (the bin is executable)', () => {
+    const result = spawnSync('npx', ['--no-install', 'modeflow', '--version'], { cwd: root, encoding: 'utf8' });
+    expect(result.stderr).not.toContain('Permission denied');
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
 });
 
 describe('modeflow pipeline list / print / scaffold-config / config-schema', () => {
