@@ -5,7 +5,7 @@
  */
 import { freeze } from 'immer';
 import {
-  COLLECTED, DOWN_FROM, DOWN_TO, EDGE, EDGES_FROM, EDGES_TO, NODE, OUTPUT, SLOT, SLOT_BASE, SLOTS, TARGET, UPSTREAM,
+  COLLECTED, DOWN_FROM, DOWN_TO, EDGE, EDGES_FROM, EDGES_TO, NODE, OUTPUT, RUN_STATE, SLOT, SLOT_BASE, SLOTS, TARGET, UPSTREAM,
   filled, type ExecutionPlan, type PlanNode, type PlanWiring,
 } from './plan.ts';
 import type { Step } from './step.ts';
@@ -20,17 +20,16 @@ export interface FrontierHost {
   reportConflict(target: number, pair: [number, number]): void;
 }
 
-// A node's state: `state[i * STATE + field]`, adjacent, so that one step's bookkeeping
-// touches one cache line.
-const STATE = 4;
-/** Upstream invocations not yet finished. */
-const UPSTREAM_LEFT = 0;
+// A node's state, in the run's copy of the wiring's node records (`nodes[i * NODE + field]`),
+// beside the node's wiring: one step's bookkeeping touches one cache line.
+/** Upstream invocations not yet finished (counts down from the wiring's UPSTREAM). */
+const UPSTREAM_LEFT = UPSTREAM;
 /** Instances created and not yet done. */
-const ACTIVE = 1;
-/** FINISHED | FAILED | CONFLICT_REPORTED. */
-const FLAGS = 2;
+const ACTIVE = RUN_STATE;
+/** FINISHED | FAILED | CONFLICT_REPORTED | PENDING_FAILED | PENDING_MISSING. */
+const FLAGS = RUN_STATE + 1;
 /** Pending inputs filled (see `pending`), or -1 once the node has an InputJoin. */
-const FILLED = 3;
+const FILLED = RUN_STATE + 2;
 
 /** Bits of a node's flags. */
 const FINISHED = 1;
@@ -49,8 +48,8 @@ export class Frontier {
   private readonly plan: ExecutionPlan;
   private readonly wiring: PlanWiring;
   private readonly host: FrontierHost;
-  /** Per node, packed: see STATE. */
-  private readonly state: Int32Array;
+  /** The wiring's node records with this run's state in them (see UPSTREAM_LEFT ...). */
+  private readonly nodes: Int32Array;
   /** Values kept for `collect()` consumers, per node and output, with their paths. */
   private readonly collected = new Map<number, Map<string, { path: Path; values: readonly unknown[] }[]>>();
   /**
@@ -71,26 +70,25 @@ export class Frontier {
     this.host = host;
     const wiring = (this.wiring = plan.wiring);
     const n = plan.nodes.length;
-    const state = (this.state = new Int32Array(n * STATE));
-    for (let i = 0; i < n; i++) state[i * STATE + UPSTREAM_LEFT] = wiring.nodes[i * NODE + UPSTREAM]!;
+    this.nodes = wiring.nodes.slice();
     this.pending = filled(wiring.totalSlots, undefined);
     this.unfinished = n;
   }
 
   /** A step instance of node `index` was created. */
   created(index: number): void {
-    this.state[index * STATE + ACTIVE]!++;
+    this.nodes[index * NODE + ACTIVE]!++;
   }
 
   /** A step instance of node `index` is done (succeeded, failed or skipped). */
   done(index: number): void {
-    this.state[index * STATE + ACTIVE]!--;
+    this.nodes[index * NODE + ACTIVE]!--;
     this.finishQueue.push(index);
   }
 
   /** Marks node `index` as failed: its `collect()` consumers are skipped. */
   failed(index: number): void {
-    this.state[index * STATE + FLAGS]! |= FAILED;
+    this.nodes[index * NODE + FLAGS]! |= FAILED;
   }
 
   /** Hands what `step` produced to its consumers (collected outputs are kept till the end). */
@@ -98,14 +96,14 @@ export class Frontier {
     const index = step.node.index;
     const w = this.wiring;
     const edges = w.edges;
-    const end = w.nodes[index * NODE + EDGES_TO]!;
+    const end = this.nodes[index * NODE + EDGES_TO]!;
     let outputId = -1;
     let output = '';
     let values: readonly unknown[] = NONE;
     // What each consumer of the current output receives: the same arrivals for all of them.
     let arrivals: readonly Arrival[] = NO_ARRIVALS;
     let keptOutput = false;
-    for (let e = w.nodes[index * NODE + EDGES_FROM]!; e < end; e++) {
+    for (let e = this.nodes[index * NODE + EDGES_FROM]!; e < end; e++) {
       const r = e * EDGE;
       if (edges[r + OUTPUT] !== outputId) {
         outputId = edges[r + OUTPUT]!;
@@ -136,7 +134,8 @@ export class Frontier {
   /** Tells `step`'s consumers (but not its collectors) that it gives them nothing, and why. */
   skipDownstream(step: Step, reason: SkipReason): void {
     const index = step.node.index;
-    const { nodes, edges, outputNames } = this.wiring;
+    const { edges, outputNames } = this.wiring;
+    const nodes = this.nodes;
     for (let e = nodes[index * NODE + EDGES_FROM]!, end = nodes[index * NODE + EDGES_TO]!; e < end; e++) {
       const r = e * EDGE;
       if (edges[r + COLLECTED] === 1) continue;
@@ -157,19 +156,18 @@ export class Frontier {
    */
   settleNext(): void {
     const index = this.finishQueue.pop()!;
-    const state = this.state;
-    const at = index * STATE;
-    if (state[at + FLAGS]! & FINISHED || state[at + UPSTREAM_LEFT]! > 0 || state[at + ACTIVE]! > 0) return;
-    state[at + FLAGS]! |= FINISHED;
-    this.unfinished--;
-    const { nodes, edges, outputNames, downstream } = this.wiring;
+    const nodes = this.nodes;
     const info = index * NODE;
+    if (nodes[info + FLAGS]! & FINISHED || nodes[info + UPSTREAM_LEFT]! > 0 || nodes[info + ACTIVE]! > 0) return;
+    nodes[info + FLAGS]! |= FINISHED;
+    this.unfinished--;
+    const { edges, outputNames, downstream } = this.wiring;
     for (let e = nodes[info + EDGES_FROM]!, end = nodes[info + EDGES_TO]!; e < end; e++) {
       const r = e * EDGE;
       if (edges[r + COLLECTED] !== 1) continue;
       const output = outputNames[edges[r + OUTPUT]!]!;
       const source = `${this.plan.nodes[index]!.name}.${output}`;
-      if (state[at + FLAGS]! & FAILED) {
+      if (nodes[info + FLAGS]! & FAILED) {
         this.arrive(edges[r + TARGET]!, edges[r + SLOT]!, { path: ROOT, value: undefined, skip: 'UPSTREAM_FAILED', source });
         continue;
       }
@@ -179,34 +177,33 @@ export class Frontier {
     }
     for (let d = nodes[info + DOWN_FROM]!, end = nodes[info + DOWN_TO]!; d < end; d++) {
       const down = downstream[d]!;
-      state[down * STATE + UPSTREAM_LEFT]!--;
+      nodes[down * NODE + UPSTREAM_LEFT]!--;
       this.finishQueue.push(down);
     }
   }
 
   /** `alone`, when given, is `[arrival]` (shared, read-only). */
   private arrive(target: number, slot: number, arrival: Arrival, alone?: readonly Arrival[]): void {
+    const nodes = this.nodes;
     const info = target * NODE;
-    const count = this.wiring.nodes[info + SLOTS]!;
+    const count = nodes[info + SLOTS]!;
     if (count === 1) {
       // One wired input: every arrival is a complete combination.
       this.host.createStep(this.plan.nodes[target]!, target, arrival.path, alone ?? [arrival], arrival.skip);
       return;
     }
-    const state = this.state;
-    const at = target * STATE;
     let join: InputJoin | undefined;
-    if (state[at + FILLED]! >= 0) {
-      const base = this.wiring.nodes[info + SLOT_BASE]!;
+    if (nodes[info + FILLED]! >= 0) {
+      const base = nodes[info + SLOT_BASE]!;
       const pending = this.pending;
       if (arrival.path.length === 0 && pending[base + slot] === undefined) {
         pending[base + slot] = arrival;
-        if (arrival.skip !== undefined) state[at + FLAGS]! |= arrival.skip === 'UPSTREAM_FAILED' ? PENDING_FAILED : PENDING_MISSING;
-        if (++state[at + FILLED]! < count) return;
+        if (arrival.skip !== undefined) nodes[info + FLAGS]! |= arrival.skip === 'UPSTREAM_FAILED' ? PENDING_FAILED : PENDING_MISSING;
+        if (++nodes[info + FILLED]! < count) return;
         // Complete without fan-out: no further arrivals come; let the values go.
         const arrivals = pending.slice(base, base + count) as Arrival[];
         for (let i = base; i < base + count; i++) pending[i] = undefined;
-        const flags = state[at + FLAGS]!;
+        const flags = nodes[info + FLAGS]!;
         const skip = flags & PENDING_FAILED ? 'UPSTREAM_FAILED' : flags & PENDING_MISSING ? 'OUTPUT_NOT_PRODUCED' : undefined;
         this.host.createStep(this.plan.nodes[target]!, target, ROOT, arrivals, skip);
         return;
@@ -214,8 +211,8 @@ export class Frontier {
       // Fan-out is involved: hand what arrived so far to a full join.
       join = new InputJoin(count);
       this.joins.set(target, join);
-      state[at + FILLED] = -1;
-      state[at + FLAGS]! &= ~(PENDING_FAILED | PENDING_MISSING);
+      nodes[info + FILLED] = -1;
+      nodes[info + FLAGS]! &= ~(PENDING_FAILED | PENDING_MISSING);
       for (let i = 0; i < count; i++) {
         const earlier = pending[base + i];
         if (earlier === undefined) continue;
@@ -229,8 +226,8 @@ export class Frontier {
     const combinations = join.arrive(slot, arrival);
     if (join.done) this.joins.delete(target);
     for (const c of combinations) this.host.createStep(this.plan.nodes[target]!, target, c.path, c.arrivals, skipOf(c.path, c.arrivals));
-    if (join.conflict && !(state[at + FLAGS]! & CONFLICT_REPORTED)) {
-      state[at + FLAGS]! |= CONFLICT_REPORTED;
+    if (join.conflict && !(nodes[info + FLAGS]! & CONFLICT_REPORTED)) {
+      nodes[info + FLAGS]! |= CONFLICT_REPORTED;
       this.host.reportConflict(target, join.conflict);
     }
   }

@@ -62,7 +62,9 @@ export interface ExecutionPlan {
  *   `edges` records `EDGES_FROM .. EDGES_TO - 1`, grouped by output), `DOWN_FROM`,
  *   `DOWN_TO` (its distinct downstream nodes in `downstream`), `SLOTS` (wired inputs),
  *   `SLOT_BASE` (where its slots begin in a run's flat array of pending inputs),
- *   `UPSTREAM` (distinct upstream nodes).
+ *   `UPSTREAM` (distinct upstream nodes), and three words (`RUN_STATE`..) left 0 for a run:
+ *   each run works on its own copy, keeping a node's state beside its wiring (one cache line
+ *   for both; `UPSTREAM` then counts down the upstream nodes not finished yet).
  * - `edges[e * EDGE + field]`, field one of `TARGET` (consumer node), `SLOT` (its input
  *   slot), `COLLECTED` (1: it gathers every value, `handle.collect()`), `OUTPUT` (the
  *   output's id in `outputNames`).
@@ -77,7 +79,7 @@ export interface PlanWiring {
   readonly totalSlots: number;
 }
 
-export const NODE = 7;
+export const NODE = 10;
 export const EDGES_FROM = 0;
 export const EDGES_TO = 1;
 export const DOWN_FROM = 2;
@@ -85,6 +87,8 @@ export const DOWN_TO = 3;
 export const SLOTS = 4;
 export const SLOT_BASE = 5;
 export const UPSTREAM = 6;
+/** The first of the words a run's copy uses for its own state (see frontier.ts). */
+export const RUN_STATE = 7;
 export const EDGE = 4;
 export const TARGET = 0;
 export const SLOT = 1;
