@@ -4,6 +4,7 @@ import { RunCanceledError, InvalidDefinitionError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
 import { Frontier, type FrontierHost } from './frontier.ts';
+import { jsonSafe, withOriginal } from './json-safe.ts';
 import { LEVEL_VALUES, type Log } from './log.ts';
 import { attempt, andThen } from './maybe-async.ts';
 import type { ExecutionPlan, PlanNode } from './plan.ts';
@@ -145,7 +146,10 @@ class RunEngine implements FrontierHost, AttemptHost {
         },
       });
       this.maxConcurrent = Math.max(1, this.executor.maxConcurrent);
-      this.startedAt = this.executor.scheduler.now();
+      const wall = Date.now();
+      const offset = wall - this.executor.scheduler.now();
+      this.clockOffset = Math.abs(offset) < 1000 ? 0 : offset;
+      this.startedAt = this.now();
     } catch (error) {
       this.recordError(undefined, error);
       this.finalize('FAILURE');
@@ -366,7 +370,9 @@ class RunEngine implements FrontierHost, AttemptHost {
     // Handed to several consumers: frozen, so that none can change another's input.
     if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
     const index = step.addValue(name, value);
-    this.emitDebug({
+    const kept = this.p.redact(value);
+    const shown = jsonSafe(kept);
+    const event: RunEvent = {
       type: 'STEP_OUTPUT',
       runId: this.runId,
       pipelineName: this.pipelineName,
@@ -375,10 +381,11 @@ class RunEngine implements FrontierHost, AttemptHost {
       stepKey: step.key,
       solid: node.name,
       output: name,
-      value: this.p.redact(value),
+      value: shown,
       index,
       attempt: step.attempt,
-    });
+    };
+    this.emitDebug(shown === kept ? event : withOriginal(event, shown, kept));
   }
 
   stepSucceeded(step: Step): void {
@@ -529,8 +536,15 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   /** The executor's clock (virtual under the virtualTime executor), else the wall clock. */
   private now(): number {
-    return this.executor ? this.executor.scheduler.now() : Date.now();
+    return this.executor ? this.executor.scheduler.now() + this.clockOffset : Date.now();
   }
+
+  /**
+   * Maps the executor's clock onto epoch milliseconds (DESIGN: `timestamp` is epoch ms): 0
+   * for a wall-clock scheduler; for a virtual one (starting at frame 0), the wall-clock time
+   * the run started at, so that virtual time runs on from there.
+   */
+  private clockOffset = 0;
 
   /** Emits to the subscriber (until it unsubscribes) and to the sinks. */
   private emit(event: RunEvent): void {
@@ -547,8 +561,8 @@ class RunEngine implements FrontierHost, AttemptHost {
   /** A `ctx.log` record that some sink took (and wrote) becomes a LOG event. */
   private emitLog(record: LogRecord, step: Step | undefined): void {
     const event: RunEvent = step
-      ? { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields: record.fields, stepKey: step.key, solid: step.node.name }
-      : { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields: record.fields };
+      ? { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields: jsonSafe(record.fields), stepKey: step.key, solid: step.node.name }
+      : { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields: jsonSafe(record.fields) };
     if (!this.unsubscribed) this.subscriber.next(event);
   }
 

@@ -1,3 +1,4 @@
+import { originalOf } from './json-safe.ts';
 import { ModeflowError } from './errors.ts';
 import type { RunEvent, SerializedError, StepOutputEvent } from './events.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -157,7 +158,7 @@ function solidResult(
   }
   const outputs: Record<string, unknown[]> = Object.fromEntries(outputNames.map((o) => [o, []]));
   for (const step of steps) {
-    for (const event of byStep.get(step.stepKey) ?? []) (outputs[event.output] ??= []).push(event.value);
+    for (const event of byStep.get(step.stepKey) ?? []) (outputs[event.output] ??= []).push(originalOf(event, event.value));
   }
   for (const o of Object.keys(outputs)) Object.freeze(outputs[o]);
   const status = aggregate(steps, runStatus);

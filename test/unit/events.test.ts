@@ -400,3 +400,54 @@ describe('run state', () => {
     expect(types(viaOperator.events)).toEqual(types(viaExecute.events as RunEvent[]));
   });
 });
+
+describe('events stay JSON when values are not', () => {
+  it('shows a BigInt output as its decimal string in the event, and keeps the BigInt in the result', async () => {
+    const big = solid({ name: 'big', output: z.bigint(), compute: () => 9007199254740993n });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { big(); } });
+    const result = await execute(p);
+    const output = ofType([...result.events], 'STEP_OUTPUT')[0]!;
+    expect(JSON.parse(JSON.stringify(output)).value).toBe('9007199254740993');
+    expect(result.output('big')).toBe(9007199254740993n);
+  });
+
+  it('shows a reference back to an enclosing object as [Circular], and keeps the object in the result', async () => {
+    const tree = solid({
+      name: 'tree',
+      compute: () => {
+        const root: { name: string; children: { name: string; parent?: unknown }[] } = { name: 'root', children: [] };
+        root.children.push({ name: 'leaf', parent: root });
+        return root;
+      },
+    });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { tree(); } });
+    const result = await execute(p);
+    const shown = JSON.parse(JSON.stringify(result.events)) as RunEvent[];
+    expect(ofType(shown, 'STEP_OUTPUT')[0]!.value).toEqual({ name: 'root', children: [{ name: 'leaf', parent: '[Circular]' }] });
+    const kept = result.output('tree') as { children: { parent: unknown }[] };
+    expect(kept.children[0]!.parent).toBe(kept);
+  });
+
+  it('keeps shared references that are no cycle, and plain values as they are', async () => {
+    const shared = { n: 1 };
+    const twice = solid({ name: 'twice', compute: () => ({ a: shared, b: shared }) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { twice(); } });
+    const result = await execute(p);
+    const output = ofType([...result.events], 'STEP_OUTPUT')[0]!;
+    expect(output.value).toBe(result.output('twice'));
+    expect(JSON.parse(JSON.stringify(output)).value).toEqual({ a: { n: 1 }, b: { n: 1 } });
+  });
+
+  it('shows BigInt log fields as strings in LOG events', async () => {
+    const counts = solid({
+      name: 'counts',
+      compute: (ctx) => {
+        ctx.log.info({ rows: 3n }, 'counted');
+      },
+    });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { counts(); } });
+    const list = await events(p);
+    const log = ofType(list, 'LOG')[0]!;
+    expect(JSON.parse(JSON.stringify(log)).fields).toEqual({ rows: '3' });
+  });
+});
