@@ -43,32 +43,45 @@ export interface StepContextFields {
   makeLog(): Log;
 }
 
-/** `ctx` in a compute. A class, so a step that never logs never builds a logger. */
+/**
+ * `ctx` in a compute. Its fields are read through from `fields` (one small object per step,
+ * not a copy of ten fields), and a step that never logs never builds a logger.
+ */
 export class StepContext implements SolidContext {
-  readonly config: unknown;
-  readonly runId: string;
-  readonly pipelineName: string;
-  readonly mode: string;
-  readonly solid: string;
-  readonly stepKey: string;
-  readonly signal: AbortSignal;
-  readonly attempt: number;
-  readonly scheduler: SchedulerLike;
   #log: Log | undefined;
-  /** Called as methods of `fields`, so a class can supply them without a closure per step. */
+  /** Read through, and called as methods of, so a class can supply them without a closure per step. */
   readonly #fields: StepContextFields;
 
   constructor(fields: StepContextFields) {
     this.#fields = fields;
-    this.config = fields.config;
-    this.runId = fields.runId;
-    this.pipelineName = fields.pipelineName;
-    this.mode = fields.mode;
-    this.solid = fields.solid;
-    this.stepKey = fields.stepKey;
-    this.signal = fields.signal;
-    this.attempt = fields.attempt;
-    this.scheduler = fields.scheduler;
+  }
+
+  get config(): unknown {
+    return this.#fields.config;
+  }
+  get runId(): string {
+    return this.#fields.runId;
+  }
+  get pipelineName(): string {
+    return this.#fields.pipelineName;
+  }
+  get mode(): string {
+    return this.#fields.mode;
+  }
+  get solid(): string {
+    return this.#fields.solid;
+  }
+  get stepKey(): string {
+    return this.#fields.stepKey;
+  }
+  get signal(): AbortSignal {
+    return this.#fields.signal;
+  }
+  get attempt(): number {
+    return this.#fields.attempt;
+  }
+  get scheduler(): SchedulerLike {
+    return this.#fields.scheduler;
   }
 
   get resources(): Readonly<Record<string, unknown>> {
