@@ -2,19 +2,16 @@
  * Helpers of the semantics contract tests (DESIGN.md, "Semantics in detail" and the event
  * invariants of "Public API"). Black-box: only the public entry points are used.
  */
-import { lastValueFrom, toArray } from 'rxjs';
-import {
-  memoryLogger,
-  mode,
-  run,
-  type Mode,
-  type ModeOptions,
-  type Pipeline,
-  type Resource,
-  type RunEvent,
-  type RunEventType,
-  type RunOptions,
-} from '../../lib/index.ts';
+import type { RunEvent, RunEventType } from '../../lib/index.ts';
+import { eventsOf, silent, withMemory } from './api-helpers.ts';
+
+export { ofType, rejectionOf, sleep, typesOf, until } from './api-helpers.ts';
+/** A mode with no logger sinks at all (no console noise). */
+export const silentMode = silent;
+/** A mode whose only sink is a fresh memory logger, and that logger. */
+export const memoryMode = withMemory;
+/** Every event of one run, once it completes. */
+export const collectEvents = eventsOf;
 
 /** The in-process executors every behaviour must hold under, as run config. */
 export const executorConfigs = [
@@ -30,30 +27,6 @@ export const allInProcessConfigs = [
 
 export const virtualTime = { execution: { virtualTime: {} } } as const;
 
-/** A mode with no logger sinks at all (no console noise). */
-export function silentMode<R extends Record<string, Resource<any>> = {}>(options: ModeOptions<R> = {}): Mode {
-  return mode({ loggers: {}, ...options });
-}
-
-/** A mode whose only sink is a fresh memory logger. */
-export function memoryMode<R extends Record<string, Resource<any>> = {}>(options: ModeOptions<R> = {}) {
-  const memory = memoryLogger();
-  return { mode: mode({ loggers: { memory }, ...options }), memory };
-}
-
-/** Every event of one run, once it completes. */
-export function collectEvents(p: Pipeline, options: RunOptions = {}): Promise<RunEvent[]> {
-  return lastValueFrom(run(p, options).pipe(toArray()));
-}
-
-export function typesOf(list: readonly RunEvent[]): RunEventType[] {
-  return list.map((e) => e.type);
-}
-
-export function ofType<T extends RunEventType>(list: readonly RunEvent[], type: T): Extract<RunEvent, { type: T }>[] {
-  return list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
-}
-
 export function stepKeysOf(list: readonly RunEvent[], type: RunEventType): string[] {
   return list.flatMap((e) => (e.type === type && 'stepKey' in e && typeof e.stepKey === 'string' ? [e.stepKey] : []));
 }
@@ -66,33 +39,11 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   return { promise, resolve };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
-}
-
-export async function until(predicate: () => boolean, what = 'condition', ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (predicate()) return;
-    await sleep(2);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 /** Checks the event invariants of DESIGN's "Public API" on one run's events. */
