@@ -1,0 +1,74 @@
+/**
+ * One behavioural suite, run under each built-in executor: the executor decides how a run
+ * is scheduled, never what it computes (DESIGN: "All executors give the same outputs").
+ * workerPool runs on real threads, which import fixtures/every-executor-pipelines.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { execute, type RunEvent, type RunResult } from '../../lib/index.ts';
+import { failures, fanAndCollect, withResource } from './fixtures/every-executor-pipelines.ts';
+
+const executors = [
+  ['sync', {}],
+  ['async', { maxConcurrent: 3 }],
+  ['workerPool', { maxWorkers: 2 }],
+  ['virtualTime', {}],
+] as const;
+
+/** Step events as `TYPE stepKey`, sorted: their multiset must not depend on the executor. */
+const stepEvents = (events: readonly RunEvent[]) =>
+  events.flatMap((e) => (e.type.startsWith('STEP_') && 'stepKey' in e ? [`${e.type} ${String(e.stepKey)}`] : [])).sort();
+
+describe.each(executors)('the %s executor', (name, config) => {
+  const on = (rest: Record<string, unknown> = {}) => ({ ...rest, execution: { [name]: Object.keys(config).length ? { config } : {} } });
+  const runOf = (p: Parameters<typeof execute>[0], rest: Record<string, unknown> = {}): Promise<RunResult> =>
+    execute(p, { runConfig: on(rest), raiseOnError: false });
+
+  it('fans out, maps, collects in emission order, joins, and reads run config', async () => {
+    const result = await runOf(fanAndCollect, { solids: { constant: { config: { value: 1000 } } } });
+    expect(result.status).toBe('SUCCESS');
+    expect(result.solid('square').outputs['result']).toEqual([1, 4, 9]);
+    expect(result.solid('square').events.filter((e) => e.type === 'STEP_START').map((e) => e.stepKey).sort()).toEqual([
+      'square[0]',
+      'square[1]',
+      'square[2]',
+    ]);
+    expect(result.output('total')).toBe(14);
+    expect(result.output('add')).toBe(1014);
+  });
+
+  it('brings each step log into the run as a LOG event bound to its step', async () => {
+    const result = await runOf(fanAndCollect);
+    const logs = result.events.filter((e): e is Extract<RunEvent, { type: 'LOG' }> => e.type === 'LOG' && e.message === 'squaring');
+    expect(logs.map((e) => e.stepKey).sort()).toEqual(['square[0]', 'square[1]', 'square[2]']);
+    expect(logs.map((e) => e.fields['n']).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('skips downstream of a failure, runs the independent branches, skips what an unproduced output feeds, retries, type-checks', async () => {
+    const result = await runOf(failures);
+    expect(result.status).toBe('FAILURE');
+    expect(result.solid('explode').status).toBe('FAILURE');
+    expect(result.solid('explode').error).toMatchObject({ name: 'RangeError', message: 'no' });
+    expect(result.solid('after').status).toBe('SKIPPED');
+    expect(result.output('wants_yes')).toBe(2);
+    expect(result.solid('wants_no').status).toBe('SKIPPED');
+    expect(result.output('retried')).toBe(3);
+    expect(result.events.filter((e) => e.type === 'STEP_RETRY' && e.stepKey === 'retried')).toHaveLength(2);
+    expect(result.solid('bad_output').error).toMatchObject({ name: 'TypeCheckError' });
+  });
+
+  it('gives a step its resource, configured by run config', async () => {
+    const result = await runOf(withResource, { resources: { counter: { config: { start: 5 } } } });
+    expect(result.output('uses_counter')).toBe(15);
+    const types = result.events.map((e) => e.type);
+    expect(types).toContain('RESOURCE_INIT_SUCCESS');
+    expect(types).toContain('RESOURCE_TEARDOWN');
+  });
+
+  it('emits the same step events as the sync executor', async () => {
+    for (const p of [fanAndCollect, failures, withResource]) {
+      const mine = await runOf(p);
+      const sync = await execute(p, { runConfig: { execution: { sync: {} } }, raiseOnError: false });
+      expect(stepEvents(mine.events)).toEqual(stepEvents(sync.events));
+    }
+  });
+});
