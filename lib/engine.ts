@@ -5,13 +5,15 @@ import { serializeError, type RunEvent, type SerializedError } from './events.ts
 import type { ExecutorInstance } from './executor.ts';
 import { Frontier, type FrontierHost } from './frontier.ts';
 import { jsonSafe, withOriginal } from './json-safe.ts';
-import { LEVEL_VALUES, type Log } from './log.ts';
-import { attempt, andThen } from './maybe-async.ts';
+import type { Log } from './log.ts';
+import { attempt, andThen, settledWithin } from './maybe-async.ts';
 import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
-import { openRunLogger, type LogRecord, type RunLogger } from './run-logger.ts';
-import { Attempt, Step, typeError, type AttemptHost } from './step.ts';
+import { RunClock } from './run-clock.ts';
+import { RunEvents } from './run-events.ts';
+import { openRunLogger, type RunLogger } from './run-logger.ts';
+import { Attempt, RunningSteps, Step, typeError, type AttemptHost } from './step.ts';
 import { declaredResources, StepContext } from './step-context.ts';
 import { originalError, rememberError } from './error-registry.ts';
 import { ROOT, type Path } from '../operators/fan-out.ts';
@@ -28,7 +30,6 @@ type SolidEntry = Prepared['config']['solids'][string];
 type Terminal = 'SUCCESS' | 'FAILURE' | 'CANCELED';
 
 const MANY_INPUTS = 16;
-const DEBUG = LEVEL_VALUES.debug;
 
 /**
  * Executes one prepared run, pushing its events into `subscriber`. The plan's steps are
@@ -47,14 +48,14 @@ class RunEngine implements FrontierHost, AttemptHost {
   private readonly controller = new AbortController();
   private startedAt = Date.now();
   private logger!: RunLogger;
+  private readonly clock = new RunClock();
+  private readonly events: RunEvents;
   private executor!: ExecutorInstance;
   private scope: ResourceScope | undefined;
   private readonly frontier: Frontier;
   private readonly resourceViews = new Map<number, Readonly<Record<string, unknown>>>();
   private readonly ready: ReadyQueue<Step>;
-  /** Running steps, a doubly linked list in start order. */
-  private firstRunning: Step | undefined;
-  private lastRunning: Step | undefined;
+  private readonly running = new RunningSteps();
   private readonly skipQueue: { step: Step; reason: SkipReason }[] = [];
   private inflight = 0;
   private maxConcurrent = 1;
@@ -64,7 +65,6 @@ class RunEngine implements FrontierHost, AttemptHost {
   /** No more steps start: the run is finishing, failed to start, or was canceled. */
   stopped = false;
   private finalizing = false;
-  private unsubscribed = false;
   private canceled = false;
   private readonly failedSteps: string[] = [];
   private firstError: { stepKey: string | undefined; error: SerializedError } | undefined;
@@ -74,14 +74,13 @@ class RunEngine implements FrontierHost, AttemptHost {
   readonly modeName: string;
 
   private readonly p: Prepared;
-  private readonly subscriber: Subscriber<RunEvent>;
 
   constructor(p: Prepared, subscriber: Subscriber<RunEvent>) {
     this.p = p;
-    this.subscriber = subscriber;
     this.runId = p.runId;
     this.pipelineName = p.pipeline.name;
     this.modeName = p.mode.name;
+    this.events = new RunEvents(this, subscriber, this.clock);
     this.plan = p.plan;
     this.frontier = new Frontier(p.plan, this);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
@@ -102,7 +101,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     const p = this.p;
     const opened = attempt(
       () => andThen(openRunLogger(p.mode, p.config, { runId: p.runId, pipeline: p.pipeline.name, mode: p.mode.name }, p.redact), (logger) => {
-        this.logger = logger;
+        this.logger = this.events.logger = logger;
         return true;
       }),
       (error) => {
@@ -113,7 +112,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     andThen(opened, (ok) => {
       const runStart: RunEvent = {
         type: 'RUN_START',
-        ...this.base(),
+        ...this.events.base(),
         executor: p.config.execution.executor.name,
         runConfig: p.runConfigShown,
         select: p.select,
@@ -121,7 +120,7 @@ class RunEngine implements FrontierHost, AttemptHost {
         preset: p.preset,
       };
       if (!ok) return this.finishWithoutLogger(runStart);
-      this.emit(runStart);
+      this.events.emit(runStart);
       this.watchExternalSignal();
       if (this.cancelRequested) {
         // Canceled before anything ran: nothing to stop, only to end.
@@ -146,10 +145,8 @@ class RunEngine implements FrontierHost, AttemptHost {
         },
       });
       this.maxConcurrent = Math.max(1, this.executor.maxConcurrent);
-      const wall = Date.now();
-      const offset = wall - this.executor.scheduler.now();
-      this.clockOffset = Math.abs(offset) < 1000 ? 0 : offset;
-      this.startedAt = this.now();
+      this.clock.attach(this.executor.scheduler);
+      this.startedAt = this.clock.now();
     } catch (error) {
       this.recordError(undefined, error);
       this.finalize('FAILURE');
@@ -162,7 +159,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       configs: p.config.resources,
       runId: p.runId,
       signal: this.controller.signal,
-      log: (key) => this.logger.bind({ resource: key }, (record) => this.emitLog(record, undefined)),
+      log: (key) => this.logger.bind({ resource: key }, (record) => this.events.emitLog(record, undefined)),
       report: (report) => this.onScopeReport(report),
     });
     this.scope = scope;
@@ -247,12 +244,12 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   private startStep(step: Step): void {
     const node = step.node;
-    const timestamp = (step.startedAt = this.now());
+    const timestamp = (step.startedAt = this.clock.now());
     const { runId, pipelineName, modeName: mode } = this;
     const stepKey = step.key;
     const solid = node.name;
-    this.linkRunning(step);
-    this.emitDebug({ type: 'STEP_START', runId, pipelineName, mode, timestamp, stepKey, solid });
+    this.running.add(step);
+    this.events.emitDebug({ type: 'STEP_START', runId, pipelineName, mode, timestamp, stepKey, solid });
     const planned = node.inputs;
     // Many inputs: filled as a dictionary first (a fast-mode object pays a shape change per
     // key, ~0.2 µs each at 1,000 keys), then given the usual prototype.
@@ -261,12 +258,12 @@ class RunEngine implements FrontierHost, AttemptHost {
     for (let i = 0; i < planned.length; i++) {
       const input = planned[i]!;
       if (input.slot < 0) {
-        this.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
+        this.events.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
         inputs[input.name] = this.solidConfig?.get(solid)?.inputs[input.name];
         continue;
       }
       const arrival = step.arrivals[input.slot]!;
-      this.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
+      this.events.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
       let value = arrival.value;
       const check = input.check;
       if (check && !check.accepts?.(value)) {
@@ -298,7 +295,7 @@ class RunEngine implements FrontierHost, AttemptHost {
         next: (message) => {
           if (!attempt.live) return;
           if (message.type === 'output') this.recordOutput(step, message.output, message.value);
-          else this.emitLog({ level: message.level, message: message.message, fields: { ...message.fields } }, step);
+          else this.events.emitLog({ level: message.level, message: message.message, fields: { ...message.fields } }, step);
         },
         error: (error: unknown) => attempt.fail(error),
         complete: () => attempt.done(),
@@ -306,10 +303,9 @@ class RunEngine implements FrontierHost, AttemptHost {
       step.cancel = () => subscription?.unsubscribe();
       return;
     }
-    this.computing = attempt;
+    this.clock.begin(step);
     const running = invokeCompute(node.solid, new StepContext(attempt), step.inputs!, attempt);
-    this.computing = undefined;
-    this.stamp = -1;
+    this.clock.end();
     if (running && step.token === attempt) {
       step.cancel = running.cancel;
       step.settled = running.settled;
@@ -351,7 +347,7 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   /** `ctx.log` of a step. */
   stepLog(step: Step): Log {
-    return this.logger.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.emitLog(record, step));
+    return this.logger.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.events.emitLog(record, step));
   }
 
   recordOutput(step: Step, name: string, raw: unknown): void {
@@ -377,7 +373,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       runId: this.runId,
       pipelineName: this.pipelineName,
       mode: this.modeName,
-      timestamp: this.stampFor(step),
+      timestamp: this.clock.stampFor(step),
       stepKey: step.key,
       solid: node.name,
       output: name,
@@ -385,15 +381,15 @@ class RunEngine implements FrontierHost, AttemptHost {
       index,
       attempt: step.attempt,
     };
-    this.emitDebug(shown === kept ? event : withOriginal(event, shown, kept));
+    this.events.emitDebug(shown === kept ? event : withOriginal(event, shown, kept));
   }
 
   stepSucceeded(step: Step): void {
     step.token = undefined;
-    this.unlinkRunning(step);
+    this.running.delete(step);
     this.inflight--;
-    const timestamp = this.stampFor(step);
-    this.emitDebug({
+    const timestamp = this.clock.stampFor(step);
+    this.events.emitDebug({
       type: 'STEP_SUCCESS',
       runId: this.runId,
       pipelineName: this.pipelineName,
@@ -416,9 +412,9 @@ class RunEngine implements FrontierHost, AttemptHost {
       this.stepFailed(step, error, false);
       return;
     }
-    this.emit({
+    this.events.emit({
       type: 'STEP_RETRY',
-      ...this.base(),
+      ...this.events.base(),
       stepKey: step.key,
       solid: step.node.name,
       attempt: step.attempt,
@@ -435,7 +431,7 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   private stepFailed(step: Step, error: unknown, canceled: boolean): void {
     step.token = undefined;
-    this.unlinkRunning(step);
+    this.running.delete(step);
     this.inflight--;
     const serialized = this.p.redact(serializeError(error));
     rememberError(serialized, error);
@@ -443,14 +439,14 @@ class RunEngine implements FrontierHost, AttemptHost {
       this.failedSteps.push(step.key);
       this.firstError ??= { stepKey: step.key, error: serialized };
     }
-    this.emit({
+    this.events.emit({
       type: 'STEP_FAILURE',
-      ...this.base(),
+      ...this.events.base(),
       stepKey: step.key,
       solid: step.node.name,
       error: serialized,
       attempt: step.attempt,
-      durationMs: this.now() - step.startedAt,
+      durationMs: this.clock.now() - step.startedAt,
       canceled,
     });
     if (canceled) return;
@@ -460,7 +456,7 @@ class RunEngine implements FrontierHost, AttemptHost {
   }
 
   private skipStep(step: Step, reason: SkipReason): void {
-    this.emit({ type: 'STEP_SKIPPED', ...this.base(), stepKey: step.key, solid: step.node.name, reason });
+    this.events.emit({ type: 'STEP_SKIPPED', ...this.events.base(), stepKey: step.key, solid: step.node.name, reason });
     if (reason === 'UPSTREAM_FAILED') this.frontier.failed(step.node.index);
     this.frontier.skipDownstream(step, reason);
     this.stepDone(step);
@@ -476,25 +472,6 @@ class RunEngine implements FrontierHost, AttemptHost {
     }
   }
 
-  private linkRunning(step: Step): void {
-    step.prev = this.lastRunning;
-    step.next = undefined;
-    if (this.lastRunning) this.lastRunning.next = step;
-    else this.firstRunning = step;
-    this.lastRunning = step;
-  }
-
-  private unlinkRunning(step: Step): void {
-    const { prev, next } = step;
-    if (prev) prev.next = next;
-    else if (this.firstRunning === step) this.firstRunning = next;
-    else return; // not in the list
-    if (next) next.prev = prev;
-    else this.lastRunning = prev;
-    step.prev = step.next = undefined;
-  }
-
-  /** Two inputs fanned out from different origins: the invocation fails once, at the root. */
   reportConflict(target: number, [a, b]: [number, number]): void {
     const node = this.plan.nodes[target]!;
     const slot = (i: number) => node.slots[i]!;
@@ -506,82 +483,30 @@ class RunEngine implements FrontierHost, AttemptHost {
     const step = new Step(node, ROOT, []);
     this.frontier.created(target);
     this.inflight++;
-    step.startedAt = this.now();
-    this.linkRunning(step);
-    this.emit({ type: 'STEP_START', ...this.base(), stepKey: step.key, solid: node.name });
+    step.startedAt = this.clock.now();
+    this.running.add(step);
+    this.events.emit({ type: 'STEP_START', ...this.events.base(), stepKey: step.key, solid: node.name });
     this.stepFailed(step, error, false);
   }
 
   // ---- events, logs ------------------------------------------------------------------------
 
-  private base() {
-    return { runId: this.runId, pipelineName: this.pipelineName, mode: this.modeName, timestamp: this.now() };
-  }
-
-  /** The attempt whose compute is being called (synchronously) right now. */
-  private computing: Attempt | undefined;
-  /** The time taken for that attempt's first output, or -1. */
-  private stamp = -1;
-
-  /**
-   * The time of an output or success of `step`: what a compute reports while it is being
-   * called (a synchronous compute: all of it) shares one reading of the clock, taken at its
-   * first output, after its work. Reading the clock was 8% of a trivial step's cost.
-   */
-  private stampFor(step: Step): number {
-    if (this.computing === undefined || this.computing.step !== step) return this.now();
-    if (this.stamp < 0) this.stamp = this.now();
-    return this.stamp;
-  }
-
-  /** The executor's clock (virtual under the virtualTime executor), else the wall clock. */
-  private now(): number {
-    return this.executor ? this.executor.scheduler.now() + this.clockOffset : Date.now();
-  }
-
-  /**
-   * Maps the executor's clock onto epoch milliseconds (DESIGN: `timestamp` is epoch ms): 0
-   * for a wall-clock scheduler; for a virtual one (starting at frame 0), the wall-clock time
-   * the run started at, so that virtual time runs on from there.
-   */
-  private clockOffset = 0;
-
-  /** Emits to the subscriber (until it unsubscribes) and to the sinks. */
-  private emit(event: RunEvent): void {
-    this.logger.writeEvent(event);
-    if (!this.unsubscribed) this.subscriber.next(event);
-  }
-
-  /** Emits an event the sinks take at `debug` (most step events): no sink work unless one does. */
-  private emitDebug(event: RunEvent): void {
-    if (this.logger.minLevel <= DEBUG) this.logger.writeEvent(event);
-    if (!this.unsubscribed) this.subscriber.next(event);
-  }
-
-  /** A `ctx.log` record that some sink took (and wrote) becomes a LOG event. */
-  private emitLog(record: LogRecord, step: Step | undefined): void {
-    const event: RunEvent = step
-      ? { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields: jsonSafe(record.fields), stepKey: step.key, solid: step.node.name }
-      : { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields: jsonSafe(record.fields) };
-    if (!this.unsubscribed) this.subscriber.next(event);
-  }
-
   private onScopeReport(report: ScopeReport): void {
     if (report.type === 'RESOURCE_INIT_FAILURE') {
       this.recordError(undefined, report.cause ?? originalError(report.error));
-      this.emit({ type: report.type, ...this.base(), resource: report.resource, error: this.p.redact(report.error) });
+      this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource, error: this.p.redact(report.error) });
       return;
     }
     if (report.type === 'RESOURCE_TEARDOWN') {
       if (report.error) {
         this.recordError(undefined, report.cause ?? originalError(report.error));
-        this.emit({ type: report.type, ...this.base(), resource: report.resource, error: this.p.redact(report.error) });
+        this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource, error: this.p.redact(report.error) });
       } else {
-        this.emit({ type: report.type, ...this.base(), resource: report.resource });
+        this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource });
       }
       return;
     }
-    this.emit({ type: report.type, resource: report.resource, ...this.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
+    this.events.emit({ type: report.type, resource: report.resource, ...this.events.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
   }
 
   private recordError(stepKey: string | undefined, error: unknown): void {
@@ -615,37 +540,35 @@ class RunEngine implements FrontierHost, AttemptHost {
 
   private terminate(status: Terminal): void {
     this.finished = true;
-    const durationMs = this.now() - this.startedAt;
-    if (status === 'SUCCESS') this.emit({ type: 'RUN_SUCCESS', ...this.base(), durationMs });
-    else if (status === 'CANCELED') this.emit({ type: 'RUN_CANCELED', ...this.base(), durationMs });
+    const durationMs = this.clock.now() - this.startedAt;
+    if (status === 'SUCCESS') this.events.emit({ type: 'RUN_SUCCESS', ...this.events.base(), durationMs });
+    else if (status === 'CANCELED') this.events.emit({ type: 'RUN_CANCELED', ...this.events.base(), durationMs });
     else {
-      this.emit({
+      this.events.emit({
         type: 'RUN_FAILURE',
-        ...this.base(),
+        ...this.events.base(),
         durationMs,
         error: this.firstError?.error,
         failedSteps: [...this.failedSteps],
       });
     }
-    this.logger.flush();
     this.externalAbort?.();
-    if (!this.unsubscribed) this.subscriber.complete();
+    this.events.complete();
   }
 
   /** The sinks could not be opened: the run ends at once, reported to the subscriber only. */
   private finishWithoutLogger(start: RunEvent): void {
     this.stopped = true;
     this.finalizing = true;
-    if (this.unsubscribed) return;
-    this.subscriber.next(start);
-    this.subscriber.next({
+    this.events.deliver(start);
+    this.events.deliver({
       type: 'RUN_FAILURE',
-      ...this.base(),
+      ...this.events.base(),
       durationMs: Date.now() - this.startedAt,
       error: this.firstError?.error,
       failedSteps: [],
     });
-    this.subscriber.complete();
+    this.events.complete();
   }
 
   // ---- cancel ------------------------------------------------------------------------------
@@ -664,7 +587,7 @@ class RunEngine implements FrontierHost, AttemptHost {
   }
 
   unsubscribe(): void {
-    this.unsubscribed = true;
+    this.events.unsubscribed = true;
     // Already ending on its own: it finishes quietly, to the loggers only.
     if (this.finalizing) return;
     this.requestCancel();
@@ -695,9 +618,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.stopped = true;
     this.controller.abort(new RunCanceledError('the run was canceled'));
     const settling: Promise<void>[] = [];
-    const running: Step[] = [];
-    for (let step = this.firstRunning; step; step = step.next) running.push(step);
-    for (const step of running) {
+    for (const step of this.running.toArray()) {
       step.cancel?.();
       if (step.settled) settling.push(step.settled);
       this.stepFailed(step, new RunCanceledError(`step ${step.key} was canceled with its run`), true);
@@ -710,14 +631,6 @@ class RunEngine implements FrontierHost, AttemptHost {
       proceed();
       return;
     }
-    const grace = this.executor?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, grace);
-    });
-    void Promise.race([Promise.allSettled(settling), timeout]).then(() => {
-      clearTimeout(timer);
-      proceed();
-    });
+    void settledWithin(settling, this.executor?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS).then(proceed);
   }
 }

@@ -35,3 +35,12 @@ export function attempt<T>(fn: () => MaybePromise<T>, onError: (error: unknown) 
   }
   return isThenable<T>(out) ? Promise.resolve(out).catch(onError) : out;
 }
+
+/** Resolves once every promise has settled, or after `ms`, whichever comes first. */
+export function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([Promise.allSettled(promises).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}

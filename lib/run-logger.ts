@@ -1,5 +1,6 @@
 import { format } from 'node:util';
 import { pino, type Logger as Pino } from 'pino';
+import { isThenable } from './maybe-async.ts';
 import { serializeError, type LogEvent, type RunEvent } from './events.ts';
 import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from './log.ts';
 import type { LogDestination } from './logger.ts';
@@ -202,13 +203,9 @@ export function openRunLogger(
     const sinkConfig = config.loggers[key]?.config ?? { level: 'info' as const };
     return { level: sinkConfig.level, destination: def.init({ config: sinkConfig }) };
   });
-  if (entries.some((e) => isPromise(e.destination))) {
+  if (entries.some((e) => isThenable(e.destination))) {
     return Promise.all(entries.map(async (e) => ({ level: e.level, destination: await e.destination })))
       .then((sinks) => new RunLogger(sinks, bindings, redact));
   }
   return new RunLogger(entries as OpenSink[], bindings, redact);
-}
-
-export function isPromise(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -1,5 +1,6 @@
 import { isObservable, Observable } from 'rxjs';
 import { ModeflowError } from '../lib/errors.ts';
+import { isThenable } from '../lib/maybe-async.ts';
 import type { StepMessage } from '../lib/step-request.ts';
 import type { AnySolid, SolidContext } from '../lib/solid.ts';
 
@@ -149,10 +150,6 @@ export function runStep(solid: AnySolid, ctx: SolidContext, inputs: Record<strin
     });
     return () => running?.cancel();
   });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
