@@ -47,7 +47,6 @@ class RunEngine implements FrontierHost, AttemptHost {
   private readonly plan: ExecutionPlan;
   private readonly controller = new AbortController();
   private startedAt = Date.now();
-  private logger!: RunLogger;
   private readonly clock = new RunClock();
   private readonly events: RunEvents;
   private executor!: ExecutorInstance;
@@ -101,7 +100,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     const p = this.p;
     const opened = attempt(
       () => andThen(openRunLogger(p.mode, p.config, { runId: p.runId, pipeline: p.pipeline.name, mode: p.mode.name }, p.redact), (logger) => {
-        this.logger = this.events.logger = logger;
+        this.events.logger = logger;
         return true;
       }),
       (error) => {
@@ -159,7 +158,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       configs: p.config.resources,
       runId: p.runId,
       signal: this.controller.signal,
-      log: (key) => this.logger.bind({ resource: key }, (record) => this.events.emitLog(record, undefined)),
+      log: (key) => this.sinks.bind({ resource: key }, (record) => this.events.emitLog(record, undefined)),
       report: (report) => this.onScopeReport(report),
     });
     this.scope = scope;
@@ -345,9 +344,14 @@ class RunEngine implements FrontierHost, AttemptHost {
     return view;
   }
 
+  /** The mode's logger sinks (open once the run has started). */
+  private get sinks(): RunLogger {
+    return this.events.logger!;
+  }
+
   /** `ctx.log` of a step. */
   stepLog(step: Step): Log {
-    return this.logger.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.events.emitLog(record, step));
+    return this.sinks.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.events.emitLog(record, step));
   }
 
   recordOutput(step: Step, name: string, raw: unknown): void {
@@ -626,7 +630,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.ready.drain();
     const proceed = () => this.finalize('CANCELED');
     // Sinks still opening: start() finalizes once they are there.
-    if (!this.logger) return;
+    if (!this.events.logger) return;
     if (settling.length === 0) {
       proceed();
       return;

@@ -17,6 +17,26 @@ import {
   type RunOptions,
 } from '../../lib/index.ts';
 
+/** DESIGN "Events": the event types, as listed. */
+export const EVENT_TYPES = [
+  'RUN_START',
+  'RESOURCE_INIT_START',
+  'RESOURCE_INIT_SUCCESS',
+  'RESOURCE_INIT_FAILURE',
+  'STEP_START',
+  'STEP_INPUT',
+  'STEP_OUTPUT',
+  'STEP_SUCCESS',
+  'STEP_FAILURE',
+  'STEP_SKIPPED',
+  'STEP_RETRY',
+  'LOG',
+  'RESOURCE_TEARDOWN',
+  'RUN_SUCCESS',
+  'RUN_FAILURE',
+  'RUN_CANCELED',
+] as const satisfies readonly RunEventType[];
+
 /** A mode with no logger sinks at all: no console noise. */
 export function silent<R extends Record<string, Resource<any>> = {}>(options: ModeOptions<R> = {}): Mode {
   return mode({ loggers: {}, ...options });

@@ -6,27 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StepExecutionError, execute, pipeline, resource, run, solid, type RunEvent, type RunResult } from '../../lib/index.ts';
-import { eventsOf, ofType, rejectionOf, silent, typesOf, until, withMemory } from './api-helpers.ts';
+import { EVENT_TYPES, eventsOf, ofType, rejectionOf, silent, typesOf, until, withMemory } from './api-helpers.ts';
 
-/** DESIGN "Events": the event types, as listed. */
-const EVENT_TYPES = [
-  'RUN_START',
-  'RESOURCE_INIT_START',
-  'RESOURCE_INIT_SUCCESS',
-  'RESOURCE_INIT_FAILURE',
-  'STEP_START',
-  'STEP_INPUT',
-  'STEP_OUTPUT',
-  'STEP_SUCCESS',
-  'STEP_FAILURE',
-  'STEP_SKIPPED',
-  'STEP_RETRY',
-  'LOG',
-  'RESOURCE_TEARDOWN',
-  'RUN_SUCCESS',
-  'RUN_FAILURE',
-  'RUN_CANCELED',
-] as const;
 const TERMINAL = ['RUN_SUCCESS', 'RUN_FAILURE', 'RUN_CANCELED'];
 const STEP_TYPES = ['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_RETRY'];
 

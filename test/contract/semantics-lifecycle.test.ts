@@ -40,25 +40,8 @@ import {
   until,
   virtualTime,
 } from './semantics-helpers.ts';
+import { EVENT_TYPES } from './api-helpers.ts';
 
-const EVENT_TYPES = [
-  'RUN_START',
-  'RESOURCE_INIT_START',
-  'RESOURCE_INIT_SUCCESS',
-  'RESOURCE_INIT_FAILURE',
-  'STEP_START',
-  'STEP_INPUT',
-  'STEP_OUTPUT',
-  'STEP_SUCCESS',
-  'STEP_FAILURE',
-  'STEP_SKIPPED',
-  'STEP_RETRY',
-  'LOG',
-  'RESOURCE_TEARDOWN',
-  'RUN_SUCCESS',
-  'RUN_FAILURE',
-  'RUN_CANCELED',
-];
 
 /** Resources that write `init <key>` / `teardown <key>` to `journal`. */
 function tracked(journal: string[], key: string, deps: readonly string[] = [], failTeardown = false) {
