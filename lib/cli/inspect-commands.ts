@@ -1,5 +1,6 @@
 import { runConfigJsonSchema } from '../run-config-json-schema.ts';
-import { loadModule, loadPipeline, pipelinesOf } from './load-pipeline.ts';
+import { exportedPipelines } from '../pipeline.ts';
+import { loadModule, loadPipeline } from './load-pipeline.ts';
 import { printPipeline } from './print-pipeline.ts';
 import type { ErrorContext } from './report-error.ts';
 import { scaffoldConfig } from './scaffold-config.ts';
@@ -15,7 +16,7 @@ export interface InspectFlags {
 /** `modeflow pipeline list -f FILE`: each pipeline the module exports, with its modes, presets and size. */
 export async function listCommand(flags: { readonly file: string }, context: ErrorContext): Promise<string> {
   context.file = flags.file;
-  const pipelines = pipelinesOf(await loadModule(flags.file));
+  const pipelines = exportedPipelines(await loadModule(flags.file));
   if (pipelines.length === 0) return `${flags.file} exports no pipeline\n`;
   return pipelines
     .map((p) => {

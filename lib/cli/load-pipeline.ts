@@ -41,11 +41,6 @@ async function registerTsx(): Promise<void> {
   cjs.register();
 }
 
-/** The pipelines a module exports (named, default, or CommonJS), each once, in export order. Recognised by brand. */
-export function pipelinesOf(module: Record<string, unknown>): Pipeline[] {
-  return exportedPipelines(module);
-}
-
 /**
  * The pipeline named `name`, or the only one when no name is given.
  *
@@ -75,7 +70,7 @@ export async function loadPipeline(file: string, positional: string | undefined,
   if (positional !== undefined && option !== undefined && positional !== option) {
     throw new CliError(`two pipeline names given: "${positional}" and -p "${option}"; give one`);
   }
-  return pickPipeline(pipelinesOf(await loadModule(file)), positional ?? option, file);
+  return pickPipeline(exportedPipelines(await loadModule(file)), positional ?? option, file);
 }
 
 /**
