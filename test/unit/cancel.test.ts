@@ -173,34 +173,28 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   describe('aborting options.signal', () => {
-    it('ends the stream with RUN_CANCELED, then completes', async () => {
-      const { p, started } = blocking();
+    /** Runs `blocking()` and aborts options.signal once its step has started. */
+    const abortWhileRunning = async () => {
+      const run = blocking();
       const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
-      await started;
+      const done = events(run.p, { runConfig, signal: controller.signal });
+      await run.started;
       controller.abort();
-      const list = await done;
+      return { ...run, list: await done };
+    };
+    it('ends the stream with RUN_CANCELED, then completes', async () => {
+      const { list } = await abortWhileRunning();
       expect(list.at(-1)?.type).toBe('RUN_CANCELED');
       expect(list.filter((e) => e.type.startsWith('RUN_') && e.type !== 'RUN_START')).toHaveLength(1);
     });
 
     it('aborts ctx.signal of the running step', async () => {
-      const { p, started, signals } = blocking();
-      const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
-      await started;
-      controller.abort();
-      await done;
+      const { signals } = await abortWhileRunning();
       expect(signals[0]!.aborted).toBe(true);
     });
 
     it('tears resources down in reverse order before RUN_CANCELED', async () => {
-      const { p, started, journal } = blocking();
-      const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
-      await started;
-      controller.abort();
-      const list = await done;
+      const { journal, list } = await abortWhileRunning();
       expect(tornDown(journal)).toEqual(['teardown second', 'teardown first']);
       expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['second', 'first']);
       const teardownAt = list.findIndex((e) => e.type === 'RESOURCE_TEARDOWN');
@@ -208,23 +202,13 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('never starts the steps downstream of the canceled one', async () => {
-      const { p, started, journal } = blocking();
-      const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
-      await started;
-      controller.abort();
-      const list = await done;
+      const { journal, list } = await abortWhileRunning();
       expect(journal).not.toContain('later ran');
       expect(ofType(list, 'STEP_START').map((e) => e.stepKey)).toEqual(['wait']);
     });
 
     it('gives each started step exactly one terminal step event', async () => {
-      const { p, started } = blocking();
-      const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
-      await started;
-      controller.abort();
-      const list = await done;
+      const { list } = await abortWhileRunning();
       const ends = list.filter((e) => (e.type === 'STEP_SUCCESS' || e.type === 'STEP_FAILURE') && e.stepKey === 'wait');
       expect(ends).toHaveLength(1);
     });
@@ -264,12 +248,7 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('sends RUN_CANCELED to the loggers', async () => {
-      const { p, started, memory } = blocking();
-      const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
-      await started;
-      controller.abort();
-      await done;
+      const { memory } = await abortWhileRunning();
       expect(memory.records().filter((r) => r['event'] === 'RUN_CANCELED')).toHaveLength(1);
     });
   });
