@@ -182,6 +182,7 @@ describe.each(executors)('$name executor', (exec) => {
       controller.abort();
       return { ...run, list: await done };
     };
+
     it('ends the stream with RUN_CANCELED, then completes', async () => {
       const { list } = await abortWhileRunning();
       expect(list.at(-1)?.type).toBe('RUN_CANCELED');
