@@ -7,6 +7,7 @@ import { captureOutput } from './capture-output.ts';
 import { CliError } from './cli-error.ts';
 import { readConfigFiles } from './config-files.ts';
 import { LiveView } from './live-view.ts';
+import { noStepRan, resourcesFailedText, solidsNotRun } from './no-step-ran.ts';
 import { loadPipeline, stackFrames } from './load-pipeline.ts';
 import { plainLine } from './plain-line.ts';
 import type { ErrorContext } from './report-error.ts';
@@ -75,12 +76,14 @@ export async function executeCommand(name: string | undefined, flags: ExecuteFla
   };
   const state = initialRunState();
   const resourceErrors: { resource: string; error: SerializedError; during: string }[] = [];
+  let select: string | undefined;
   const reporter = flags.json ? jsonReporter() : process.stdout.isTTY ? liveReporter() : plainReporter();
   try {
     await new Promise<void>((resolve, reject) => {
       run(pipeline, options).subscribe({
         next: (event) => {
           applyEvent(state, event);
+          if (event.type === 'RUN_START') select = event.select;
           if (event.type === 'RESOURCE_INIT_FAILURE') resourceErrors.push({ resource: event.resource, error: event.error, during: 'init' });
           if (event.type === 'RESOURCE_TEARDOWN' && event.error) resourceErrors.push({ resource: event.resource, error: event.error, during: 'teardown' });
           reporter.event(event);
@@ -95,7 +98,7 @@ export async function executeCommand(name: string | undefined, flags: ExecuteFla
   }
   if (state.status === 'SUCCESS') return 0;
   const style = makeStyle(colorFor(process.stderr));
-  process.stderr.write(failureSummary(state, resourceErrors, style) + '\n');
+  process.stderr.write(failureSummary(state, resourceErrors, style, solidsNotRun(pipeline, state, select)) + '\n');
   return interrupted ? 130 : 1;
 }
 
@@ -121,17 +124,35 @@ function parseTags(text: string | undefined): Record<string, unknown> | undefine
   return tags as Record<string, unknown>;
 }
 
-/** Which steps failed and why, with the top of each stack; resources that failed too. */
+/**
+ * Which steps failed and why, with the top of each stack; resources that failed too; and
+ * the solids that never ran (`notRun`, in run order). A run that failed before its first
+ * step says so rather than counting zeros: `no step ran: resource "database" failed to
+ * initialise`.
+ */
 export function failureSummary(
   state: RunState,
   resourceErrors: readonly { resource: string; error: SerializedError; during: string }[],
   style: Style,
+  notRun: readonly string[] = [],
 ): string {
   const c = state.counts;
   const what = state.status === 'CANCELED' ? 'canceled' : 'failed';
-  const counts = [`${c.failed} step${c.failed === 1 ? '' : 's'} failed`, `${c.skipped} skipped`, `${c.succeeded} succeeded`];
-  if (c.canceled) counts.push(`${c.canceled} canceled`);
-  const lines = [`${style.red('modeflow:')} run ${what} (pipeline "${state.pipelineName}", mode "${state.mode}"): ${counts.join(', ')}`];
+  const none = noStepRan(state);
+  let outcome: string;
+  if (none) {
+    const failed = resourcesFailedText(none.resources);
+    outcome = failed ? `no step ran: ${failed}` : 'no step ran';
+  } else {
+    const counts = [`${c.failed} step${c.failed === 1 ? '' : 's'} failed`, `${c.skipped} skipped`, `${c.succeeded} succeeded`];
+    if (c.canceled) counts.push(`${c.canceled} canceled`);
+    outcome = counts.join(', ');
+  }
+  const lines = [`${style.red('modeflow:')} run ${what} (pipeline "${state.pipelineName}", mode "${state.mode}"): ${outcome}`];
+  if (notRun.length > 0) {
+    const shownNames = notRun.length > 12 ? [...notRun.slice(0, 10), `… and ${notRun.length - 10} more`] : notRun;
+    lines.push(`  not run: ${shownNames.join(', ')}`);
+  }
   let shown = 0;
   for (const key of state.stepOrder) {
     const step = state.steps[key]!;

@@ -1,5 +1,6 @@
-import type { LogEvent } from '../events.ts';
+import type { LogEvent, SerializedError } from '../events.ts';
 import type { RunState, StepState } from '../run-state.ts';
+import { noStepRan, resourcesFailedText } from './no-step-ran.ts';
 import { preview } from './preview.ts';
 import { makeStyle, truncate, type Style } from './style.ts';
 
@@ -24,6 +25,8 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
  * Renders a run state as the lines of the CLI's live progress view: a header with the
  * pipeline, mode, status and elapsed time; one line per step (done, running, failed,
  * skipped), summarised when there are more than fit; the counts; the latest log lines.
+ * A run that ended before any step (a resource failed to initialise) shows why in place
+ * of steps and counts: `no step ran: resource "database" failed to initialise: …`.
  * A pure function of its arguments, so a recorded event stream folded with
  * `reduceRunState` renders the same every time.
  *
@@ -37,14 +40,22 @@ export function renderProgress(state: RunState, options: ProgressOptions): strin
   const s = makeStyle(options.color ?? false);
   const logCount = options.logLines ?? 3;
   const logs = logCount > 0 ? state.recentLogs.slice(-logCount) : [];
-  const resources = resourceLine(state, s);
+  const none = noStepRan(state);
+  // After a resource init failure the line saying so replaces the step list and counts.
+  const resources = resourceLine(state, s, none ? new Set(none.resources) : undefined);
   const fixed = 2 + logs.length + (resources ? 1 : 0);
   const lines = [header(state, options.now, s)];
   if (resources) lines.push(resources);
-  lines.push(...stepLines(state, options, s, Math.max(height - fixed, 1)));
-  lines.push(countsLine(state, s));
+  if (none) lines.push(noStepLine(state, none.resources, s));
+  else lines.push(...stepLines(state, options, s, Math.max(height - fixed, 1)), countsLine(state, s));
   for (const log of logs) lines.push(logLine(log, s));
   return lines.map((line) => truncate(line, width));
+}
+
+/** `no step ran: resource "database" failed to initialise: Error: connect ECONNREFUSED …`. */
+function noStepLine(state: RunState, resources: readonly string[], s: Style): string {
+  const because = [resourcesFailedText(resources), state.error ? errorText(state.error) : undefined].filter((part) => part !== undefined);
+  return `  ${s.red('no step ran')}${because.length ? `: ${because.join(': ')}` : ''}`;
 }
 
 function header(state: RunState, now: number, s: Style): string {
@@ -65,8 +76,10 @@ function header(state: RunState, now: number, s: Style): string {
   }
 }
 
-function resourceLine(state: RunState, s: Style): string | undefined {
-  const notable = Object.entries(state.resources).filter(([, status]) => status !== 'READY' && status !== 'TORN_DOWN');
+function resourceLine(state: RunState, s: Style, told?: ReadonlySet<string>): string | undefined {
+  const notable = Object.entries(state.resources).filter(
+    ([key, status]) => status !== 'READY' && status !== 'TORN_DOWN' && !(status === 'FAILED' && told?.has(key)),
+  );
   if (notable.length === 0) return undefined;
   const described = notable.map(([key, status]) => {
     switch (status) {
@@ -119,7 +132,7 @@ function stepLine(step: StepState, nameWidth: number, options: ProgressOptions, 
       return `  ${s.green('✓')} ${name}  ${took}${attempt}${output === undefined ? '' : s.dim(`  → ${output}`)}`;
     }
     case 'FAILURE':
-      return `  ${s.red('✗')} ${name}  ${s.red('failed')}${attempt}: ${errorText(step)}`;
+      return `  ${s.red('✗')} ${name}  ${s.red('failed')}${attempt}: ${step.error ? errorText(step.error) : 'unknown error'}`;
     case 'CANCELED':
       return `  ${s.yellow('■')} ${name}  ${s.yellow('canceled')}`;
     case 'SKIPPED':
@@ -147,9 +160,8 @@ function logLine(log: LogEvent, s: Style): string {
   return `  ${level.padEnd(5 + (level.length - log.level.length))} ${where}${log.message}${fields}`;
 }
 
-function errorText(step: StepState): string {
-  if (!step.error) return 'unknown error';
-  return `${step.error.name}: ${step.error.message.split('\n')[0]}`;
+function errorText(error: SerializedError): string {
+  return `${error.name}: ${error.message.split('\n')[0]}`;
 }
 
 function spin(now: number): string {

@@ -9,8 +9,6 @@ import { assertCrossable, type CrossingNode } from './worker-crossing.ts';
 import { PoolRun } from './worker-pool-run.ts';
 import { destroyWorkerPools, sharedPool } from './worker-shared-pool.ts';
 
-export { destroyWorkerPools } from './worker-shared-pool.ts';
-
 /** The bootstrap each thread starts; `npm run build` copies it next to the compiled executor. */
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 /** The runtime the bootstrap loads: compiled next to compiled code, source next to source. */

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialRunState, reduceRunState, type RunEvent } from '../../lib/index.ts';
+import { failureSummary } from '../../lib/cli/execute-command.ts';
+import { solidsNotRun } from '../../lib/cli/no-step-ran.ts';
 import { plainLine } from '../../lib/cli/plain-line.ts';
 import { renderProgress } from '../../lib/cli/render-progress.ts';
-import { stripAnsi } from '../../lib/cli/style.ts';
+import { makeStyle, stripAnsi } from '../../lib/cli/style.ts';
+import { warehouse } from './fixtures/resource-failure.ts';
+import { fixture, runCli } from './run-cli.ts';
 
 /** Event streams recorded from real runs with `modeflow pipeline execute --json`. */
 const recorded = (name: string): RunEvent[] =>
@@ -14,6 +18,8 @@ const recorded = (name: string): RunEvent[] =>
 
 const slow = recorded('slow-run.ndjson');
 const failing = recorded('failing-run.ndjson');
+/** `warehouse` of fixtures/resource-failure.ts: its database's init threw, so no step ran. */
+const initFailed = recorded('resource-failure-run.ndjson');
 const startedAt = slow[0]!.timestamp;
 
 describe('renderProgress (the live view, state → lines)', () => {
@@ -103,5 +109,38 @@ describe('plainLine (one line per event off a terminal)', () => {
     expect(lines.find((l) => l.includes(' LOG '))).toMatch(/LOG +info \[load_orders\] working for 40 ms \{"ms":40\}$/);
     expect(lines.find((l) => l.includes('STEP_OUTPUT') && l.includes('report'))).toMatch(/step report yielded output "result": 10$/);
     expect(lines.at(-1)).toMatch(/RUN_SUCCESS +run succeeded in 73 ms$/);
+  });
+});
+
+describe('a run whose resource failed to initialise (no step ran, as in Dagster)', () => {
+  const state = reduceRunState(initialRunState(), initFailed);
+  const refused = 'Error: connect ECONNREFUSED 127.0.0.1:5432';
+
+  it('live view: says no step ran and why, instead of counting zero steps', () => {
+    expect(renderProgress(state, { now: 0, width: 120 })).toEqual([
+      '✗ warehouse · mode prod · failed after 7 ms',
+      `  no step ran: resource "database" failed to initialise: ${refused}`,
+    ]);
+  });
+
+  it('summary: says no step ran because the resource failed, lists the solids not run, then the error', () => {
+    const errors = initFailed.flatMap((e) => (e.type === 'RESOURCE_INIT_FAILURE' ? [{ resource: e.resource, error: e.error, during: 'init' }] : []));
+    const lines = failureSummary(state, errors, makeStyle(false), solidsNotRun(warehouse, state, undefined)).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'modeflow: run failed (pipeline "warehouse", mode "prod"): no step ran: resource "database" failed to initialise',
+      '  not run: load, transform, report',
+      `  ✗ resource database (initialisation): ${refused}`,
+    ]);
+  });
+
+  it('lists only the selected solids as not run', () => {
+    expect(solidsNotRun(warehouse, state, 'load+')).toEqual(['load', 'transform']);
+  });
+
+  it('modeflow pipeline execute prints that summary and exits 1', () => {
+    const result = runCli(['pipeline', 'execute', '-f', fixture('resource-failure.ts')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('run failed (pipeline "warehouse", mode "prod"): no step ran: resource "database" failed to initialise\n  not run: load, transform, report\n');
+    expect(result.stderr).not.toContain('0 steps failed');
   });
 });
