@@ -114,7 +114,7 @@ class RunEngine implements FrontierHost, AttemptHost {
         type: 'RUN_START',
         ...this.events.base(),
         executor: p.config.execution.executor.name,
-        runConfig: p.runConfigShown,
+        runConfig: p.redact(p.runConfigShown),
         select: p.select,
         tags: p.tags,
         preset: p.preset,

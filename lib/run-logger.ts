@@ -6,6 +6,7 @@ import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from './log.ts';
 import type { LogDestination } from './logger.ts';
 import type { Mode } from './mode.ts';
 import type { Redactor } from './redact.ts';
+import { shortenForLog, shortenText } from './shorten.ts';
 import type { ResolvedRunConfig } from './run-config.ts';
 
 /** Bindings every record of a run carries. */
@@ -111,13 +112,17 @@ export class RunLogger {
     logger[shown.level](source ? { ...source, ...shown.fields } : shown.fields, shown.message);
   }
 
-  /** Writes an engine event to the sinks that take its level. `LOG` events are not written twice. */
+  /**
+   * Writes an engine event to the sinks that take its level, redacted, its large values
+   * shortened (the event itself keeps them whole). `LOG` events are not written twice.
+   */
   writeEvent(event: RunEvent): void {
     if (event.type === 'LOG') return;
     const level = levelOf(event);
     if (LEVEL_VALUES[level] < this.minLevel) return;
     const { runId: _r, pipelineName: _p, mode: _m, timestamp: _t, type, ...rest } = event;
-    this.root[level]({ event: type, ...this.redact(rest) }, describeEvent(event));
+    // Redacted before it is cut, so that a cut never leaves part of a secret.
+    this.root[level]({ event: type, ...shortenForLog(this.redact(rest)) }, shortenText(this.redact(describeEvent(event))));
   }
 
   /** Flushes sinks that buffer. */

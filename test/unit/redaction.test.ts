@@ -76,6 +76,15 @@ describe('redacting { env: NAME } values', () => {
     expectHidden(list, memory);
   });
 
+  it('redacts a secret written out elsewhere in the run config from the RUN_START event', async () => {
+    const memory = memoryLogger();
+    const s = solid({ name: 'note', config: z.object({ token: z.string(), note: z.string() }), compute: () => 1 });
+    const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+    const list = await events(p, { runConfig: { solids: { note: { config: { token: { env: NAME }, note: `was ${SECRET}` } } } } });
+    expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual({ solids: { note: { config: { token: { env: NAME }, note: 'was [redacted]' } } } });
+    expectHidden(list, memory);
+  });
+
   describe('URL-encoded inside a connection string', () => {
     const failingDatabase = () =>
       resource({
