@@ -122,7 +122,10 @@ export class RunLogger {
     if (LEVEL_VALUES[level] < this.minLevel) return;
     const { runId: _r, pipelineName: _p, mode: _m, timestamp: _t, type, ...rest } = event;
     // Redacted before it is cut, so that a cut never leaves part of a secret.
-    this.root[level]({ event: type, ...shortenForLog(this.redact(rest)) }, shortenText(this.redact(describeEvent(event))));
+    const fields = this.redact(rest);
+    const message = this.redact(describeEvent(event));
+    if (ONLY_NAMES.has(type)) this.root[level]({ event: type, ...fields }, message);
+    else this.root[level]({ event: type, ...shortenForLog(fields) }, shortenText(message));
   }
 
   /** Flushes sinks that buffer. */
@@ -136,6 +139,18 @@ export class RunLogger {
     }
   }
 }
+
+/** Events that carry only names and numbers, never a large value: their lines need no shortening (the commonest step events). */
+const ONLY_NAMES: ReadonlySet<RunEvent['type']> = new Set([
+  'STEP_START',
+  'STEP_INPUT',
+  'STEP_SUCCESS',
+  'STEP_SKIPPED',
+  'RESOURCE_INIT_START',
+  'RESOURCE_INIT_SUCCESS',
+  'RUN_SUCCESS',
+  'RUN_CANCELED',
+]);
 
 /** A `ctx.log` call, normalised: level, formatted message, structured fields. */
 export interface LogRecord {
