@@ -10,6 +10,7 @@ import { attempt, andThen, settledWithin } from './maybe-async.ts';
 import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
+import type { StepMessage } from './step-request.ts';
 import { RunClock } from './run-clock.ts';
 import { RunEvents } from './run-events.ts';
 import { openRunLogger, type RunLogger } from './run-logger.ts';
@@ -113,7 +114,7 @@ class RunEngine implements FrontierHost, AttemptHost {
         type: 'RUN_START',
         ...this.events.base(),
         executor: p.config.execution.executor.name,
-        runConfig: p.runConfigShown,
+        runConfig: p.redact(p.runConfigShown),
         select: p.select,
         tags: p.tags,
         preset: p.preset,
@@ -158,7 +159,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       configs: p.config.resources,
       runId: p.runId,
       signal: this.controller.signal,
-      log: (key) => this.sinks.bind({ resource: key }, (record) => this.events.emitLog(record, undefined)),
+      log: (key) => this.sinks.bind({ resource: key }, (record) => this.events.emitLog(record, undefined, key)),
       report: (report) => this.onScopeReport(report),
     });
     this.scope = scope;
@@ -294,7 +295,7 @@ class RunEngine implements FrontierHost, AttemptHost {
         next: (message) => {
           if (!attempt.live) return;
           if (message.type === 'output') this.recordOutput(step, message.output, message.value);
-          else this.events.emitLog({ level: message.level, message: message.message, fields: { ...message.fields } }, step);
+          else this.remoteLog(step, message);
         },
         error: (error: unknown) => attempt.fail(error),
         complete: () => attempt.done(),
@@ -325,6 +326,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       inputs: step.inputs!,
       resources: step.node.solid.resources,
       resourceConfigs: Object.fromEntries(Object.entries(p.config.resources).map(([k, v]) => [k, v.config])),
+      logLevel: this.sinks.lowestLevel,
       signal: this.controller.signal,
     };
   }
@@ -352,6 +354,14 @@ class RunEngine implements FrontierHost, AttemptHost {
   /** `ctx.log` of a step. */
   stepLog(step: Step): Log {
     return this.sinks.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.events.emitLog(record, step));
+  }
+
+  /** A record a step (or a resource init it caused) wrote where it ran: the same path as `ctx.log` here. */
+  private remoteLog(step: Step, message: Extract<StepMessage, { type: 'log' }>): void {
+    const { resource } = message;
+    const source = { solid: step.node.name, stepKey: step.key, ...(resource === undefined ? {} : { resource }) };
+    const record = { level: message.level, message: message.message, fields: message.fields as Record<string, unknown> };
+    this.sinks.write(record, source, (shown) => this.events.emitLog(shown, step, resource));
   }
 
   recordOutput(step: Step, name: string, raw: unknown): void {

@@ -51,9 +51,16 @@ export class RunEvents {
     if (!this.unsubscribed) this.subscriber.next(event);
   }
 
-  /** A `ctx.log` record that some sink took (and wrote) becomes a LOG event. */
-  emitLog(record: LogRecord, step: { readonly key: string; readonly node: { readonly name: string } } | undefined): void {
-    const fields = jsonSafe(record.fields);
+  /**
+   * A `ctx.log` record that some sink took (and wrote) becomes a LOG event; a resource's
+   * record carries the resource's key as `fields.resource`.
+   */
+  emitLog(
+    record: LogRecord,
+    step: { readonly key: string; readonly node: { readonly name: string } } | undefined,
+    resource?: string,
+  ): void {
+    const fields = jsonSafe(resource === undefined ? record.fields : { resource, ...record.fields });
     const event: RunEvent = step
       ? { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields, stepKey: step.key, solid: step.node.name }
       : { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields };

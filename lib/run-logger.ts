@@ -1,11 +1,12 @@
 import { format } from 'node:util';
 import { pino, type Logger as Pino } from 'pino';
 import { isThenable } from './maybe-async.ts';
-import { serializeError, type LogEvent, type RunEvent } from './events.ts';
+import { serializeError, type RunEvent } from './events.ts';
 import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from './log.ts';
 import type { LogDestination } from './logger.ts';
 import type { Mode } from './mode.ts';
 import type { Redactor } from './redact.ts';
+import { shortenForLog, shortenText } from './shorten.ts';
 import type { ResolvedRunConfig } from './run-config.ts';
 
 /** Bindings every record of a run carries. */
@@ -13,6 +14,13 @@ export interface RunBindings {
   readonly runId: string;
   readonly pipeline: string;
   readonly mode: string;
+}
+
+/** Where a record was written: its step, and the resource whose init wrote it. */
+export interface RecordSource {
+  readonly solid?: string;
+  readonly stepKey?: string;
+  readonly resource?: string;
 }
 
 /** A sink opened for one run. */
@@ -23,13 +31,17 @@ interface OpenSink {
 
 /**
  * The logging side of one run: the mode's sinks behind one pino logger, each sink
- * receiving records at or above its own level. Records from `ctx.log` also become `LOG`
- * events when they meet the lowest sink level; engine events are written at `debug`
- * (failures at `error`, `RUN_*` at `info`).
+ * receiving records at or above its own level. Every `ctx.log` record takes one path,
+ * whether it was written here (`bind`) or on another thread, process or machine (`write`):
+ * dropped at once when no sink takes its level, else redacted, written once to each sink
+ * whose level it meets, and handed on to become a `LOG` event. Engine events are written
+ * at `debug` (failures at `error`, `RUN_*` at `info`), their large values shortened.
  */
 export class RunLogger {
   /** Numeric value of the lowest sink level; records below it are dropped at once. */
   readonly minLevel: number;
+  /** The lowest level some sink takes (`silent`: none), for code that writes records elsewhere to drop the rest there. */
+  readonly lowestLevel: LevelName | 'silent';
   private readonly sinks: readonly OpenSink[];
   private readonly bindings: RunBindings;
   private readonly redact: Redactor;
@@ -40,6 +52,7 @@ export class RunLogger {
     this.sinks = sinks;
     this.bindings = bindings;
     this.minLevel = sinks.length ? Math.min(...sinks.map((s) => LEVEL_VALUES[s.level])) : Infinity;
+    this.lowestLevel = LEVELS.find((l) => LEVEL_VALUES[l] === this.minLevel) ?? 'silent';
   }
 
   /**
@@ -49,12 +62,11 @@ export class RunLogger {
    */
   private get root(): Pino {
     if (this.#root) return this.#root;
-    const lowest = LEVELS.find((l) => LEVEL_VALUES[l] === this.minLevel) ?? 'silent';
     const streams = pino.multistream(
       this.sinks.map((s) => ({ level: s.level, stream: s.destination as pino.DestinationStream })),
       { dedupe: false },
     );
-    return (this.#root = pino({ level: lowest, base: { ...this.bindings }, timestamp: pino.stdTimeFunctions.epochTime }, streams));
+    return (this.#root = pino({ level: this.lowestLevel, base: { ...this.bindings }, timestamp: pino.stdTimeFunctions.epochTime }, streams));
   }
 
   /** True when some sink takes records at `level`. */
@@ -63,16 +75,15 @@ export class RunLogger {
   }
 
   /**
-   * A pino-style `Log` bound to `bindings` (e.g. solid and stepKey). Each record that some
+   * A pino-style `Log` for code running here, bound to `source`. Each record that some
    * sink takes is written once and handed to `onRecord` to become a `LOG` event.
    */
-  bind(bindings: Readonly<Record<string, string>>, onRecord: (record: LogRecord) => void): Log {
+  bind(source: RecordSource, onRecord: (record: LogRecord) => void): Log {
     let child: Pino | undefined;
+    const sink = (): Pino => (child ??= this.root.child(source));
     const write = (level: LevelName, args: unknown[]): void => {
       if (LEVEL_VALUES[level] < this.minLevel) return;
-      const record = this.redact(toRecord(level, args));
-      onRecord(record);
-      (child ??= this.root.child(bindings))[level](record.fields, record.message);
+      this.deliver(toRecord(level, args), sink(), undefined, onRecord);
     };
     return {
       trace: (...args: unknown[]) => write('trace', args),
@@ -84,20 +95,37 @@ export class RunLogger {
     } as Log;
   }
 
-  /** Writes a record that already is a `LOG` event (from a worker, say). */
-  writeLogEvent(event: LogEvent): void {
-    if (LEVEL_VALUES[event.level] < this.minLevel) return;
-    const bindings = event.stepKey ? { solid: event.solid, stepKey: event.stepKey } : {};
-    this.root[event.level]({ ...bindings, ...event.fields }, event.message);
+  /**
+   * A record written elsewhere (a worker thread, another process), already normalised:
+   * the same path as `bind`'s records. A record at a level no sink takes, or at no known
+   * level, is dropped.
+   */
+  write(record: LogRecord, source: RecordSource, onRecord: (record: LogRecord) => void): void {
+    if (!(LEVEL_VALUES[record.level] >= this.minLevel)) return;
+    this.deliver(record, this.root, source, onRecord);
   }
 
-  /** Writes an engine event to the sinks that take its level. `LOG` events are not written twice. */
+  /** Redacts a record some sink takes, hands it on, and writes it once, through `logger` with `source` as fields. */
+  private deliver(record: LogRecord, logger: Pino, source: RecordSource | undefined, onRecord: (record: LogRecord) => void): void {
+    const shown = this.redact(record);
+    onRecord(shown);
+    logger[shown.level](source ? { ...source, ...shown.fields } : shown.fields, shown.message);
+  }
+
+  /**
+   * Writes an engine event to the sinks that take its level, redacted, its large values
+   * shortened (the event itself keeps them whole). `LOG` events are not written twice.
+   */
   writeEvent(event: RunEvent): void {
     if (event.type === 'LOG') return;
     const level = levelOf(event);
     if (LEVEL_VALUES[level] < this.minLevel) return;
     const { runId: _r, pipelineName: _p, mode: _m, timestamp: _t, type, ...rest } = event;
-    this.root[level]({ event: type, ...this.redact(rest) }, describeEvent(event));
+    // Redacted before it is cut, so that a cut never leaves part of a secret.
+    const fields = this.redact(rest);
+    const message = this.redact(describeEvent(event));
+    if (ONLY_NAMES.has(type)) this.root[level]({ event: type, ...fields }, message);
+    else this.root[level]({ event: type, ...shortenForLog(fields) }, shortenText(message));
   }
 
   /** Flushes sinks that buffer. */
@@ -111,6 +139,18 @@ export class RunLogger {
     }
   }
 }
+
+/** Events that carry only names and numbers, never a large value: their lines need no shortening (the commonest step events). */
+const ONLY_NAMES: ReadonlySet<RunEvent['type']> = new Set([
+  'STEP_START',
+  'STEP_INPUT',
+  'STEP_SUCCESS',
+  'STEP_SKIPPED',
+  'RESOURCE_INIT_START',
+  'RESOURCE_INIT_SUCCESS',
+  'RUN_SUCCESS',
+  'RUN_CANCELED',
+]);
 
 /** A `ctx.log` call, normalised: level, formatted message, structured fields. */
 export interface LogRecord {

@@ -22,10 +22,19 @@ export interface StepRequest {
   readonly resources: readonly string[];
   /** Parsed config of every resource of the mode, by key (for executors that init them elsewhere). */
   readonly resourceConfigs: Readonly<Record<string, unknown>>;
+  /**
+   * The lowest level some logger sink of the run takes (`silent`: none). Records below it
+   * may be dropped where they are written, saving their trip; the engine drops them anyway.
+   */
+  readonly logLevel: LevelName | 'silent';
   readonly signal: AbortSignal;
 }
 
-/** What a step attempt emits: output values and log records. Completion is success. */
+/**
+ * What a step attempt emits: output values and log records. Completion is success. Log
+ * records reach the mode's sinks on the run's main thread, at the sinks' levels, redacted,
+ * like the records of `ctx.log` there.
+ */
 export type StepMessage =
   | { readonly type: 'output'; readonly output: string; readonly value: unknown }
   | {
@@ -33,4 +42,6 @@ export type StepMessage =
       readonly level: LevelName;
       readonly message: string;
       readonly fields: Readonly<Record<string, unknown>>;
+      /** The resource whose init wrote the record (during this step). */
+      readonly resource?: string;
     };

@@ -1,4 +1,5 @@
 import type { RunEvent, SerializedError } from '../events.ts';
+import { replaceConsole } from '../../modes/loggers/console.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { RunOptions } from '../prepare.ts';
 import { run } from '../run.ts';
@@ -194,11 +195,16 @@ function jsonReporter(): Reporter {
 }
 
 function plainReporter(): Reporter {
+  // Each record once: the plain lines show every event, LOG records included, so the
+  // mode's console sink (stderr, often merged with stdout in CI) writes nothing meanwhile.
+  replaceConsole(DISCARD);
   return {
     event: (event) => void process.stdout.write(plainLine(event) + '\n'),
-    close: () => undefined,
+    close: () => replaceConsole(undefined),
   };
 }
+
+const DISCARD = { write: () => undefined };
 
 function liveReporter(): Reporter {
   const view = new LiveView({

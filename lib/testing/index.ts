@@ -1,5 +1,6 @@
 import { isResource, type Resource } from '../resource.ts';
-import { mode as makeMode, type Mode } from '../mode.ts';
+import { logger, type Logger } from '../logger.ts';
+import { mode as makeMode, type Mode, type ModeOptions } from '../mode.ts';
 import { pipeline } from '../pipeline.ts';
 import type { RunResult, SolidResult } from '../result.ts';
 import { execute } from '../run.ts';
@@ -7,6 +8,15 @@ import type { AnySolid } from '../solid.ts';
 import { StepExecutionError } from '../errors.ts';
 import { originalError } from '../error-registry.ts';
 import { hardcodedResource } from '../../modes/resources/helpers.ts';
+
+/**
+ * The `console` sink of executeSolid's own mode: it takes records at its level (so they
+ * become `LOG` events) and writes them nowhere, so that tests print nothing.
+ */
+const silentConsole = logger({
+  description: "executeSolid's console: takes records at its level, writes nothing",
+  init: () => ({ write: () => undefined }),
+});
 
 export interface ExecuteSolidOptions {
   /** Resource values (plain values or resource definitions) by key. */
@@ -17,6 +27,13 @@ export interface ExecuteSolidOptions {
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** Run in this mode instead of one built from `resources`. */
   readonly mode?: Mode;
+  /**
+   * Logger sinks of the run, by key (replacing `mode`'s when both are given). Without
+   * them, the mode built from `resources` has one sink, `console`, that writes nothing:
+   * the run is quiet, and `ctx.log` records at its level (`info` unless `runConfig` sets
+   * `loggers.console.config.level`) are still `LOG` events of `runResult`.
+   */
+  readonly loggers?: Readonly<Record<string, Logger>>;
   /** Further run config (`resources`, `loggers`, `execution`). */
   readonly runConfig?: Readonly<Record<string, unknown>>;
   /** Reject on failure (default true). */
@@ -30,7 +47,8 @@ export interface SolidExecutionResult extends SolidResult {
 
 /**
  * Runs one solid alone, for unit tests: inputs and config given directly, resources as
- * plain values (wrapped like `mode.fromResources`) or as resource definitions.
+ * plain values (wrapped like `mode.fromResources`) or as resource definitions. Quiet by
+ * default: nothing goes to the console unless `loggers` (or a `mode` with sinks) says so.
  *
  * @example
  * const result = await executeSolid(double, { inputs: { n: 21 } });
@@ -41,14 +59,18 @@ export interface SolidExecutionResult extends SolidResult {
  */
 export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions = {}): Promise<SolidExecutionResult> {
   const name = solid.invocationName;
-  const runMode =
-    options.mode ??
-    makeMode({
-      name: 'test',
-      resources: Object.fromEntries(
-        Object.entries(options.resources ?? {}).map(([k, v]) => [k, isResource(v) ? v : hardcodedResource(v)]),
-      ) as Record<string, Resource>,
-    });
+  const given = options.mode;
+  const runMode = given
+    ? options.loggers
+      ? makeMode({ ...given, loggers: options.loggers } as ModeOptions<Record<string, Resource>>)
+      : given
+    : makeMode({
+        name: 'test',
+        resources: Object.fromEntries(
+          Object.entries(options.resources ?? {}).map(([k, v]) => [k, isResource(v) ? v : hardcodedResource(v)]),
+        ) as Record<string, Resource>,
+        loggers: options.loggers ?? { console: silentConsole },
+      });
   const single = pipeline({
     name: `execute_solid_${name}`,
     modes: [runMode],

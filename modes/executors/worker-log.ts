@@ -1,26 +1,35 @@
 import { format } from 'node:util';
 import { serializeError } from '../../lib/events.ts';
-import { LEVELS, type LevelName, type Log } from '../../lib/log.ts';
+import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from '../../lib/log.ts';
 import type { StepMessage } from '../../lib/step-request.ts';
 
 type LogMessage = Extract<StepMessage, { type: 'log' }>;
 
 /**
- * `ctx.log` inside a worker thread: each call becomes a `log` step message, normalised the
- * way the in-process logger does it (pino-style arguments, errors serialised), which the
- * engine turns into a `LOG` event bound to the step and writes to the mode's sinks.
- * `extra` fields (e.g. `resource`) are added to every record.
+ * `ctx.log` inside a worker thread: each call at `minLevel` or above becomes a `log` step
+ * message, normalised the way the in-process logger does it (pino-style arguments, errors
+ * serialised); calls below it cost nothing (no sink of the run would take them). The
+ * engine writes the record to the mode's sinks on the main thread (redacted, at their
+ * levels) and turns it into a `LOG` event bound to the step. A resource's records name it
+ * in `resource`.
  */
-export function workerLog(send: (message: LogMessage) => void, extra: Readonly<Record<string, unknown>> = {}): Log {
+export function workerLog(send: (message: LogMessage) => void, minLevel: LevelName | 'silent', resource?: string): Log {
   const log = {} as Record<LevelName, (...args: unknown[]) => void>;
+  const lowest = minLevel === 'silent' ? Infinity : LEVEL_VALUES[minLevel];
   for (const level of LEVELS) {
+    if (LEVEL_VALUES[level] < lowest) {
+      log[level] = ignore;
+      continue;
+    }
     log[level] = (...args: unknown[]) => {
       const record = toRecord(args);
-      send({ type: 'log', level, message: record.message, fields: { ...extra, ...record.fields } });
+      send(resource === undefined ? { type: 'log', level, ...record } : { type: 'log', level, ...record, resource });
     };
   }
   return log as unknown as Log;
 }
+
+const ignore = (): void => undefined;
 
 function toRecord(args: unknown[]): { message: string; fields: Record<string, unknown> } {
   const [first, ...rest] = args;

@@ -152,6 +152,7 @@ export class PoolRun implements PoolHolder {
       inputs: request.inputs,
       resources: request.resources,
       resourceConfigs: request.resourceConfigs,
+      logLevel: request.logLevel,
     };
   }
 

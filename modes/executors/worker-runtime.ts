@@ -163,7 +163,7 @@ async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox
     if (node.solid.resources.length > 0) {
       run = runFor(request);
       run.send = report;
-      run.log = (key) => workerLog((m) => live && sendLog(outbox, m), { resource: key });
+      run.log = (key) => workerLog((m) => live && sendLog(outbox, m), request.logLevel, key);
       await run.ensure(mode, node.solid.resources, request.resourceConfigs);
       // Canceled during the inits: the compute never starts.
       if (!live) return end;
@@ -180,7 +180,7 @@ async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox
       signal: controller.signal,
       attempt: request.attempt,
       scheduler: asyncScheduler,
-      makeLog: () => workerLog((m) => live && sendLog(outbox, m)),
+      makeLog: () => workerLog((m) => live && sendLog(outbox, m), request.logLevel),
     });
     running = invokeCompute(node.solid, ctx, { ...request.inputs }, {
       output: (output, value) => {

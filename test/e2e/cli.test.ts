@@ -28,6 +28,17 @@ describe('modeflow pipeline execute', () => {
     expect(lines).toHaveLength(events(json.stdout).length);
   });
 
+  it('shows each log record once without a terminal: its plain line on stdout, nothing on stderr', () => {
+    const result = runCli(['pipeline', 'execute', '-f', js]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter((l) => l.includes('saying hello'))).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} LOG +info \[hello\] saying hello$/),
+    ]);
+    expect(result.stdout.split('\n').filter((l) => l.includes('RUN_START'))).toHaveLength(1);
+    expect(result.stderr).not.toContain('saying hello');
+    expect(result.stderr).not.toContain('RUN_START');
+  });
+
   it('runs a pipeline from a .js module that imports the built package', () => {
     const result = runCli(['pipeline', 'execute', '-f', js, '--json']);
     expect(result.code).toBe(0);

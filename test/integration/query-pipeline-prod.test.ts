@@ -37,6 +37,7 @@ describe.skipIf(server.skip !== undefined)(`the seed example in prod mode, throu
     const all = events(result.stdout);
     expect(all.at(-1)!.type).toBe('RUN_SUCCESS');
     expect(all.find((e) => e.type === 'LOG' && e['message'] === 'connected to Postgres')?.['fields']).toEqual({
+      resource: 'database',
       host: server.host,
       port: server.port,
       user: server.user,

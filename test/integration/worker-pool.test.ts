@@ -34,6 +34,7 @@ import {
   failingWithResources,
   functionSchema,
   hiddenPipeline,
+  loggingSecrets,
   probing,
   retrying,
   returnsFunction,
@@ -104,6 +105,76 @@ describe('the workerPool executor', () => {
     expect(logs(onThreads)).toHaveLength(4);
     expect(logs(onThreads)).toEqual(logs(inProcess));
     expect(logs(onThreads)[0]).toEqual({ same: true, level: 'info', message: 'squaring 1', fields: { n: 1 }, stepKey: 'square[0]', solid: 'square' });
+  });
+
+  describe('logs written in a thread, with a secret from { env: NAME }', () => {
+    const NAME = 'MODEFLOW_WORKER_LOG_SECRET';
+    const SECRET = 'w0rker&pa:ss@/x';
+    const secretConfig = (level: string) =>
+      onWorkers({ maxWorkers: 1 }, {
+        solids: { talk: { config: { token: { env: NAME } } } },
+        resources: { connection: { config: { password: { env: NAME } } } },
+        loggers: { memory: { config: { level } } },
+      });
+    const logRun = async (level: string) => {
+      const memory = memoryOf(loggingSecrets);
+      memory.clear();
+      process.env[NAME] = SECRET;
+      try {
+        const result = await execute(loggingSecrets, { runConfig: secretConfig(level) });
+        return { result, records: memory.records().filter((r) => r['event'] === undefined), lines: memory.lines.join('\n') };
+      } finally {
+        delete process.env[NAME];
+      }
+    };
+    const logEvents = (r: RunResult) => r.events.filter((e): e is Extract<RunEvent, { type: 'LOG' }> => e.type === 'LOG');
+
+    it("reach the mode's sinks on the main thread, redacted, bound to their step", async () => {
+      const { result, records, lines } = await logRun('info');
+      expect(records.find((r) => r['msg'] === 'token is [redacted]')).toMatchObject({
+        level: 30,
+        runId: result.runId,
+        solid: 'talk',
+        stepKey: 'talk',
+        token: '[redacted]',
+        '[redacted]': 'as a key',
+      });
+      expect(records.find((r) => r['msg'] === 'careful')).toMatchObject({ level: 40, stepKey: 'talk' });
+      for (const form of [SECRET, encodeURIComponent(SECRET)]) expect(lines).not.toContain(form);
+    });
+
+    it("take the sinks' levels: a debug record is not written under info, and is under debug", async () => {
+      const info = await logRun('info');
+      expect(info.records.map((r) => r['msg'])).not.toContain('debug detail');
+      expect(logEvents(info.result).map((e) => e.message)).not.toContain('debug detail');
+      const debug = await logRun('debug');
+      expect(debug.records.find((r) => r['msg'] === 'debug detail')).toMatchObject({ level: 20, stepKey: 'talk' });
+      expect(logEvents(debug.result).map((e) => e.message)).toContain('debug detail');
+    });
+
+    it('become LOG events once each, redacted', async () => {
+      const { result, records } = await logRun('info');
+      const logs = logEvents(result);
+      expect(logs.map((e) => e.message).sort()).toEqual(['careful', 'connecting with [redacted]', 'token is [redacted]']);
+      expect(logs.find((e) => e.message.startsWith('token'))!.fields).toEqual({ token: '[redacted]', '[redacted]': 'as a key' });
+      expect(records).toHaveLength(3);
+      const shown = JSON.stringify(result.events);
+      for (const form of [SECRET, encodeURIComponent(SECRET)]) expect(shown).not.toContain(form);
+    });
+
+    it("bring a resource's init logs to the sinks, naming the resource and the step that needed it", async () => {
+      const { result, records } = await logRun('info');
+      expect(records.find((r) => r['msg'] === 'connecting with [redacted]')).toMatchObject({
+        level: 30,
+        resource: 'connection',
+        stepKey: 'talk',
+        url: 'postgres://app:[redacted]@db/app',
+      });
+      expect(logEvents(result).find((e) => e.message === 'connecting with [redacted]')).toMatchObject({
+        stepKey: 'talk',
+        fields: { resource: 'connection', url: 'postgres://app:[redacted]@db/app' },
+      });
+    });
   });
 
   it('initialises resources once per thread, in dependency order, and tears them down in reverse', async () => {

@@ -101,6 +101,16 @@ describe.each(executors)('$name executor', (exec) => {
       expect(log).toBeDefined();
       expect(log?.stepKey).toBeUndefined();
     });
+
+    it("names the resource in a resource init log's LOG event and line, as the workerPool does", async () => {
+      const memory = memoryLogger();
+      const r = resource({ init: ({ log }) => log.info({ host: 'db' }, 'connecting') });
+      const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
+      const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { r } })], graph: () => { s(); } });
+      const list = await events(p, { runConfig: on(exec) });
+      expect(ofType(list, 'LOG').find((e) => e.message === 'connecting')?.fields).toEqual({ resource: 'r', host: 'db' });
+      expect(byMsg(memory, 'connecting')[0]).toMatchObject({ resource: 'r', host: 'db' });
+    });
   });
 
   describe('engine events in the sinks', () => {

@@ -1,44 +1,41 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { of } from 'rxjs';
 import { z } from 'zod';
-import { InvalidConfigError, StepExecutionError, hardcodedResource, mockResource, resource, solid } from '../../lib/index.ts';
+import { InvalidConfigError, StepExecutionError, hardcodedResource, memoryLogger, mockResource, resource, solid } from '../../lib/index.ts';
 import { executeSolid } from '../../lib/testing/index.ts';
 import { quietMode, rejectionOf } from './helpers.ts';
-
-/** Keeps the default console sink of executeSolid's own mode quiet. */
-const quiet = { loggers: { console: { config: { level: 'fatal' } } } };
 
 const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 2 });
 
 describe('executeSolid', () => {
   it('runs a solid with inputs given directly', async () => {
-    const result = await executeSolid(double, { inputs: { n: 21 }, runConfig: quiet });
+    const result = await executeSolid(double, { inputs: { n: 21 } });
     expect(result.output()).toBe(42);
     expect(result.success).toBe(true);
   });
 
   it('passes config to the solid', async () => {
     const greet = solid({ name: 'greet', config: z.object({ who: z.string() }), compute: (ctx) => `hi ${ctx.config.who}` });
-    const result = await executeSolid(greet, { config: { who: 'ann' }, runConfig: quiet });
+    const result = await executeSolid(greet, { config: { who: 'ann' } });
     expect(result.output()).toBe('hi ann');
   });
 
   it('takes resources as plain values', async () => {
     const read = solid({ name: 'read', resources: ['clock'], compute: (ctx) => (ctx.resources.clock as { now(): number }).now() });
-    const result = await executeSolid(read, { resources: { clock: { now: () => 7 } }, runConfig: quiet });
+    const result = await executeSolid(read, { resources: { clock: { now: () => 7 } } });
     expect(result.output()).toBe(7);
   });
 
   it('takes resources as resource definitions', async () => {
     const read = solid({ name: 'read', resources: ['value'], compute: (ctx) => ctx.resources.value });
-    const result = await executeSolid(read, { resources: { value: hardcodedResource('defined') }, runConfig: quiet });
+    const result = await executeSolid(read, { resources: { value: hardcodedResource('defined') } });
     expect(result.output()).toBe('defined');
   });
 
   it('records calls on a mockResource', async () => {
     const store = mockResource<{ put(key: string): void }>();
     const save = solid({ name: 'save', resources: ['store'], compute: (ctx) => (ctx.resources.store as { put(key: string): void }).put('k') });
-    await executeSolid(save, { resources: { store }, runConfig: quiet });
+    await executeSolid(save, { resources: { store } });
     expect(store.value.calls).toEqual([{ method: 'put', args: ['k'] }]);
   });
 
@@ -54,7 +51,7 @@ describe('executeSolid', () => {
       },
     });
     const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
-    await executeSolid(s, { resources: { r }, runConfig: quiet });
+    await executeSolid(s, { resources: { r } });
     expect(journal).toEqual(['teardown']);
   });
 
@@ -68,19 +65,19 @@ describe('executeSolid', () => {
 
   it('gives every output of a multi-output solid', async () => {
     const split = solid({ name: 'split', outputs: { a: z.number(), b: z.number() }, compute: () => of({ a: 1 }, { a: 2, b: 3 }) });
-    const result = await executeSolid(split, { runConfig: quiet });
+    const result = await executeSolid(split, {});
     expect(result.outputs).toEqual({ a: [1, 2], b: [3] });
     expect(result.output('b')).toBe(3);
   });
 
   it('gives the run it ran in', async () => {
-    const result = await executeSolid(double, { inputs: { n: 1 }, runConfig: quiet });
+    const result = await executeSolid(double, { inputs: { n: 1 } });
     expect(result.runResult.status).toBe('SUCCESS');
     expect(result.runResult.events.at(-1)?.type).toBe('RUN_SUCCESS');
   });
 
   it('gives the solid’s status, events and step keys', async () => {
-    const result = await executeSolid(double, { inputs: { n: 1 }, runConfig: quiet });
+    const result = await executeSolid(double, { inputs: { n: 1 } });
     expect(result.status).toBe('SUCCESS');
     expect(result.stepKeys).toEqual(['double']);
     expect(result.events.map((e) => e.type)).toContain('STEP_SUCCESS');
@@ -94,7 +91,7 @@ describe('executeSolid', () => {
         throw boom;
       },
     });
-    const error = (await rejectionOf(executeSolid(s, { runConfig: quiet }))) as StepExecutionError;
+    const error = (await rejectionOf(executeSolid(s, {}))) as StepExecutionError;
     expect(error).toBeInstanceOf(StepExecutionError);
     expect(error.stepKey).toBe('s');
     expect(error.cause).toBe(boom);
@@ -108,26 +105,71 @@ describe('executeSolid', () => {
         throw new Error('boom');
       },
     });
-    const result = await executeSolid(s, { raiseOnError: false, runConfig: quiet });
+    const result = await executeSolid(s, { raiseOnError: false });
     expect(result.status).toBe('FAILURE');
     expect(result.error?.message).toBe('boom');
   });
 
   it('rejects with InvalidConfigError for an input that fails its schema', async () => {
-    expect(await rejectionOf(executeSolid(double, { inputs: { n: 'two' }, runConfig: quiet }))).toBeInstanceOf(InvalidConfigError);
+    expect(await rejectionOf(executeSolid(double, { inputs: { n: 'two' } }))).toBeInstanceOf(InvalidConfigError);
   });
 
   it('rejects with InvalidConfigError for a missing input', async () => {
-    expect(await rejectionOf(executeSolid(double, { runConfig: quiet }))).toBeInstanceOf(InvalidConfigError);
+    expect(await rejectionOf(executeSolid(double, {}))).toBeInstanceOf(InvalidConfigError);
   });
 
   it('rejects with InvalidConfigError for config that fails its schema', async () => {
     const greet = solid({ name: 'greet', config: z.object({ who: z.string() }), compute: () => undefined });
-    expect(await rejectionOf(executeSolid(greet, { config: { who: 3 }, runConfig: quiet }))).toBeInstanceOf(InvalidConfigError);
+    expect(await rejectionOf(executeSolid(greet, { config: { who: 3 } }))).toBeInstanceOf(InvalidConfigError);
+  });
+
+  describe('logs', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+    const talk = solid({
+      name: 'talk',
+      compute: (ctx) => {
+        ctx.log.info({ n: 1 }, 'talking');
+        ctx.log.debug('detail');
+        return 1;
+      },
+    });
+
+    it('is quiet by default: nothing on stdout or stderr, even for a failure', async () => {
+      const stdout = vi.spyOn(process.stdout, 'write');
+      const stderr = vi.spyOn(process.stderr, 'write');
+      await executeSolid(talk);
+      const fail = solid({
+        name: 'fail',
+        compute: () => {
+          throw new Error('boom');
+        },
+      });
+      await executeSolid(fail, { raiseOnError: false });
+      expect(stdout).not.toHaveBeenCalled();
+      expect(stderr).not.toHaveBeenCalled();
+    });
+
+    it('keeps ctx.log records at info as LOG events of its run, and at debug when run config says so', async () => {
+      const logs = (r: Awaited<ReturnType<typeof executeSolid>>) => r.runResult.events.flatMap((e) => (e.type === 'LOG' ? [e.message] : []));
+      expect(logs(await executeSolid(talk))).toEqual(['talking']);
+      const debug = await executeSolid(talk, { runConfig: { loggers: { console: { config: { level: 'debug' } } } } });
+      expect(logs(debug)).toEqual(['talking', 'detail']);
+    });
+
+    it('writes to the loggers it is given, also in place of those of a given mode', async () => {
+      const memory = memoryLogger();
+      await executeSolid(talk, { loggers: { memory } });
+      expect(memory.records().find((r) => r['msg'] === 'talking')).toMatchObject({ n: 1, solid: 'talk' });
+      const other = memoryLogger();
+      await executeSolid(talk, { mode: quietMode({ name: 'unit' }), loggers: { other } });
+      expect(other.records().some((r) => r['msg'] === 'talking')).toBe(true);
+    });
   });
 
   it('runs an aliased solid under its alias', async () => {
-    const result = await executeSolid(double.alias('twice'), { inputs: { n: 4 }, runConfig: quiet });
+    const result = await executeSolid(double.alias('twice'), { inputs: { n: 4 } });
     expect(result.output()).toBe(8);
     expect(result.stepKeys).toEqual(['twice']);
   });

@@ -1,0 +1,134 @@
+/**
+ * Secrets read from `{ env: NAME }` never show in events or log lines: as object keys, at
+ * any depth, inside cycles, and URL-encoded inside connection strings.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { StepExecutionError, execute, memoryLogger, mode, pipeline, resource, solid, type MemoryLogger } from '../../lib/index.ts';
+import { events, ofType } from './helpers.ts';
+
+const NAME = 'MODEFLOW_REDACTION_TEST_SECRET';
+/** A password as they come: characters that URL encoding changes. */
+const SECRET = 'pa&ss/wo:rd@42 x';
+
+beforeEach(() => {
+  process.env[NAME] = SECRET;
+});
+afterEach(() => {
+  delete process.env[NAME];
+});
+
+/** A pipeline whose one solid gets the secret as `ctx.config.token` and runs `compute`. */
+function leaky(memory: MemoryLogger, compute: (token: string, log: (fields: object) => void) => unknown) {
+  const s = solid({ name: 'leak', config: z.object({ token: z.string() }), compute: (ctx) => compute(ctx.config.token, (f) => ctx.log.info(f, 'fields')) });
+  return pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+}
+const runConfig = { solids: { leak: { config: { token: { env: NAME } } } }, loggers: { memory: { config: { level: 'debug' } } } };
+
+/** Nothing of the run, events or sink lines, shows the secret in any of its forms. */
+function expectHidden(list: unknown, memory: MemoryLogger): void {
+  const shown = JSON.stringify(list) + memory.lines.join('\n');
+  for (const form of [SECRET, encodeURIComponent(SECRET), encodeURI(SECRET)]) expect(shown).not.toContain(form);
+}
+
+describe('redacting { env: NAME } values', () => {
+  it('redacts a secret used as an object key, in outputs and log fields', async () => {
+    const memory = memoryLogger();
+    const list = await events(
+      leaky(memory, (token, log) => {
+        log({ [token]: 1, [`user:${token}`]: 2 });
+        return { [token]: 'balance', nested: [{ [token]: true }] };
+      }),
+      { runConfig },
+    );
+    expectHidden(list, memory);
+    expect(ofType(list, 'STEP_OUTPUT')[0]!.value).toEqual({ '[redacted]': 'balance', nested: [{ '[redacted]': true }] });
+    expect(ofType(list, 'LOG')[0]!.fields).toEqual({ '[redacted]': 1, 'user:[redacted]': 2 });
+  });
+
+  it.each([25, 1_000])('redacts a secret nested %i levels deep', async (depth) => {
+    const memory = memoryLogger();
+    const list = await events(
+      leaky(memory, (token) => {
+        let value: unknown = { token };
+        for (let i = 0; i < depth; i++) value = i % 2 ? { down: value } : [value];
+        return value;
+      }),
+      { runConfig },
+    );
+    expect(JSON.stringify(ofType(list, 'STEP_OUTPUT')[0]!.value)).toContain('[redacted]');
+    expectHidden(list, memory);
+  });
+
+  it('redacts a secret inside an output that refers back to itself', async () => {
+    const memory = memoryLogger();
+    const list = await events(
+      leaky(memory, (token) => {
+        const account: Record<string, unknown> = { token, owner: { name: 'ann' } };
+        (account['owner'] as Record<string, unknown>)['account'] = account;
+        account['self'] = [account];
+        return account;
+      }),
+      { runConfig },
+    );
+    expect(ofType(list, 'RUN_SUCCESS')).toHaveLength(1);
+    expect(ofType(list, 'STEP_OUTPUT')[0]!.value).toMatchObject({ token: '[redacted]', owner: { name: 'ann', account: '[Circular]' } });
+    expectHidden(list, memory);
+  });
+
+  it('redacts a secret written out elsewhere in the run config from the RUN_START event', async () => {
+    const memory = memoryLogger();
+    const s = solid({ name: 'note', config: z.object({ token: z.string(), note: z.string() }), compute: () => 1 });
+    const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+    const list = await events(p, { runConfig: { solids: { note: { config: { token: { env: NAME }, note: `was ${SECRET}` } } } } });
+    expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual({ solids: { note: { config: { token: { env: NAME }, note: 'was [redacted]' } } } });
+    expectHidden(list, memory);
+  });
+
+  describe('URL-encoded inside a connection string', () => {
+    const failingDatabase = () =>
+      resource({
+        config: z.object({ password: z.string() }),
+        init: ({ config }) => {
+          throw new Error(`cannot connect to postgres://app:${encodeURIComponent(config.password)}@db:5432/app`);
+        },
+      });
+    const s = solid({ name: 's', resources: ['db'], compute: () => undefined });
+    const withDatabase = (memory: MemoryLogger) =>
+      pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { db: failingDatabase() } })], graph: () => { s(); } });
+    const dbConfig = { resources: { db: { config: { password: { env: NAME } } } } };
+
+    it('redacts it from RESOURCE_INIT_FAILURE, RUN_FAILURE and every sink line', async () => {
+      const memory = memoryLogger();
+      const list = await events(withDatabase(memory), { runConfig: dbConfig });
+      expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]!.error.message).toBe('cannot connect to postgres://app:[redacted]@db:5432/app');
+      expect(ofType(list, 'RUN_FAILURE')[0]!.error?.message).toBe('cannot connect to postgres://app:[redacted]@db:5432/app');
+      expectHidden(list, memory);
+    });
+
+    it("redacts it from StepExecutionError's message, whose cause stays the error as thrown", async () => {
+      const error = await execute(withDatabase(memoryLogger()), { runConfig: dbConfig }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StepExecutionError);
+      const failure = error as StepExecutionError;
+      expect(failure.message).toContain('postgres://app:[redacted]@db');
+      expect(failure.message).not.toContain(encodeURIComponent(SECRET));
+      expect((failure.cause as Error).message).toContain(encodeURIComponent(SECRET));
+    });
+
+    it('redacts the form a URL gives the password', async () => {
+      const memory = memoryLogger();
+      const list = await events(
+        leaky(memory, (token) => {
+          const url = new URL('postgres://app@db:5432/app');
+          url.password = token;
+          return url.href;
+        }),
+        { runConfig },
+      );
+      expect(ofType(list, 'STEP_OUTPUT')[0]!.value).toBe('postgres://app:[redacted]@db:5432/app');
+    });
+  });
+});
