@@ -132,7 +132,7 @@ describe('the name __proto__', () => {
     refused(() => logger({ config: z.object(protoKeyed(z.string())), init: () => ({ write: () => undefined }) }));
     refused(() => executor({ name: 'e', config: z.object(protoKeyed(z.number())), create: () => ({ scheduler: queueScheduler, maxConcurrent: 1 }) }));
     refused(() => solid({ name: 'i', inputs: { x: z.object(protoKeyed(z.number())) }, compute: () => 1 }));
-    refused(() => solid({ name: 'o', output: z.union([z.string(), z.object(protoKeyed(z.number()))]), compute: () => 1 }));
+    refused(() => solid({ name: 'o', output: z.union([z.string(), z.object(protoKeyed(z.number()))]), compute: () => 'x' }));
   });
 
   it('leaves Object.prototype member names such as constructor and toString usable', () => {
