@@ -1,5 +1,6 @@
 /** Resolving run config: validated, env read, defaults and `.configured()` bindings applied. */
 import type { z } from 'zod';
+import { configIssues } from './config-issues.ts';
 import { isPlainObject } from './deep-merge.ts';
 import { isEnvRef } from './env-ref.ts';
 import { readEnv, unsetMessage, withEnv, withEnvSource } from './env-schema.ts';
@@ -56,7 +57,7 @@ export function resolveRunConfig(
   const secrets = new Set<string>();
   return withEnvSource({ env, secrets }, () => {
     const parsed = built.schema.safeParse(raw);
-    if (!parsed.success) issues.push(...toIssues(parsed.error.issues, []));
+    if (!parsed.success) issues.push(...configIssues(parsed.error.issues, []));
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
     const solids = resolveSolids(built.solids, data, issues);
 
@@ -138,7 +139,7 @@ function chooseExecutor(
   else if (names.length === 0) {
     const parsed = built.executorEntries.get(executor.name)!.safeParse({});
     if (parsed.success) config = (parsed.data as { config?: unknown }).config;
-    else issues.push(...toIssues(parsed.error.issues, ['execution', executor.name]));
+    else issues.push(...configIssues(parsed.error.issues, ['execution', executor.name]));
   }
   return Object.freeze({ executor, config });
 }
@@ -147,7 +148,7 @@ function chooseExecutor(
 function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | number)[], issues: ConfigIssue[]): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  issues.push(...toIssues(parsed.error.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
+  issues.push(...configIssues(parsed.error.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
   return undefined;
 }
 
@@ -181,13 +182,6 @@ function resolveEnvDeep(value: unknown, path: readonly (string | number)[], issu
   if (Array.isArray(value)) return value.map((v, i) => resolveEnvDeep(v, [...path, i], issues));
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvDeep(v, [...path, k], issues)]));
-}
-
-function toIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[]): ConfigIssue[] {
-  return zodIssues.map((i) => ({
-    path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    message: i.message,
-  }));
 }
 
 function quietParse(schema: z.ZodType, value: unknown): { config?: unknown } | undefined {

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { accepts, noConfigMessage, optionalConfig } from './config-entry.ts';
+import { KEY_SEPARATOR } from './config-issues.ts';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
 import type { GraphNode } from './graph.ts';
@@ -129,7 +130,7 @@ function parseSolids(section: SolidsSection, raw: unknown, issues: Issue[]): Rec
     parsed.push([name, slot.kind ? parseEntry(slot.node, slot.kind, value, issues) : value]);
   }
   if (unknown.length > 0) {
-    const message = unknown.map((k) => `unknown solid "${k}"; solids are: ${section.names()}`).join('; ');
+    const message = unknown.map((k) => `unknown solid "${k}"; solids are: ${section.names()}`).join(KEY_SEPARATOR);
     issues.push({ code: 'unrecognized_keys', keys: unknown, input: given, path: [], message });
   }
   return Object.fromEntries(parsed);
@@ -228,7 +229,7 @@ function notObject(input: unknown, path: Path): Issue {
 }
 
 function unknownKeys(input: Record<string, unknown>, keys: string[], path: Path, message: (key: string) => string): Issue {
-  return { code: 'unrecognized_keys', keys, input, path: [...path], message: keys.map(message).join('; ') };
+  return { code: 'unrecognized_keys', keys, input, path: [...path], message: keys.map(message).join(KEY_SEPARATOR) };
 }
 
 /** What zod takes for an object. */
