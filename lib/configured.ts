@@ -3,6 +3,7 @@ import { InvalidConfigError } from './errors.ts';
 import { configIssues } from './config-issues.ts';
 import { containsEnvRef } from './env-ref.ts';
 import { withEnv } from './env-schema.ts';
+import { parseConfig } from './parse-config.ts';
 
 /** What `.configured(value)` binds: the value, validated at run start like run config. */
 export interface BoundConfig {
@@ -21,8 +22,8 @@ export function bindConfig(schema: z.ZodType | undefined, value: unknown, what: 
   }
   if (!containsEnvRef(value)) {
     // Checked as run config checks it: unknown keys are refused (see withEnv).
-    const parsed = withEnv(schema).safeParse(value);
-    if (!parsed.success) throw new InvalidConfigError(configIssues(parsed.error.issues, []), `configured config of ${what}`);
+    const parsed = parseConfig(withEnv(schema), value, 1);
+    if (!parsed.success) throw new InvalidConfigError(configIssues(parsed.issues, []), `configured config of ${what}`);
   }
   return Object.freeze({ value });
 }

@@ -14,6 +14,7 @@ import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
 import type { GraphNode } from './graph.ts';
 import type { Pipeline } from './pipeline.ts';
+import { parseConfig } from './parse-config.ts';
 import { isInputUnconnected } from './select.ts';
 
 /** What the entry of an invocation takes; shared by invocations alike in what they take. */
@@ -213,8 +214,8 @@ function parseProperty(schema: z.ZodType, holder: Record<string, unknown>, key: 
   const present = key in holder;
   const { optin, optout } = schema._zod;
   if (!present && optin === 'optional' && optout === 'optional') return undefined;
-  const parsed = schema.safeParse(holder[key]);
-  if (!parsed.success) return !present && optin !== undefined && optout === 'optional' ? undefined : parsed.error.issues;
+  const parsed = parseConfig(schema, holder[key], 1);
+  if (!parsed.success) return !present && optin !== undefined && optout === 'optional' ? undefined : parsed.issues;
   if (parsed.data !== undefined || present || (optin === 'defaulted' && optout !== 'optional')) into[key] = parsed.data;
   return undefined;
 }
