@@ -194,8 +194,8 @@ function parseInputs(node: GraphNode, kind: EntryKind, raw: unknown, issues: Iss
   if (unknown.length > 0) {
     const unconnected = listNames(kind.inputs.map((i) => i.name));
     issues.push(unknownKeys(given, unknown, [node.name, 'inputs'], (k) =>
-      node.inputs[k]
-        ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k].node}"; only unconnected inputs take a value ` +
+      Object.hasOwn(node.inputs, k) // not `node.inputs[k]`: a key "__proto__" would find Object.prototype
+        ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k]!.node}"; only unconnected inputs take a value ` +
           `(unconnected: ${unconnected})`
         : `solid "${node.name}" has no input "${k}"; its unconnected inputs are: ${unconnected}`,
     ));

@@ -201,6 +201,16 @@ describe('YAML run-config files', () => {
     ]);
   });
 
+  it('reports a __proto__ key among a solid\'s inputs as an input the solid does not have', async () => {
+    const path = file('proto-inputs.yaml', 'solids:\n  greet:\n    config: { who: p }\n    inputs: { __proto__: { value: 1 } }\n');
+    const filed = presetFromFiles('inputs', [path], { mode: 'dev' });
+    const q = pipeline({ name: 'q', modes: p.modes, presets: [filed], graph: () => { greet(); } });
+    const error = await rejectionOf(execute(q, { preset: 'inputs' }));
+    expect((error as InvalidConfigError).issues).toEqual([
+      { path: ['solids', 'greet', 'inputs', '__proto__'], message: 'solid "greet" has no input "__proto__"; its unconnected inputs are: (none)' },
+    ]);
+  });
+
   it('reports a nested __proto__ key at its path instead of merging it into a prototype', async () => {
     const path = file('proto-nested.yaml', 'solids:\n  greet:\n    config: { who: p, __proto__: { punct: "!" } }\n');
     const filed = presetFromFiles('nested', [path, path], { mode: 'dev' });
