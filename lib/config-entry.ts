@@ -3,6 +3,7 @@
  * name what is valid, and entries that read as `{}` when left out.
  */
 import { z } from 'zod';
+import { KEY_SEPARATOR } from './config-issues.ts';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
 
@@ -24,7 +25,7 @@ export function noConfigMessage(def: { bound: unknown }, what: string, where: st
 /** A strict object whose unknown-key issue names the keys and what is valid. */
 export function strictObject(shape: Record<string, z.ZodType>, unknownKey: (key: string) => string): z.ZodObject {
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map(unknownKey).join('; ') : undefined),
+    error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map(unknownKey).join(KEY_SEPARATOR) : undefined),
   });
 }
 

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { InvalidConfigError } from './errors.ts';
+import { configIssues } from './config-issues.ts';
 import { containsEnvRef } from './env-ref.ts';
+import { withEnv } from './env-schema.ts';
+import { parseConfig } from './parse-config.ts';
 
 /** What `.configured(value)` binds: the value, validated at run start like run config. */
 export interface BoundConfig {
@@ -18,13 +21,9 @@ export function bindConfig(schema: z.ZodType | undefined, value: unknown, what: 
     throw new InvalidConfigError([{ path: [], message: `${what} takes no config` }], `configured config of ${what}`);
   }
   if (!containsEnvRef(value)) {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new InvalidConfigError(
-        parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),
-        `configured config of ${what}`,
-      );
-    }
+    // Checked as run config checks it: unknown keys are refused (see withEnv).
+    const parsed = parseConfig(withEnv(schema), value, 1);
+    if (!parsed.success) throw new InvalidConfigError(configIssues(parsed.issues, []), `configured config of ${what}`);
   }
   return Object.freeze({ value });
 }

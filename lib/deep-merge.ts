@@ -12,7 +12,13 @@ function mergeTwo(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) out[key] = mergeTwo(out[key], value);
+  for (const [key, value] of Object.entries(over)) {
+    const merged = mergeTwo(Object.hasOwn(out, key) ? out[key] : undefined, value);
+    // An own `__proto__` key (JSON and YAML readers make one) stays a key: assigning it
+    // would set the prototype, hiding the key from validation and polluting the result.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
+    else out[key] = merged;
+  }
   return out;
 }
 

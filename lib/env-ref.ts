@@ -10,9 +10,16 @@ export function isEnvRef(value: unknown): value is EnvRef {
   return keys.length === 1 && keys[0] === 'env' && typeof (value as EnvRef).env === 'string';
 }
 
-/** True when `value` holds an `{ env: NAME }` anywhere. */
+/** True when `value` holds an `{ env: NAME }` anywhere (walked without recursion: values may be deep). */
 export function containsEnvRef(value: unknown): boolean {
-  if (isEnvRef(value)) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value).some(containsEnvRef);
+  const todo: unknown[] = [value];
+  const seen = new Set<object>();
+  while (todo.length > 0) {
+    const next = todo.pop();
+    if (isEnvRef(next)) return true;
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    for (const child of Object.values(next)) todo.push(child);
+  }
+  return false;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownKeyError } from './config-issues.ts';
 import { isPlainObject } from './deep-merge.ts';
 import { isEnvRef } from './env-ref.ts';
 
@@ -55,10 +56,17 @@ const envDefaults = new WeakSet<object>();
 
 type AnyDef = Record<string, any> & { readonly type: string };
 
+/** The catchall of a strict object: zod then reports unknown keys as `unrecognized_keys`. */
+const REFUSE_UNKNOWN = z.never();
+
 /**
- * A copy of a user schema in which every node first resolves `{ env: NAME }`. An object
- * whose own shape has an `env` key takes such a value literally at its own position.
- * Built once per schema (the copy is cached), so every user of one schema shares it.
+ * A copy of a user schema in which every node first resolves `{ env: NAME }`, and every
+ * `z.object` refuses unknown keys (as Dagster does: a typo is an issue, not a default).
+ * Objects that say they take extra keys keep taking them (`z.looseObject`, `.catchall()`);
+ * so do records. An object whose own shape has an `env` key takes such a value literally
+ * at its own position. Built once per schema (the copy is cached), so every user of one
+ * schema shares it; the schema itself is not changed (values flowing between solids are
+ * checked against it as written).
  *
  * @example
  * withEnv(z.object({ path: z.string() })).parse({ path: { env: 'DB_PATH' } });
@@ -82,6 +90,10 @@ function rebuild(schema: z.ZodType, def: AnyDef, literalKey?: string): z.ZodType
   // Keep getters (e.g. `default`'s value, cloned per parse) by copying descriptors.
   const next = Object.defineProperties({}, Object.getOwnPropertyDescriptors(def)) as AnyDef;
   for (const [k, v] of Object.entries(children)) Object.defineProperty(next, k, { value: v, enumerable: true, configurable: true, writable: true });
+  if (def.type === 'object' && next['catchall']?._zod.def.type === 'never' && next['error'] === undefined) {
+    // Name the valid keys, one message per unknown key (see config-issues.ts).
+    next['error'] = unknownKeyError(Object.keys(def['shape'] as object));
+  }
   const copy = (schema as unknown as { clone(def: AnyDef): z.ZodType }).clone(next);
   const meta = z.globalRegistry.get(schema);
   if (meta) z.globalRegistry.add(copy, meta);
@@ -97,7 +109,9 @@ function childrenOf(def: AnyDef, literalKey: string | undefined): Record<string,
         Object.entries(def['shape'] as Record<string, z.ZodType>).map(([k, v]) => [k, k === literalKey ? v : withEnv(v)]),
       );
       const catchall = def['catchall'] as z.ZodType | undefined;
-      return { shape, catchall: catchall && catchall._zod.def.type !== 'never' ? withEnv(catchall) : catchall };
+      // No catchall is zod's default, stripping unknown keys: in config, refuse them.
+      if (catchall === undefined) return { shape, catchall: REFUSE_UNKNOWN };
+      return { shape, catchall: catchall._zod.def.type !== 'never' ? withEnv(catchall) : catchall };
     }
     case 'optional': case 'nullable': case 'default': case 'prefault':
     case 'nonoptional': case 'readonly': case 'catch':

@@ -1,9 +1,11 @@
 /**
- * Events are JSON data (DESIGN: "every one JSON-serialisable"), but an output or a log field
- * may hold what `JSON.stringify` refuses: a BigInt (int8 columns from some database drivers)
- * or a circular structure. Such a value is shown in its event as a JSON-safe copy — a BigInt
- * as its decimal string, a reference back to an enclosing object as `'[Circular]'` — while
- * `RunResult` keeps the value itself (see `valueOf`).
+ * Events are JSON data (DESIGN: "every one JSON-serialisable"), but an output, a log field
+ * or the run config may hold what `JSON.stringify` refuses: a BigInt (int8 columns from some
+ * database drivers), a circular structure, or a value nested so deeply that it overflows the
+ * stack. Such a value is shown in its event as a JSON-safe copy — a BigInt as its decimal
+ * string, a reference back to an enclosing object as `'[Circular]'`, an object or array more
+ * than {@link MAX_DEPTH} levels down as `'[Nested too deeply]'` — while `RunResult` keeps the
+ * value itself (see `originalOf`).
  */
 
 /** Where an event keeps the value it shows as a JSON-safe copy. */
@@ -12,8 +14,11 @@ const ORIGINAL = Symbol('modeflow.originalValue');
 /** What a circular reference is shown as. */
 export const CIRCULAR = '[Circular]';
 
-/** Deeper than this a value is taken as it is (and a cycle there left to JSON.stringify). */
-const MAX_DEPTH = 100;
+/** What an object or array nested deeper than {@link MAX_DEPTH} is shown as. */
+export const TOO_DEEP = '[Nested too deeply]';
+
+/** How many levels of objects and arrays an event shows. */
+export const MAX_DEPTH = 100;
 
 /**
  * `value` if `JSON.stringify` takes it, else a copy it takes. Plain data pays one walk and
@@ -39,7 +44,7 @@ export function originalOf(event: object, fallback: unknown): unknown {
 }
 
 function isSafe(value: object, path: object[]): boolean {
-  if (path.length > MAX_DEPTH) return true;
+  if (path.length >= MAX_DEPTH) return false;
   if (path.includes(value)) return false;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
   path.push(value);
@@ -57,7 +62,8 @@ function isSafe(value: object, path: object[]): boolean {
 
 function copy(value: unknown, path: object[]): unknown {
   if (typeof value === 'bigint') return String(value);
-  if (typeof value !== 'object' || value === null || path.length > MAX_DEPTH) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (path.length >= MAX_DEPTH) return TOO_DEEP;
   if (path.includes(value)) return CIRCULAR;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
   path.push(value);

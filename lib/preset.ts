@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { assertName, describe, KIND } from './definition.ts';
 import { InvalidDefinitionError } from './errors.ts';
 import { deepMerge, isPlainObject } from './deep-merge.ts';
+import { readYamlConfig } from './yaml-config.ts';
 
 export interface PresetOptions {
   readonly name: string;
@@ -60,7 +59,7 @@ export function preset(options: PresetOptions): Preset {
  * @example
  * presetFromFiles('prod', ['config/base.yaml', 'config/prod.yaml'], { mode: 'prod' });
  *
- * @throws {InvalidDefinitionError} when a file cannot be read or is not a YAML mapping
+ * @throws {InvalidDefinitionError} when a file cannot be read, is not YAML, repeats a key or is not a mapping
  */
 export function presetFromFiles(
   name: string,
@@ -69,29 +68,4 @@ export function presetFromFiles(
 ): Preset {
   const layers = files.map((file) => readYamlConfig(file, `preset "${name}"`));
   return preset({ ...options, name, runConfig: (deepMerge({}, ...layers) ?? {}) as Record<string, unknown> });
-}
-
-/**
- * Reads one YAML run-config file; an empty file is `{}`.
- *
- * @throws {InvalidDefinitionError} when the file is missing, not YAML, or not a mapping
- */
-export function readYamlConfig(file: string | URL, where: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidDefinitionError(`${where}: cannot read config file ${String(file)}: ${(error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = parse(text);
-  } catch (error) {
-    throw new InvalidDefinitionError(`${where}: ${String(file)} is not valid YAML: ${(error as Error).message}`);
-  }
-  if (value === null || value === undefined) return {};
-  if (!isPlainObject(value)) {
-    throw new InvalidDefinitionError(`${where}: ${String(file)} must hold a mapping (solids:, resources:, …), got ${describe(value)}`);
-  }
-  return value;
 }

@@ -14,8 +14,11 @@ import { solidsParser, solidsSection, type SolidsSection } from './solids-config
 /**
  * The zod schema of a pipeline's run config in one mode (and selection). Every position of
  * the solids', resources', loggers' and executors' own schemas also accepts `{ env: NAME }`,
- * read from `process.env` when parsed. Its `solids` output holds an entry for each solid
- * given, and for each selected solid with config or unconnected inputs (defaults applied).
+ * read from `process.env` when parsed, and every `z.object` in them refuses unknown keys
+ * (`z.looseObject`, `.catchall()` and `z.record` take them). Its `solids` output holds an
+ * entry for each solid given, and for each selected solid with config or unconnected
+ * inputs (defaults applied). Zod reports an object's unknown keys as one issue whose
+ * message has a line per key; `execute` reports one issue per key.
  *
  * @example
  * runConfigSchema(queryPipeline, 'prod').safeParse({ resources: { database: { config: { url: { env: 'PG_URL' } } } } });

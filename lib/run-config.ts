@@ -1,9 +1,12 @@
 /** Resolving run config: validated, env read, defaults and `.configured()` bindings applied. */
 import type { z } from 'zod';
+import { configIssues } from './config-issues.ts';
 import { isPlainObject } from './deep-merge.ts';
-import { isEnvRef } from './env-ref.ts';
+import { containsEnvRef, isEnvRef } from './env-ref.ts';
 import { readEnv, unsetMessage, withEnv, withEnvSource } from './env-schema.ts';
 import { InvalidConfigError, type ConfigIssue } from './errors.ts';
+import { jsonSafe } from './json-safe.ts';
+import { parseConfig } from './parse-config.ts';
 import type { Executor } from './executor.ts';
 import type { GraphNode } from './graph.ts';
 import type { LevelName } from './log.ts';
@@ -30,7 +33,10 @@ export interface ResolvedRunConfig {
   readonly execution: { readonly executor: Executor; readonly config: unknown };
   /** Every string value read from `{ env: NAME }` sources (to redact from events and logs). */
   readonly secrets: readonly string[];
-  /** The raw run config as given, with each `{ env: NAME }` left as is (safe to show: it holds names, not values). */
+  /**
+   * The raw run config as given, with each `{ env: NAME }` left as is (safe to show: it holds
+   * names, not values), as a JSON-safe copy when it needs one (see json-safe.ts).
+   */
   readonly shown: unknown;
 }
 
@@ -55,8 +61,9 @@ export function resolveRunConfig(
   const issues: ConfigIssue[] = [];
   const secrets = new Set<string>();
   return withEnvSource({ env, secrets }, () => {
-    const parsed = built.schema.safeParse(raw);
-    if (!parsed.success) issues.push(...toIssues(parsed.error.issues, []));
+    // Keep 4 keys: a value nested too deeply is reported at `resources.<key>.config.<field>`.
+    const parsed = parseConfig(built.schema, raw, 4);
+    if (!parsed.success) issues.push(...configIssues(parsed.issues, []));
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
     const solids = resolveSolids(built.solids, data, issues);
 
@@ -85,7 +92,7 @@ export function resolveRunConfig(
       loggers: Object.freeze(loggers),
       execution,
       secrets: Object.freeze([...secrets]),
-      shown: raw ?? {},
+      shown: jsonSafe(raw ?? {}),
     });
   });
 }
@@ -138,16 +145,16 @@ function chooseExecutor(
   else if (names.length === 0) {
     const parsed = built.executorEntries.get(executor.name)!.safeParse({});
     if (parsed.success) config = (parsed.data as { config?: unknown }).config;
-    else issues.push(...toIssues(parsed.error.issues, ['execution', executor.name]));
+    else issues.push(...configIssues(parsed.error.issues, ['execution', executor.name]));
   }
   return Object.freeze({ executor, config });
 }
 
 /** Parses a `.configured()` value like run config, reporting at the path it would have there. */
 function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | number)[], issues: ConfigIssue[]): unknown {
-  const parsed = schema.safeParse(value);
+  const parsed = parseConfig(schema, value, 1);
   if (parsed.success) return parsed.data;
-  issues.push(...toIssues(parsed.error.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
+  issues.push(...configIssues(parsed.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
   return undefined;
 }
 
@@ -160,7 +167,8 @@ function boundSolidConfig(node: GraphNode, issues: ConfigIssue[]): unknown {
   const value = node.solid.bound!.value;
   if (node.solid.config) return parseBound(withEnv(node.solid.config), value, path, issues);
   const before = issues.length;
-  const resolved = resolveEnvDeep(value, path, issues);
+  // Walked by hand (recursively) only when needed: a deep value without references is left as is.
+  const resolved = containsEnvRef(value) ? resolveEnvDeep(value, path, issues) : value;
   if (issues.length > before) return undefined;
   try {
     (node.solid.configured as (config: unknown) => unknown)(resolved);
@@ -181,13 +189,6 @@ function resolveEnvDeep(value: unknown, path: readonly (string | number)[], issu
   if (Array.isArray(value)) return value.map((v, i) => resolveEnvDeep(v, [...path, i], issues));
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvDeep(v, [...path, k], issues)]));
-}
-
-function toIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[]): ConfigIssue[] {
-  return zodIssues.map((i) => ({
-    path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    message: i.message,
-  }));
 }
 
 function quietParse(schema: z.ZodType, value: unknown): { config?: unknown } | undefined {

@@ -1,6 +1,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { assertName, assertSchema, describe, KIND } from './definition.ts';
+import { isPlainObject } from './deep-merge.ts';
 import { InvalidDefinitionError } from './errors.ts';
 import { bindConfig, type BoundConfig } from './configured.ts';
 import { addInvocation } from './graph.ts';
@@ -202,8 +203,15 @@ function validate(options: AnySolidOptions): AnySolidOptions {
   }
   for (const [field, schemas] of [['inputs', options.inputs], ['outputs', options.outputs]] as const) {
     if (schemas === undefined) continue;
-    if (typeof schemas !== 'object' || schemas === null || isSchema(schemas)) {
+    if (typeof schemas !== 'object' || schemas === null || Object.hasOwn(schemas, '_zod')) {
       throw new InvalidDefinitionError(`${where}: ${field} must map names to zod schemas, e.g. { x: z.number() }`);
+    }
+    if (!isPlainObject(schemas)) {
+      // `{ __proto__: z.number() }` sets the prototype: the would-be name is silently gone.
+      throw new InvalidDefinitionError(
+        `${where}: ${field} must be a plain object mapping names to zod schemas, e.g. { x: z.number() } ` +
+          `(a key "__proto__" sets its prototype; "__proto__" cannot be a name)`,
+      );
     }
     for (const [key, schema] of Object.entries(schemas)) {
       assertName(key, `${where}: ${field.slice(0, -1)}`);
@@ -241,10 +249,6 @@ function validate(options: AnySolidOptions): AnySolidOptions {
     throw new InvalidDefinitionError(`${where}: tags.priority must be an integer, got ${describe(priority)}`);
   }
   return options;
-}
-
-function isSchema(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && '_zod' in value;
 }
 
 function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: BoundConfig | undefined): AnySolid {

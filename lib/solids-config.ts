@@ -9,10 +9,12 @@
  */
 import { z } from 'zod';
 import { accepts, noConfigMessage, optionalConfig } from './config-entry.ts';
+import { KEY_SEPARATOR } from './config-issues.ts';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
 import type { GraphNode } from './graph.ts';
 import type { Pipeline } from './pipeline.ts';
+import { parseConfig } from './parse-config.ts';
 import { isInputUnconnected } from './select.ts';
 
 /** What the entry of an invocation takes; shared by invocations alike in what they take. */
@@ -129,7 +131,7 @@ function parseSolids(section: SolidsSection, raw: unknown, issues: Issue[]): Rec
     parsed.push([name, slot.kind ? parseEntry(slot.node, slot.kind, value, issues) : value]);
   }
   if (unknown.length > 0) {
-    const message = unknown.map((k) => `unknown solid "${k}"; solids are: ${section.names()}`).join('; ');
+    const message = unknown.map((k) => `unknown solid "${k}"; solids are: ${section.names()}`).join(KEY_SEPARATOR);
     issues.push({ code: 'unrecognized_keys', keys: unknown, input: given, path: [], message });
   }
   return Object.fromEntries(parsed);
@@ -192,8 +194,8 @@ function parseInputs(node: GraphNode, kind: EntryKind, raw: unknown, issues: Iss
   if (unknown.length > 0) {
     const unconnected = listNames(kind.inputs.map((i) => i.name));
     issues.push(unknownKeys(given, unknown, [node.name, 'inputs'], (k) =>
-      node.inputs[k]
-        ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k].node}"; only unconnected inputs take a value ` +
+      Object.hasOwn(node.inputs, k) // not `node.inputs[k]`: a key "__proto__" would find Object.prototype
+        ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k]!.node}"; only unconnected inputs take a value ` +
           `(unconnected: ${unconnected})`
         : `solid "${node.name}" has no input "${k}"; its unconnected inputs are: ${unconnected}`,
     ));
@@ -212,8 +214,8 @@ function parseProperty(schema: z.ZodType, holder: Record<string, unknown>, key: 
   const present = key in holder;
   const { optin, optout } = schema._zod;
   if (!present && optin === 'optional' && optout === 'optional') return undefined;
-  const parsed = schema.safeParse(holder[key]);
-  if (!parsed.success) return !present && optin !== undefined && optout === 'optional' ? undefined : parsed.error.issues;
+  const parsed = parseConfig(schema, holder[key], 1);
+  if (!parsed.success) return !present && optin !== undefined && optout === 'optional' ? undefined : parsed.issues;
   if (parsed.data !== undefined || present || (optin === 'defaulted' && optout !== 'optional')) into[key] = parsed.data;
   return undefined;
 }
@@ -228,7 +230,7 @@ function notObject(input: unknown, path: Path): Issue {
 }
 
 function unknownKeys(input: Record<string, unknown>, keys: string[], path: Path, message: (key: string) => string): Issue {
-  return { code: 'unrecognized_keys', keys, input, path: [...path], message: keys.map(message).join('; ') };
+  return { code: 'unrecognized_keys', keys, input, path: [...path], message: keys.map(message).join(KEY_SEPARATOR) };
 }
 
 /** What zod takes for an object. */

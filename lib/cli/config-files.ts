@@ -1,5 +1,5 @@
 import { deepMerge } from '../deep-merge.ts';
-import { readYamlConfig } from '../preset.ts';
+import { readYamlConfig } from '../yaml-config.ts';
 
 /**
  * Reads run-config YAML files (`-c a.yaml -c b.yaml`) and deep-merges them in order:
@@ -8,7 +8,7 @@ import { readYamlConfig } from '../preset.ts';
  * @example
  * readConfigFiles(['base.yaml', 'prod.yaml']);
  *
- * @throws {InvalidDefinitionError} when a file is missing, not YAML, or not a mapping
+ * @throws {InvalidDefinitionError} when a file is missing, not YAML, repeats a key (as `file:line:col`), or is not a mapping
  */
 export function readConfigFiles(files: readonly string[]): Record<string, unknown> {
   const layers = files.map((file) => readYamlConfig(file, '-c'));

@@ -63,10 +63,9 @@ export function formatConfigError(issues: readonly ConfigIssue[], context: Error
   const lines = [`invalid run config${where} (${issues.length} issue${issues.length === 1 ? '' : 's'}):`];
   for (const issue of issues) {
     lines.push(`  - ${style.bold(formatPath(issue.path))}: ${issue.message}`);
-    if (schema && /unrecognized key/i.test(issue.message)) {
-      const here = nodeAt(schema, issue.path);
-      const keys = here ? Object.keys(propertiesOf(here)) : [];
-      if (keys.length) lines.push(style.dim(`      valid keys at ${formatPath(issue.path)}: ${keys.join(', ')}`));
+    if (schema && !/valid:/.test(issue.message)) {
+      const hint = validKeysHint(schema, issue.path);
+      if (hint) lines.push(style.dim(`      ${hint}`));
     }
   }
   if (schema) {
@@ -83,6 +82,22 @@ export function formatConfigError(issues: readonly ConfigIssue[], context: Error
     lines.push(`hint: see every field with: modeflow pipeline scaffold-config -f ${context.file} ${pipeline.name}${modeFlag}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * For an unknown key inside a user's config schema (or an input value) whose message does
+ * not name the valid keys (the schema's own error map made it): the keys of the object
+ * holding it. Run config's own levels name them in their messages already.
+ */
+function validKeysHint(schema: SchemaNode, path: readonly (string | number)[]): string | undefined {
+  const inUserSchema = (path[2] === 'config' && path.length > 3) || (path[2] === 'inputs' && path[4] === 'value' && path.length > 5);
+  const key = path.at(-1);
+  if (!inUserSchema || typeof key !== 'string') return undefined;
+  const parent = path.slice(0, -1);
+  const here = nodeAt(schema, parent);
+  if (!here || here['additionalProperties'] !== false) return undefined;
+  const keys = Object.keys(propertiesOf(here));
+  return keys.length > 0 && !keys.includes(key) ? `valid keys at ${formatPath(parent)}: ${keys.join(', ')}` : undefined;
 }
 
 function schemaOf(pipeline: Pipeline, mode: string | undefined, select: string | undefined): SchemaNode | undefined {

@@ -133,9 +133,10 @@ describe('modeflow pipeline execute', () => {
     const result = runCli(['pipeline', 'execute', '-f', ts, 'store_pipeline', '-d', 'prod', '-c', fixture('store-bad.yaml')]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('invalid run config for pipeline "store_pipeline" in mode "prod" (2 issues)');
+    expect(result.stderr).toContain('invalid run config for pipeline "store_pipeline" in mode "prod" (3 issues)');
     expect(result.stderr).toContain('resources.store.config.path: Invalid input: expected string');
     expect(result.stderr).toContain('resources.store.config.retries: Invalid input: expected number');
+    expect(result.stderr).toContain('resources.store.config.paht: unknown key "paht"; valid: "path", "retries"');
     expect(result.stderr).toMatch(/resources: +store/);
     expect(result.stderr).toMatch(/execution: +sync, async/);
     expect(result.stderr).toContain(`modeflow pipeline scaffold-config -f ${ts} store_pipeline -d prod`);
@@ -146,15 +147,40 @@ describe('modeflow pipeline execute', () => {
     writeFileSync(file, 'solids:\n  echo_config:\n    confg: {}\n');
     const result = runCli(['pipeline', 'execute', '-f', ts, 'chain', '-c', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('solids.echo_config: unknown key "confg" in solids.echo_config; valid: "inputs", "config"');
+    expect(result.stderr).toContain('solids.echo_config.confg: unknown key "confg" in solids.echo_config; valid: "inputs", "config"');
   });
 
-  it('lists the keys a strict config object takes under an unrecognized one', () => {
+  it('reports an unknown key inside a config object at its own path, naming the valid keys', () => {
     const file = join(tmp, 'strict.yaml');
     writeFileSync(file, 'resources:\n  api:\n    config: { url: "http://x", timeout: 5 }\n');
     const result = runCli(['pipeline', 'execute', '-f', fixture('strict.ts'), '-c', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('  - resources.api.config: Unrecognized key: "timeout"\n      valid keys at resources.api.config: url, timeoutMs');
+    expect(result.stderr).toContain('  - resources.api.config.timeout: unknown key "timeout"; valid: "url", "timeoutMs"\n');
+  });
+
+  it('refuses a typo in a plain z.object config (exit 2) instead of running on defaults', () => {
+    const file = join(tmp, 'typo-config.yaml');
+    writeFileSync(file, 'resources:\n  api:\n    config: { url: "http://x" }\n  cache:\n    config: { sizee: 5 }\n');
+    const result = runCli(['pipeline', 'execute', '-f', fixture('strict.ts'), '-c', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('  - resources.cache.config.sizee: unknown key "sizee"; valid: "size"\n');
+  });
+
+  it('reports a top-level __proto__ key as the unknown key __proto__, not as the keys under it', () => {
+    const file = join(tmp, 'proto.yaml');
+    writeFileSync(file, '__proto__: { polluted: yes }\n');
+    const result = runCli(['pipeline', 'execute', '-f', fixture('strict.ts'), '-c', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('  - __proto__: unknown key "__proto__" in run config; valid: "solids", "resources", "loggers", "execution"');
+    expect(result.stderr).not.toContain('polluted');
+  });
+
+  it('refuses a -c file that repeats a key, naming file:line:col', () => {
+    const file = join(tmp, 'dup-key.yaml');
+    writeFileSync(file, 'resources:\n  api:\n    config: { url: "http://x" }\n  api: {}\n');
+    const result = runCli(['pipeline', 'execute', '-f', fixture('strict.ts'), '-c', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`-c: ${file}:4:3: duplicate key "api" (first at ${file}:2:3)`);
   });
 
   it('reports an unset { env: NAME } variable as a config issue (exit 2)', () => {

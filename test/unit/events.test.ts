@@ -6,6 +6,7 @@ import {
   execute,
   initialRunState,
   isTerminal,
+  memoryLogger,
   pipeline,
   reduceRunState,
   resource,
@@ -436,6 +437,37 @@ describe('events stay JSON when values are not', () => {
     const output = ofType([...result.events], 'STEP_OUTPUT')[0]!;
     expect(output.value).toBe(result.output('twice'));
     expect(JSON.parse(JSON.stringify(output)).value).toEqual({ a: { n: 1 }, b: { n: 1 } });
+  });
+
+  it('shows objects nested deeper than 100 levels as [Nested too deeply] in outputs, logs and the run config, and keeps the value in the result', async () => {
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 10_000; i++) deep = { child: deep };
+    const echo = solid({
+      name: 'echo',
+      config: z.object({ tree: z.any() }),
+      compute: (ctx) => {
+        ctx.log.info({ tree: ctx.config.tree }, 'deep');
+        return ctx.config.tree;
+      },
+    });
+    const mem = memoryLogger();
+    const p = pipeline({ name: 'p', modes: [quietMode({ loggers: { mem } })], graph: () => { echo(); } });
+    // At debug, the sink also writes every engine event (as JSON lines).
+    const result = await execute(p, { runConfig: { solids: { echo: { config: { tree: deep } } }, loggers: { mem: { config: { level: 'debug' } } } } });
+    expect(result.success).toBe(true);
+    // Every event is JSON, and shows 100 levels of objects, then the marker.
+    const shown = JSON.parse(JSON.stringify(result.events)) as RunEvent[];
+    const levelsOf = (value: unknown): [number, unknown] => {
+      let n = 0;
+      let at = value;
+      while (typeof at === 'object' && at !== null && 'child' in at) [n, at] = [n + 1, (at as { child: unknown }).child];
+      return [n, at];
+    };
+    expect(levelsOf(ofType(shown, 'STEP_OUTPUT')[0]!.value)).toEqual([100, '[Nested too deeply]']);
+    expect(levelsOf(ofType(shown, 'LOG')[0]!.fields['tree'])).toEqual([99, '[Nested too deeply]']);
+    const runConfig = ofType(shown, 'RUN_START')[0]!.runConfig as { solids: { echo: { config: { tree: unknown } } } };
+    expect(levelsOf(runConfig.solids.echo.config.tree)).toEqual([96, '[Nested too deeply]']);
+    expect(result.output('echo')).toBe(deep);
   });
 
   it('shows BigInt log fields as strings in LOG events', async () => {

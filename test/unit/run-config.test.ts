@@ -106,7 +106,7 @@ describe('resolveRunConfig', () => {
           ['solids', 'report', 'config', 'format'],
           ['resources', 'store', 'config', 'path'],
           ['resources', 'files', 'config'],
-          ['execution'],
+          ['execution', 'turbo'],
         ]),
       );
       expect(issues.length).toBeGreaterThanOrEqual(6);
@@ -123,19 +123,19 @@ describe('resolveRunConfig', () => {
   describe('unknown keys', () => {
     it('refuses an unknown top-level key and lists the valid ones', () => {
       const issues = issuesOf(() => resolve({ ...valid, solid: {} }));
-      expect(issues).toEqual([{ path: [], message: expect.stringMatching(/unknown key "solid".*"solids", "resources"/) }]);
+      expect(issues).toEqual([{ path: ['solid'], message: expect.stringMatching(/unknown key "solid".*"solids", "resources"/) }]);
     });
 
     it('refuses an unknown solid and lists the solids', () => {
       const issues = issuesOf(() => resolve({ ...valid, solids: { ...valid.solids, lod: {} } }));
       expect(issues).toEqual([
-        { path: ['solids'], message: 'unknown solid "lod"; solids are: "load", "total", "report", "archive"' },
+        { path: ['solids', 'lod'], message: 'unknown solid "lod"; solids are: "load", "total", "report", "archive"' },
       ]);
     });
 
     it('refuses an unknown key in a solid entry and lists the valid ones', () => {
       const issues = issuesOf(() => resolve({ ...valid, solids: { ...valid.solids, load: { confg: {} } } }));
-      expect(issues[0]).toEqual({ path: ['solids', 'load'], message: 'unknown key "confg" in solids.load; valid: "inputs", "config"' });
+      expect(issues[0]).toEqual({ path: ['solids', 'load', 'confg'], message: 'unknown key "confg" in solids.load; valid: "inputs", "config"' });
     });
 
     it('refuses config for a solid that takes none', () => {
@@ -145,17 +145,17 @@ describe('resolveRunConfig', () => {
 
     it('refuses an unknown resource and lists the mode\'s resources', () => {
       const issues = issuesOf(() => resolve({ ...valid, resources: { ...valid.resources, db: {} } }));
-      expect(issues[0]).toEqual({ path: ['resources'], message: 'unknown resource "db"; mode "dev" has: "store", "cache", "files"' });
+      expect(issues[0]).toEqual({ path: ['resources', 'db'], message: 'unknown resource "db"; mode "dev" has: "store", "cache", "files"' });
     });
 
     it('refuses an unknown key in a resource entry', () => {
       const issues = issuesOf(() => resolve({ ...valid, resources: { ...valid.resources, cache: { settings: {} } } }));
-      expect(issues[0]).toEqual({ path: ['resources', 'cache'], message: 'unknown key "settings" in resources.cache; valid: "config"' });
+      expect(issues[0]).toEqual({ path: ['resources', 'cache', 'settings'], message: 'unknown key "settings" in resources.cache; valid: "config"' });
     });
 
     it('refuses an unknown logger and lists the mode\'s loggers', () => {
       const issues = issuesOf(() => resolve({ ...valid, loggers: { file: {} } }));
-      expect(issues[0]).toEqual({ path: ['loggers'], message: 'unknown logger "file"; mode "dev" has: "console"' });
+      expect(issues[0]).toEqual({ path: ['loggers', 'file'], message: 'unknown logger "file"; mode "dev" has: "console"' });
     });
 
     it('keeps the strictness of the user\'s own schemas', () => {
@@ -163,7 +163,7 @@ describe('resolveRunConfig', () => {
       const user = solid({ name: 'user', resources: ['strict'], compute: () => 1 });
       const p = pipeline({ name: 'p', modes: [mode({ resources: { strict } })], graph: () => { user(); } });
       const issues = issuesOf(() => resolve({ resources: { strict: { config: { a: 1, b: 2 } } } }, {}, p));
-      expect(issues).toEqual([{ path: ['resources', 'strict', 'config'], message: expect.stringMatching(/"b"/) }]);
+      expect(issues).toEqual([{ path: ['resources', 'strict', 'config', 'b'], message: 'unknown key "b"; valid: "a"' }]);
     });
   });
 
@@ -298,7 +298,7 @@ describe('resolveRunConfig', () => {
     it('refuses a value for a wired input, naming where it is wired from', () => {
       const raw = { ...valid, solids: { ...valid.solids, total: { inputs: { factor: { value: 2 }, rows: { value: [1] } } } } };
       expect(issuesOf(() => resolve(raw))).toEqual([
-        { path: ['solids', 'total', 'inputs'], message: expect.stringContaining('input "rows" of solid "total" is wired from "load"') },
+        { path: ['solids', 'total', 'inputs', 'rows'], message: expect.stringContaining('input "rows" of solid "total" is wired from "load"') },
       ]);
     });
   });
@@ -377,7 +377,7 @@ describe('resolveRunConfig', () => {
 
     it('refuses an unknown executor, listing the mode\'s executors', () => {
       expect(issuesOf(() => resolve({ ...valid, execution: { turbo: {} } }))).toEqual([
-        { path: ['execution'], message: 'unknown executor "turbo"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"' },
+        { path: ['execution', 'turbo'], message: 'unknown executor "turbo"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"' },
       ]);
     });
 
@@ -489,8 +489,8 @@ describe('solids with nothing to configure', () => {
     const raw = { ...valid, solids: { ...valid.solids, archive_2: { config: {}, inputs: { x: { value: 1 } } }, archive: 3 } };
     expect(issuesOf(() => resolve(raw, {}, p))).toEqual([
       { path: ['solids', 'archive'], message: 'Invalid input: expected object, received number' },
-      { path: ['solids', 'archive_2', 'inputs'], message: 'solid "archive_2" has no input "x"; its unconnected inputs are: (none)' },
-      { path: ['solids', 'archive_2'], message: 'solid "archive_2" takes no config; remove solids.archive_2.config' },
+      { path: ['solids', 'archive_2', 'inputs', 'x'], message: 'solid "archive_2" has no input "x"; its unconnected inputs are: (none)' },
+      { path: ['solids', 'archive_2', 'config'], message: 'solid "archive_2" takes no config; remove solids.archive_2.config' },
     ]);
   });
 
@@ -528,8 +528,8 @@ describe('a pipeline of 100,000 solids', () => {
   it('still refuses unknown names and bad entries', () => {
     const issues = issuesOf(() => resolve({ solids: { inc_100001: {}, inc_500: { inputs: { x: { value: 1 } } } } }, {}, chain));
     expect(issues).toEqual([
-      { path: ['solids', 'inc_500', 'inputs'], message: expect.stringContaining('input "x" of solid "inc_500" is wired from "inc_499"') },
-      { path: ['solids'], message: expect.stringMatching(/^unknown solid "inc_100001"; solids are: "inc", "inc_2", /) },
+      { path: ['solids', 'inc_500', 'inputs', 'x'], message: expect.stringContaining('input "x" of solid "inc_500" is wired from "inc_499"') },
+      { path: ['solids', 'inc_100001'], message: expect.stringMatching(/^unknown solid "inc_100001"; solids are: "inc", "inc_2", /) },
     ]);
   });
 
@@ -543,5 +543,55 @@ describe('a pipeline of 100,000 solids', () => {
     expect(Object.keys(solids.properties)).toHaveLength(100_000);
     expect(solids.properties.inc_100000).toEqual({ $ref: '#/$defs/solidWithoutRunConfig' });
     expect(solids.properties.inc.properties.inputs.properties.x.properties.value.anyOf[0]).toEqual({ type: 'number' });
+  });
+});
+
+describe('values nested too deeply to check', () => {
+  type Tree = { child?: Tree | undefined; leaf?: number | undefined };
+  const tree: z.ZodType<Tree> = z.lazy(() => z.object({ child: tree.optional(), leaf: z.number().optional() }));
+  const nested = (levels: number): Tree => {
+    let value: Tree = { leaf: 1 };
+    for (let i = 0; i < levels; i++) value = { child: value };
+    return value;
+  };
+  const shapes = resource({ config: z.object({ tree, name: z.string() }), init: () => 1 });
+  const draw = solid({ name: 'draw', config: z.object({ tree, scale: z.number() }), resources: ['shapes'], compute: () => 1 });
+  const anything = solid({ name: 'anything', config: z.object({ blob: z.any() }), compute: () => 1 });
+  const p = pipeline({ name: 'p', modes: [mode({ resources: { shapes } })], graph: () => { draw(); anything(); } });
+  const ok = { resources: { shapes: { config: { tree: {}, name: 'n' } } }, solids: { draw: { config: { tree: {}, scale: 1 } }, anything: { config: { blob: 1 } } } };
+
+  it('reports a solid config value too deep for its recursive schema as an issue at its path, with every other issue', () => {
+    const raw = { ...ok, solids: { ...ok.solids, draw: { config: { tree: nested(10_000), scale: 'big' } } }, resources: { shapes: { config: { tree: {}, nmae: 'n' } } } };
+    const issues = issuesOf(() => resolve(raw, {}, p));
+    expect(issues).toEqual([
+      { path: ['solids', 'draw', 'config', 'tree'], message: 'nested too deeply to check (10000 levels below here)' },
+      { path: ['solids', 'draw', 'config', 'scale'], message: expect.stringMatching(/expected number/) },
+      { path: ['resources', 'shapes', 'config', 'name'], message: expect.stringMatching(/expected string/) },
+      { path: ['resources', 'shapes', 'config', 'nmae'], message: 'unknown key "nmae"; valid: "tree", "name"' },
+    ]);
+  });
+
+  it('reports a resource config value too deep at its path, and still checks the rest of the run config', () => {
+    const raw = { ...ok, resources: { shapes: { config: { tree: nested(10_000), name: 'n' } } }, solids: { ...ok.solids, draw: { config: { tree: {}, scale: 'big' } } } };
+    const issues = issuesOf(() => resolve(raw, {}, p));
+    expect(issues).toEqual([
+      { path: ['resources', 'shapes', 'config', 'tree'], message: 'nested too deeply to check (10000 levels below here)' },
+      { path: ['solids', 'draw', 'config', 'scale'], message: expect.stringMatching(/expected number/) },
+    ]);
+  });
+
+  it('reports a .configured() value too deep as an InvalidConfigError', () => {
+    expect(() => draw.configured({ tree: nested(10_000), scale: 1 })).toThrow(
+      expect.objectContaining({ name: 'InvalidConfigError', issues: [{ path: ['tree'], message: 'nested too deeply to check (10000 levels below here)' }] }),
+    );
+  });
+
+  it('accepts a value that deep where the schema does not recurse into it (z.any())', () => {
+    const raw = { ...ok, solids: { ...ok.solids, anything: { config: { blob: nested(10_000) } } } };
+    expect(resolve(raw, {}, p).solids['anything']!.config).toEqual({ blob: raw.solids.anything.config.blob });
+    const blob = nested(10_000);
+    const bound = pipeline({ name: 'bound', modes: p.modes, graph: () => { draw(); anything.configured({ blob })(); } });
+    const { anything: _given, ...rest } = ok.solids;
+    expect((resolve({ ...ok, solids: rest }, {}, bound).solids['anything']!.config as { blob: unknown }).blob).toBe(blob);
   });
 });
