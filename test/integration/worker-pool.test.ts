@@ -25,6 +25,7 @@ import {
 import {
   anyConfig,
   arithmetic,
+  badMultiOutput,
   brokenResource,
   buffers,
   cancelable,
@@ -272,6 +273,20 @@ describe('the workerPool executor', () => {
     expect(failureOf(result, 'needs_broken')).toMatchObject({ message: 'cannot connect', code: 'ECONNREFUSED' });
     expect(result.output('needs_nothing')).toBe(2);
     expect(result.events.find((e) => e.type === 'RESOURCE_INIT_FAILURE')).toMatchObject({ resource: 'broken', error: { message: 'cannot connect' } });
+  });
+
+  it('fails a multi-output step whose synchronous Observable emits a non-object; its thread and the other steps go on', async () => {
+    const own = onWorkers({ maxWorkers: 1, resourceLimits: { stackSizeMb: 5 } });
+    for (let i = 0; i < 2; i++) {
+      const result = await execute(badMultiOutput, { runConfig: own, raiseOnError: false });
+      expect(failureOf(result, 'bad')).toMatchObject({ name: 'ModeflowError' });
+      expect(failureOf(result, 'bad').message).toContain('must return objects keyed by output name; it returned number');
+      expect(result.output('fine')).toBe(1);
+      expect(result.output('slow_fine')).toBe(2);
+      expect(result.events.filter((e) => e.type === 'STEP_FAILURE').map((e) => e.stepKey)).toEqual(['bad']);
+      // The thread did not die: no crash is reported, now or on the next run.
+      expect(JSON.stringify(result.events)).not.toContain('WorkerCrashedError');
+    }
   });
 
   it('fails the run when a thread dies between steps, and does not crash the process', async () => {

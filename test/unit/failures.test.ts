@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { from, Observable, of, throwError } from 'rxjs';
+import { config as rxjsConfig, from, Observable, of, throwError } from 'rxjs';
 import { z } from 'zod';
 import {
   InvalidConfigError,
@@ -157,6 +157,33 @@ describe.each(executors)('$name executor', (exec) => {
       const result = await execute(single(s), { runConfig, raiseOnError: false });
       expect(result.solid('s').status).toBe('FAILURE');
       expect(result.solid('s').error?.message).toContain('b');
+    });
+    it('fails a multi-output step whose synchronous Observable emits a non-object, and stops that Observable', async () => {
+      let stopped = false;
+      const s = solid({
+        name: 's',
+        outputs: { a: z.number(), b: z.number() },
+        compute: () =>
+          new Observable<never>((subscriber) => {
+            subscriber.next(5 as never);
+            return () => {
+              stopped = true;
+            };
+          }),
+      });
+      const unhandled: unknown[] = [];
+      const previous = rxjsConfig.onUnhandledError;
+      rxjsConfig.onUnhandledError = (error) => unhandled.push(error);
+      try {
+        const result = await execute(single(s), { runConfig, raiseOnError: false });
+        await new Promise((resolve) => setTimeout(resolve, 0)); // RxJS reports unhandled errors on a timer
+        expect(result.solid('s').status).toBe('FAILURE');
+        expect(result.solid('s').error?.message).toContain('must return objects keyed by output name; it returned number');
+        expect(stopped).toBe(true);
+        expect(unhandled).toEqual([]);
+      } finally {
+        rxjsConfig.onUnhandledError = previous;
+      }
     });
   });
 
