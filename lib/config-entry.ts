@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
+import { emptyRecord } from './own-data.ts';
 
 /** `{ config }` for a definition with an unbound config schema, `{}` otherwise. */
 export function configEntry(def: { config: z.ZodType | undefined; bound: unknown }, where: string, what: string): z.ZodObject {
@@ -33,14 +34,14 @@ export function strictObject(shape: Record<string, z.ZodType>, unknownKey: (key:
  * own path; optional (defaulted) when `{}` is valid.
  */
 export function entry(obj: z.ZodType): z.ZodType {
-  const base = z.preprocess((v) => v ?? {}, obj);
-  return accepts(obj, {}) ? base.prefault({}) : base;
+  const base = z.preprocess((v) => v ?? emptyRecord(), obj);
+  return accepts(obj, emptyRecord()) ? base.prefault(emptyRecord) : base;
 }
 
 /** A config schema, optional when it accepts nothing or `{}` (all fields defaulted). */
 export function optionalConfig(schema: z.ZodType): z.ZodType {
   if (accepts(schema, undefined)) return schema;
-  return accepts(schema, {}) ? schema.prefault({}) : schema;
+  return accepts(schema, emptyRecord()) ? schema.prefault(emptyRecord) : schema;
 }
 
 /** Whether `schema` parses `value`; false when it cannot tell synchronously. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configEntry, entry, strictObject } from './config-entry.ts';
 import { listNames } from './definition.ts';
+import { emptyRecord, ownData, restoreOwnData } from './own-data.ts';
 import { InvariantViolationError } from './errors.ts';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -96,7 +97,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   for (const [key, r] of Object.entries(mode.resources)) {
     const obj = configEntry(r, `resources.${key}`, `resource "${key}"`);
     resourceEntries.set(key, obj);
-    resources[key] = neededResources.has(key) ? entry(obj) : z.preprocess((v) => (v === null ? {} : v), obj.optional());
+    resources[key] = neededResources.has(key) ? entry(obj) : z.preprocess((v) => (v === null ? emptyRecord() : v), obj.optional());
   }
 
   const loggers: Record<string, z.ZodType> = {};
@@ -108,7 +109,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   for (const e of mode.executors) {
     const obj = configEntry(e, `execution.${e.name}`, `executor "${e.name}"`);
     executorEntries.set(e.name, obj);
-    execution[e.name] = z.preprocess((v) => (v === null ? {} : v), obj.optional());
+    execution[e.name] = z.preprocess((v) => (v === null ? emptyRecord() : v), obj.optional());
   }
   const executionObject = strictObject(
     execution,
@@ -133,8 +134,10 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
 
 /** The top-level run config object around its four sections; left out (or `null`) it is `{}`. */
 export function runConfigObject(shape: { solids: z.ZodType; resources: z.ZodType; loggers: z.ZodType; execution: z.ZodType }): z.ZodType {
-  return z.preprocess(
-    (v) => v ?? {},
-    strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`),
-  );
+  return z
+    .preprocess(
+      (v) => ownData(v ?? {}),
+      strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`),
+    )
+    .transform(restoreOwnData);
 }

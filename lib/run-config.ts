@@ -4,6 +4,7 @@ import { isPlainObject } from './deep-merge.ts';
 import { isEnvRef } from './env-ref.ts';
 import { readEnv, unsetMessage, withEnv, withEnvSource } from './env-schema.ts';
 import { InvalidConfigError, type ConfigIssue } from './errors.ts';
+import { safeParseOwn } from './own-data.ts';
 import type { Executor } from './executor.ts';
 import type { GraphNode } from './graph.ts';
 import type { LevelName } from './log.ts';
@@ -66,7 +67,7 @@ export function resolveRunConfig(
       const needed = built.neededResources.has(key);
       let config: unknown;
       if (r.bound && r.config) config = parseBound(withEnv(r.config), r.bound.value, path, needed ? issues : []);
-      else if (data.resources?.[key]) config = data.resources[key].config;
+      else if (data.resources && Object.hasOwn(data.resources, key)) config = data.resources[key]?.config;
       else config = quietParse(built.resourceEntries.get(key)!, {})?.config;
       resources[key] = Object.freeze({ config });
     }
@@ -134,9 +135,9 @@ function chooseExecutor(
   const path = ['execution', executor.name, 'config'];
   let config: unknown;
   if (executor.bound && executor.config) config = parseBound(withEnv(executor.config), executor.bound.value, path, issues);
-  else if (data.execution?.[executor.name]) config = data.execution[executor.name]!.config;
+  else if (data.execution && Object.hasOwn(data.execution, executor.name)) config = data.execution[executor.name]?.config;
   else if (names.length === 0) {
-    const parsed = built.executorEntries.get(executor.name)!.safeParse({});
+    const parsed = safeParseOwn(built.executorEntries.get(executor.name)!, {});
     if (parsed.success) config = (parsed.data as { config?: unknown }).config;
     else issues.push(...toIssues(parsed.error.issues, ['execution', executor.name]));
   }
@@ -145,7 +146,7 @@ function chooseExecutor(
 
 /** Parses a `.configured()` value like run config, reporting at the path it would have there. */
 function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | number)[], issues: ConfigIssue[]): unknown {
-  const parsed = schema.safeParse(value);
+  const parsed = safeParseOwn(schema, value);
   if (parsed.success) return parsed.data;
   issues.push(...toIssues(parsed.error.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
   return undefined;
@@ -191,6 +192,6 @@ function toIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly (stri
 }
 
 function quietParse(schema: z.ZodType, value: unknown): { config?: unknown } | undefined {
-  const parsed = schema.safeParse(value);
+  const parsed = safeParseOwn(schema, value);
   return parsed.success ? (parsed.data as { config?: unknown }) : undefined;
 }

@@ -31,8 +31,8 @@ interface Opened {
  * synchronous.
  */
 export class ResourceScope {
-  /** Initialised values by key. */
-  readonly values: Record<string, unknown> = {};
+  /** Initialised values by key (no prototype: any key is only there once initialised). */
+  readonly values: Record<string, unknown> = Object.create(null);
   private readonly opened: Opened[] = [];
   private closing: MaybePromise<readonly unknown[]> | undefined;
   private opening: MaybePromise<unknown>;
@@ -65,7 +65,7 @@ export class ResourceScope {
     const def = mode.resources[key]!;
     const started = Date.now();
     report({ type: 'RESOURCE_INIT_START', resource: key });
-    const resources: Record<string, unknown> = {};
+    const resources: Record<string, unknown> = Object.create(null);
     for (const dep of def.resources) resources[dep] = this.values[dep];
     const produced = def.init({ config: configs[key]?.config, resources, log: this.options.log(key), runId, signal });
     const accept = (value: unknown, teardown: Opened['teardown']): void => {

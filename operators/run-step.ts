@@ -130,7 +130,7 @@ export function emitValue(solid: AnySolid, value: unknown, sink: ComputeSink): b
     return false;
   }
   for (const key of Object.keys(value)) {
-    if (!(key in solid.outputs)) {
+    if (!Object.hasOwn(solid.outputs, key)) {
       sink.fail(
         new ModeflowError(
           `solid "${solid.name}" returned output "${key}", which it does not declare; its outputs are: ` +

@@ -15,8 +15,8 @@ import type { RunBroadcast, ThreadReport } from './worker-protocol.ts';
  * run id, and two runs on one thread never see each other's resources.
  */
 export class WorkerRun {
-  /** Initialised values by key. */
-  readonly values: Record<string, unknown> = {};
+  /** Initialised values by key (no prototype: any key is only there once initialised). */
+  readonly values: Record<string, unknown> = Object.create(null);
   /** Where reports go while a step of this run runs (the thread port, in order with its logs); undefined between steps. */
   send: ((message: ThreadReport) => void) | undefined;
   /** How resources log: through the step that initialises them (set per step). */
@@ -56,7 +56,7 @@ export class WorkerRun {
   }
 
   private async open(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, unknown>>): Promise<void> {
-    const needed = resourceOrder(mode, keys).filter((k) => !(k in this.values));
+    const needed = resourceOrder(mode, keys).filter((k) => !Object.hasOwn(this.values, k));
     for (const key of needed) if (this.failed.has(key)) throw this.failed.get(key);
     if (needed.length === 0) return;
     let failedKey: string | undefined;

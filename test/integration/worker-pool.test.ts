@@ -36,6 +36,7 @@ import {
   functionSchema,
   hiddenPipeline,
   probing,
+  prototypeNames,
   retrying,
   returnsFunction,
   streaming,
@@ -287,6 +288,12 @@ describe('the workerPool executor', () => {
       // The thread did not die: no crash is reported, now or on the next run.
       expect(JSON.stringify(result.events)).not.toContain('WorkerCrashedError');
     }
+  });
+
+  it('runs resources, loggers, solids, inputs and outputs named like Object.prototype members on threads', async () => {
+    const result = await execute(prototypeNames, { runConfig: onWorkers() });
+    expect(result.output('valueOf')).toBe('held held');
+    expect(result.events.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS').map((e) => e.resource).sort()).toEqual(['constructor', 'valueOf']);
   });
 
   it('fails the run when a thread dies between steps, and does not crash the process', async () => {

@@ -1,0 +1,67 @@
+/**
+ * Config keys named like `Object.prototype` members (`constructor`, `toString`, …) must work
+ * like any other key (DESIGN, "Names and steps"). Zod reads an object's properties with
+ * `input[key]` and `key in input`, which find the prototype's members: a resource keyed
+ * `toString` left out of `{}` reads as a function. So what zod parses is first copied into
+ * null-prototype objects, where only own keys exist, and the copies that reach the parsed
+ * value unchanged (through `z.unknown()`, `z.any()`, records, loose objects) get their
+ * plain-object prototype back, so user code never meets an object without one.
+ */
+import type { z } from 'zod';
+
+/** The null-prototype copies made by {@link ownData}; only these are given a prototype back. */
+const copies = new WeakSet<object>();
+
+/** An empty object with no prototype, for zod to read as "nothing given". */
+export function emptyRecord(): Record<string, unknown> {
+  const empty = Object.create(null) as Record<string, unknown>;
+  copies.add(empty);
+  return empty;
+}
+
+/**
+ * A deep copy of `value` whose plain objects have no prototype (arrays are copied, anything
+ * else is kept as is). Cycles are kept as cycles.
+ */
+export function ownData(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(ownData(item, seen));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out = emptyRecord();
+  seen.set(value, out);
+  for (const key of Object.keys(value)) out[key] = ownData((value as Record<string, unknown>)[key], seen);
+  return out;
+}
+
+/**
+ * Gives the copies {@link ownData} made that are found in `value` (a parsed result) their
+ * plain-object prototype back, in place, and returns `value`.
+ */
+export function restoreOwnData<T>(value: T): T {
+  restore(value, new Set());
+  return value;
+}
+
+function restore(value: unknown, seen: Set<object>): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return;
+  if (proto === null && copies.has(value) && Object.isExtensible(value)) Object.setPrototypeOf(value, Object.prototype);
+  for (const item of Array.isArray(value) ? value : Object.values(value)) restore(item, seen);
+}
+
+/** `schema.safeParse(value)` reading only `value`'s own keys (see above). */
+export function safeParseOwn<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafeParseResult<T> {
+  const parsed = schema.safeParse(ownData(value));
+  if (parsed.success) restoreOwnData(parsed.data);
+  return parsed;
+}
