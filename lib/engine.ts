@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { freeze } from 'immer';
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import { RunCanceledError, InvalidDefinitionError } from './errors.ts';
@@ -10,6 +11,7 @@ import { attempt, andThen, settledWithin } from './maybe-async.ts';
 import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
+import { watchAbort } from './abort-watch.ts';
 import { RunClock } from './run-clock.ts';
 import { RunEvents } from './run-events.ts';
 import { openRunLogger, type RunLogger } from './run-logger.ts';
@@ -85,6 +87,9 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
     const entries = Object.entries(p.config.solids);
     this.solidConfig = entries.length > 0 ? new Map(entries) : undefined;
+    // Every step's ctx.signal is this one signal: many concurrent computes listening to it
+    // (a fetch each, say) are no leak, so Node's warning past ten listeners does not apply.
+    setMaxListeners(0, this.controller.signal);
   }
 
   /**
@@ -585,9 +590,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       this.requestCancel();
       return;
     }
-    const onAbort = () => this.requestCancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.externalAbort = () => signal.removeEventListener('abort', onAbort);
+    this.externalAbort = watchAbort(signal, () => this.requestCancel());
   }
 
   unsubscribe(): void {
