@@ -17,6 +17,7 @@ import { RunEvents } from './run-events.ts';
 import { openRunLogger, type RunLogger } from './run-logger.ts';
 import { Attempt, RunningSteps, Step, typeError, type AttemptHost } from './step.ts';
 import { declaredResources, StepContext } from './step-context.ts';
+import type { StepRequest } from './step-request.ts';
 import { originalError, rememberError } from './error-registry.ts';
 import { ROOT, type Path } from '../operators/fan-out.ts';
 import { NO_INPUTS, type Arrival, type SkipReason } from '../operators/join-inputs.ts';
@@ -316,7 +317,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     }
   }
 
-  private stepRequest(step: Step) {
+  private stepRequest(step: Step): StepRequest {
     const p = this.p;
     return {
       runId: p.runId,
@@ -329,9 +330,21 @@ class RunEngine implements FrontierHost, AttemptHost {
       config: this.solidConfig?.get(step.node.name)?.config,
       inputs: step.inputs!,
       resources: step.node.solid.resources,
-      resourceConfigs: Object.fromEntries(Object.entries(p.config.resources).map(([k, v]) => [k, v.config])),
+      ...this.resourceSettings(),
       signal: this.controller.signal,
     };
+  }
+
+  private resourceSettingsCache: Pick<StepRequest, 'resourceConfigs' | 'resourceTeardownTimeoutsMs'> | undefined;
+
+  /** What every step request carries of the resources' run config, built once per run. */
+  private resourceSettings(): Pick<StepRequest, 'resourceConfigs' | 'resourceTeardownTimeoutsMs'> {
+    if (this.resourceSettingsCache) return this.resourceSettingsCache;
+    const entries = Object.entries(this.p.config.resources);
+    return (this.resourceSettingsCache = {
+      resourceConfigs: Object.fromEntries(entries.map(([k, v]) => [k, v.config])),
+      resourceTeardownTimeoutsMs: Object.fromEntries(entries.map(([k, v]) => [k, v.teardownTimeoutMs])),
+    });
   }
 
   get signal(): AbortSignal {
@@ -509,7 +522,9 @@ class RunEngine implements FrontierHost, AttemptHost {
     if (report.type === 'RESOURCE_TEARDOWN') {
       if (report.error) {
         this.recordError(undefined, report.cause ?? originalError(report.error));
-        this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource, error: this.p.redact(report.error) });
+        const error = this.p.redact(report.error);
+        const base = { type: report.type, ...this.events.base(), resource: report.resource, error };
+        this.events.emit(report.timedOut ? { ...base, timedOut: true } : base);
       } else {
         this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource });
       }
@@ -537,7 +552,8 @@ class RunEngine implements FrontierHost, AttemptHost {
         this.recordError(undefined, error);
       },
     );
-    const closed = andThen(disposed, () => (this.scope ? this.scope.close() : []));
+    // Canceled: an init still pending gets the grace period, then the run ends without it.
+    const closed = andThen(disposed, () => (this.scope ? this.scope.close(this.canceled ? this.cancelGraceMs : Infinity) : []));
     andThen(closed, (teardownErrors: readonly unknown[]) => {
       let final = status;
       if (final === 'SUCCESS' && (teardownErrors.length > 0 || this.firstError)) final = 'FAILURE';
@@ -638,6 +654,11 @@ class RunEngine implements FrontierHost, AttemptHost {
       proceed();
       return;
     }
-    void settledWithin(settling, this.executor?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS).then(proceed);
+    void settledWithin(settling, this.cancelGraceMs).then(proceed);
+  }
+
+  /** How long running computes (and a pending resource init) get after a cancel. */
+  private get cancelGraceMs(): number {
+    return this.executor?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
   }
 }

@@ -95,7 +95,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   const resources: Record<string, z.ZodType> = {};
   const resourceEntries = new Map<string, z.ZodType>();
   for (const [key, r] of Object.entries(mode.resources)) {
-    const obj = configEntry(r, `resources.${key}`, `resource "${key}"`);
+    const obj = configEntry(r, `resources.${key}`, `resource "${key}"`, { teardownTimeoutMs: teardownTimeoutSchema(key) });
     resourceEntries.set(key, obj);
     resources[key] = neededResources.has(key) ? entry(obj) : z.preprocess((v) => (v === null ? emptyRecord() : v), obj.optional());
   }
@@ -130,6 +130,19 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   };
   const schema = runConfigObject({ solids: solidsParser(solids), ...sections });
   return { schema, solids, sections, neededResources, resourceEntries, executorEntries };
+}
+
+/** How long a resource's teardown may take before the run gives up on it (DESIGN: 30 s). */
+export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
+
+/** `resources.<key>.teardownTimeoutMs`, beside the resource's `config`. */
+function teardownTimeoutSchema(key: string): z.ZodType {
+  return z
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_TEARDOWN_TIMEOUT_MS)
+    .describe(`ms resource "${key}" may take to tear down; past that the run goes on without it and fails`);
 }
 
 /** The top-level run config object around its four sections; left out (or `null`) it is `{}`. */

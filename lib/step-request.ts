@@ -22,6 +22,8 @@ export interface StepRequest {
   readonly resources: readonly string[];
   /** Parsed config of every resource of the mode, by key (for executors that init them elsewhere). */
   readonly resourceConfigs: Readonly<Record<string, unknown>>;
+  /** `teardownTimeoutMs` of every resource of the mode, by key: how long its teardown may take. */
+  readonly resourceTeardownTimeoutsMs: Readonly<Record<string, number>>;
   readonly signal: AbortSignal;
 }
 

@@ -15,6 +15,12 @@ export const asyncExecutor = executor({
   description: 'ready steps concurrently, in process, on asapScheduler',
   config: z.object({
     maxConcurrent: z.number().int().positive().default(() => availableParallelism()),
+    cancelGraceMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1000)
+      .describe('ms running computes (and a pending resource init) get to settle after a cancel'),
   }),
-  create: ({ config }) => ({ scheduler: asapScheduler, maxConcurrent: config.maxConcurrent }),
+  create: ({ config }) => ({ scheduler: asapScheduler, maxConcurrent: config.maxConcurrent, cancelGraceMs: config.cancelGraceMs }),
 });

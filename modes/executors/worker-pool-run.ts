@@ -3,6 +3,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Observable, type Subscriber } from 'rxjs';
 import { ModeflowError, WorkerCrashedError } from '../../lib/errors.ts';
 import { originalError } from '../../lib/error-registry.ts';
+import { settlesWithin } from '../../lib/maybe-async.ts';
 import type { ResourceReport } from '../../lib/events.ts';
 import type { StepMessage, StepRequest } from '../../lib/step-request.ts';
 import { uncloneableValue } from './worker-crossing.ts';
@@ -35,6 +36,8 @@ export class PoolRun implements PoolHolder {
   /** Threads that ran a step of this run. */
   private readonly used = new Set<number>();
   private idleCrash: unknown;
+  /** The longest the threads' end-of-run teardown may take: every resource's teardownTimeoutMs. */
+  private teardownBudgetMs = 0;
   private readonly options: PoolRunOptions;
 
   constructor(shared: SharedPool, options: PoolRunOptions) {
@@ -94,6 +97,7 @@ export class PoolRun implements PoolHolder {
       );
       return undefined;
     }
+    this.teardownBudgetMs = Math.max(this.teardownBudgetMs, sum(Object.values(request.resourceTeardownTimeoutsMs)));
     let finished = false;
     const { id, result } = this.shared.start({ request: this.workerRequest(request, request.pipelineModule) }, (message) => {
       if (!finished) subscriber.next(message);
@@ -152,6 +156,7 @@ export class PoolRun implements PoolHolder {
       inputs: request.inputs,
       resources: request.resources,
       resourceConfigs: request.resourceConfigs,
+      resourceTeardownTimeoutsMs: request.resourceTeardownTimeoutsMs,
     };
   }
 
@@ -173,8 +178,18 @@ export class PoolRun implements PoolHolder {
       if (this.ledger.holding) {
         const released = this.ledger.whenReleased();
         ref(this.channel);
-        this.channel.postMessage({ type: 'teardown' } satisfies RunBroadcast);
-        await released;
+        const initGraceMs = this.options.cancelGraceMs;
+        this.channel.postMessage({ type: 'teardown', initGraceMs } satisfies RunBroadcast);
+        // Each thread gives up on an init after the grace and on each teardown after its
+        // timeout; a thread still silent after all of that is stuck (a teardown blocking its
+        // event loop, say): it is terminated, and what it held reported as not torn down.
+        const budgetMs = initGraceMs + this.teardownBudgetMs + TEARDOWN_ACK_SLACK_MS;
+        if (!(await settlesWithin(released, budgetMs))) {
+          const stuck = this.ledger.stuck();
+          for (const threadId of stuck) this.ledger.timedOut(threadId, budgetMs);
+          await Promise.all(stuck.map((threadId) => this.shared.terminateThread(threadId)));
+          await released;
+        }
       }
     } finally {
       this.channel.close();
@@ -182,6 +197,15 @@ export class PoolRun implements PoolHolder {
     }
     if (this.idleCrash !== undefined) throw this.idleCrash;
   }
+}
+
+/** Beyond the sum of the teardown timeouts, how long a thread's teardown acknowledgement may take to arrive. */
+const TEARDOWN_ACK_SLACK_MS = 1000;
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
 }
 
 function isCloneError(error: unknown): boolean {

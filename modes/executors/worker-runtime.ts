@@ -10,7 +10,8 @@ import { invokeCompute, type RunningCompute } from '../../operators/run-step.ts'
 import { assertCrossable, takeTransferList, uncloneableValue } from './worker-crossing.ts';
 import { jsonFields, workerLog } from './worker-log.ts';
 import type { AttemptMessage, PortAnnouncement, TaskEnd, TaskResult, ThreadPortMessage, ThreadReport, WorkerStepRequest, WorkerTask } from './worker-protocol.ts';
-import { WorkerRun } from './worker-resources.ts';
+import { WorkerRun, type WorkerResourceConfig } from './worker-resources.ts';
+import { DEFAULT_TEARDOWN_TIMEOUT_MS } from '../../lib/run-config-schema.ts';
 
 /**
  * The worker side of the workerPool executor, loaded by `worker-entry.mjs` in each worker
@@ -164,7 +165,7 @@ async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox
       run = runFor(request);
       run.send = report;
       run.log = (key) => workerLog((m) => live && sendLog(outbox, m), { resource: key });
-      await run.ensure(mode, node.solid.resources, request.resourceConfigs);
+      await run.ensure(mode, node.solid.resources, resourceConfigsOf(request));
       // Canceled during the inits: the compute never starts.
       if (!live) return end;
     }
@@ -282,6 +283,15 @@ function sendable(error: unknown): SerializedError {
   } catch {
     return { name: serialized.name, message: serialized.message, stack: serialized.stack };
   }
+}
+
+/** Each resource's config and teardown timeout, as the thread's resource scopes take them. */
+function resourceConfigsOf(request: WorkerStepRequest): Record<string, WorkerResourceConfig> {
+  const out: Record<string, WorkerResourceConfig> = Object.create(null);
+  for (const [key, config] of Object.entries(request.resourceConfigs)) {
+    out[key] = { config, teardownTimeoutMs: request.resourceTeardownTimeoutsMs[key] ?? DEFAULT_TEARDOWN_TIMEOUT_MS };
+  }
+  return out;
 }
 
 function runFor(request: WorkerStepRequest): WorkerRun {

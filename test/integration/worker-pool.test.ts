@@ -26,6 +26,7 @@ import {
   anyConfig,
   arithmetic,
   badMultiOutput,
+  blockingTeardown,
   brokenResource,
   buffers,
   cancelable,
@@ -34,6 +35,8 @@ import {
   crashing,
   failingWithResources,
   functionSchema,
+  hangingInit,
+  hangingTeardown,
   hiddenPipeline,
   probing,
   prototypeNames,
@@ -294,6 +297,48 @@ describe('the workerPool executor', () => {
     const result = await execute(prototypeNames, { runConfig: onWorkers() });
     expect(result.output('valueOf')).toBe('held held');
     expect(result.events.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS').map((e) => e.resource).sort()).toEqual(['constructor', 'valueOf']);
+  });
+
+  describe('nothing waits forever on a resource in a thread', () => {
+    // Pools of their own (distinct resourceLimits): a thread terminated here must not disturb other tests.
+    const own = (extra: Config = {}, rest: Config = {}) => onWorkers({ maxWorkers: 1, resourceLimits: { stackSizeMb: 6 }, ...extra }, rest);
+
+    it('reports a teardown that does not settle within teardownTimeoutMs as timed out, tears the others down, and fails the run', async () => {
+      const result = await execute(hangingTeardown, { runConfig: own({}, { resources: { hangs: { teardownTimeoutMs: 50 } } }), raiseOnError: false });
+      expect(result.output('uses_both')).toBe(1);
+      expect(result.status).toBe('FAILURE');
+      const teardowns = result.events.filter((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
+      expect(teardowns.map((e) => e.resource)).toEqual(['hangs', 'first']);
+      expect(teardowns[0]).toMatchObject({ timedOut: true, error: { message: expect.stringContaining('timed out after 50 ms') } });
+      expect(teardowns[1]!.error).toBeUndefined();
+    });
+
+    it('terminates a thread whose teardown blocks it, reporting its resources as timed out; the pool goes on', async () => {
+      const runConfig = own({ cancelGraceMs: 50 }, { resources: { blocks: { teardownTimeoutMs: 50 } } });
+      const result = await execute(blockingTeardown, { runConfig, raiseOnError: false });
+      expect(result.output('uses_blocks')).toBe(1);
+      expect(result.status).toBe('FAILURE');
+      const teardown = result.events.find((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
+      expect(teardown).toMatchObject({ resource: 'blocks', timedOut: true, error: { message: expect.stringContaining('the thread was terminated') } });
+      const next = await execute(arithmetic, { runConfig: own({ cancelGraceMs: 50 }) });
+      expect(next.status).toBe('SUCCESS');
+    });
+
+    it('on cancel, abandons an init still pending in a thread and ends RUN_CANCELED', async () => {
+      const controller = new AbortController();
+      const seen: RunEvent[] = [];
+      await new Promise<void>((resolve) =>
+        run(hangingInit, { runConfig: own({ cancelGraceMs: 50 }), signal: controller.signal }).subscribe({
+          next: (e) => {
+            seen.push(e);
+            if (e.type === 'RESOURCE_INIT_START') controller.abort();
+          },
+          complete: resolve,
+        }),
+      );
+      expect(seen.at(-1)?.type).toBe('RUN_CANCELED');
+      expect(seen.filter((e) => e.type === 'RESOURCE_INIT_FAILURE').map((e) => e.resource)).toEqual(['stuck']);
+    });
   });
 
   it('fails the run when a thread dies between steps, and does not crash the process', async () => {
