@@ -6,7 +6,7 @@ import { originalError } from '../../lib/error-registry.ts';
 import { settlesWithin } from '../../lib/maybe-async.ts';
 import type { ResourceReport } from '../../lib/events.ts';
 import type { StepMessage, StepRequest } from '../../lib/step-request.ts';
-import { uncloneableValue } from './worker-crossing.ts';
+import { lostClassOf, lostClassWarning, uncloneableValue } from './worker-crossing.ts';
 import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from './worker-protocol.ts';
 import type { PoolHolder, SharedPool } from './worker-shared-pool.ts';
 import { ThreadLedger } from './worker-threads.ts';
@@ -98,6 +98,7 @@ export class PoolRun implements PoolHolder {
       return undefined;
     }
     this.teardownBudgetMs = Math.max(this.teardownBudgetMs, sum(Object.values(request.resourceTeardownTimeoutsMs)));
+    this.warnLostClasses(request, subscriber);
     let finished = false;
     const { id, result } = this.shared.start({ request: this.workerRequest(request, request.pipelineModule) }, (message) => {
       if (!finished) subscriber.next(message);
@@ -140,6 +141,21 @@ export class PoolRun implements PoolHolder {
       this.shared.terminateAfter(id, this.options.cancelGraceMs, abort, settled);
       void settled.finally(finish);
     };
+  }
+
+  /** Lost-class warnings given in this run, by solid, input and class. */
+  private readonly warned = new Set<string>();
+
+  /** Warns (once per solid, input and class) of an input that would reach its thread without its class. */
+  private warnLostClasses(request: StepRequest, subscriber: Subscriber<StepMessage>): void {
+    for (const input in request.inputs) {
+      const lostClass = lostClassOf(request.inputs[input]);
+      if (lostClass === undefined) continue;
+      const key = `${request.solid}\0${input}\0${lostClass}`;
+      if (this.warned.has(key)) continue;
+      this.warned.add(key);
+      subscriber.next(lostClassWarning(request, 'input', input, lostClass));
+    }
   }
 
   private workerRequest(request: StepRequest, pipelineModule: string): WorkerStepRequest {

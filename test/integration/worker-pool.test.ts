@@ -38,6 +38,7 @@ import {
   hangingInit,
   hangingTeardown,
   hiddenPipeline,
+  lostClass,
   probing,
   prototypeNames,
   retrying,
@@ -228,6 +229,22 @@ describe('the workerPool executor', () => {
     expect(failure.error?.message).toContain(names);
     expect(failure.error?.message).toContain(why);
     expect(result.events.some((e) => e.type === 'STEP_OUTPUT')).toBe(false);
+  });
+
+  it('warns, naming solid, port and class, when a class instance crosses a thread boundary as a plain object', async () => {
+    const result = await execute(lostClass, { runConfig: onWorkers({ maxWorkers: 1 }) });
+    const warnings = result.events.filter((e): e is Extract<RunEvent, { type: 'LOG' }> => e.type === 'LOG' && e.level === 'warn');
+    const about = (solid: string) => warnings.filter((w) => w.solid === solid);
+    // Three Money values leave `price`: one warning (per thread, run, output and class).
+    expect(about('price')).toHaveLength(1);
+    expect(about('price')[0]!.message).toContain('output "result" of solid "price"');
+    expect(about('price')[0]!.message).toContain('class Money');
+    expect(about('price')[0]!.fields).toMatchObject({ solid: 'price', output: 'result', className: 'Money' });
+    expect(about('wrapped')[0]!.fields).toMatchObject({ output: 'result', className: 'Money' });
+    // Made a Money by its output schema on the main thread, it loses its class on the way into `spend`.
+    expect(about('spend')[0]!.message).toContain('input "money" of solid "spend"');
+    expect(about('spend')[0]!.fields).toMatchObject({ input: 'money', className: 'Money' });
+    expect(result.output('show')).toEqual(['undefined', 'undefined', 'undefined']);
   });
 
   it('says so when the pipeline is not exported by its module', async () => {
