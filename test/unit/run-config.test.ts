@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidConfigError, InvariantViolationError, type ConfigIssue } from '../../lib/errors.ts';
@@ -363,7 +362,7 @@ describe('resolveRunConfig', () => {
     it('applies the chosen executor\'s config defaults', () => {
       const { execution } = resolve({ ...valid, execution: { async: {} } });
       expect(execution.executor.name).toBe('async');
-      expect(execution.config).toEqual({ maxConcurrent: availableParallelism(), cancelGraceMs: 1000 });
+      expect(execution.config).toEqual({ maxConcurrent: 16, cancelGraceMs: 1000 });
     });
 
     it('parses the chosen executor\'s config', () => {
@@ -372,7 +371,7 @@ describe('resolveRunConfig', () => {
 
     it('applies the default executor\'s config defaults', () => {
       const p = pipeline({ name: 'p', modes: [mode({ executors: [dev.executors[1]!] })], graph: () => { noop(); } });
-      expect(resolve({}, {}, p).execution).toEqual({ executor: dev.executors[1], config: { maxConcurrent: availableParallelism(), cancelGraceMs: 1000 } });
+      expect(resolve({}, {}, p).execution).toEqual({ executor: dev.executors[1], config: { maxConcurrent: 16, cancelGraceMs: 1000 } });
     });
 
     it('refuses an unknown executor, listing the mode\'s executors', () => {
