@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
-import { emptyRecord } from './own-data.ts';
+import { emptyFor } from './own-data.ts';
 
 /** `{ config }` for a definition with an unbound config schema, `{}` otherwise; plus `extra` fields. */
 export function configEntry(
@@ -39,14 +39,16 @@ export function strictObject(shape: Record<string, z.ZodType>, unknownKey: (key:
  * own path; optional (defaulted) when `{}` is valid.
  */
 export function entry(obj: z.ZodType): z.ZodType {
-  const base = z.preprocess((v) => v ?? emptyRecord(), obj);
-  return accepts(obj, emptyRecord()) ? base.prefault(emptyRecord) : base;
+  const empty = emptyFor(obj);
+  const base = z.preprocess((v) => v ?? empty(), obj);
+  return accepts(obj, empty()) ? base.prefault(empty) : base;
 }
 
 /** A config schema, optional when it accepts nothing or `{}` (all fields defaulted). */
 export function optionalConfig(schema: z.ZodType): z.ZodType {
   if (accepts(schema, undefined)) return schema;
-  return accepts(schema, emptyRecord()) ? schema.prefault(emptyRecord) : schema;
+  const empty = emptyFor(schema);
+  return accepts(schema, empty()) ? schema.prefault(empty) : schema;
 }
 
 /** Whether `schema` parses `value`; false when it cannot tell synchronously. */

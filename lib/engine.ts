@@ -88,9 +88,6 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
     const entries = Object.entries(p.config.solids);
     this.solidConfig = entries.length > 0 ? new Map(entries) : undefined;
-    // Every step's ctx.signal is this one signal: many concurrent computes listening to it
-    // (a fetch each, say) are no leak, so Node's warning past ten listeners does not apply.
-    setMaxListeners(0, this.controller.signal);
   }
 
   /**
@@ -347,9 +344,20 @@ class RunEngine implements FrontierHost, AttemptHost {
     });
   }
 
+  /** `ctx.signal` of every step: the run's signal, with no listener limit (set on first use). */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    const signal = this.controller.signal;
+    if (!this.signalShared) {
+      // Every step's ctx.signal is this one signal: many concurrent computes listening to it
+      // (a fetch each, say) are no leak, so Node's warning past ten listeners does not apply.
+      // Set on first use: it costs ~25 µs, as much as a small run.
+      this.signalShared = true;
+      setMaxListeners(0, signal);
+    }
+    return signal;
   }
+
+  private signalShared = false;
 
   get scheduler(): SchedulerLike {
     return this.executor.scheduler;

@@ -19,6 +19,11 @@ export function emptyRecord(): Record<string, unknown> {
   return empty;
 }
 
+/** What `schema` should read as "nothing given": an {@link emptyRecord} when it has a prototype-named key, else `{}`. */
+export function emptyFor(schema: z.core.$ZodType): () => Record<string, unknown> {
+  return hasPrototypeKey(schema) ? emptyRecord : () => ({});
+}
+
 /**
  * A deep copy of `value` whose plain objects have no prototype (arrays are copied, anything
  * else is kept as is). Cycles are kept as cycles.
@@ -61,7 +66,62 @@ function restore(value: unknown, seen: Set<object>): void {
 
 /** `schema.safeParse(value)` reading only `value`'s own keys (see above). */
 export function safeParseOwn<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafeParseResult<T> {
+  if (!hasPrototypeKey(schema)) return schema.safeParse(value);
   const parsed = schema.safeParse(ownData(value));
   if (parsed.success) restoreOwnData(parsed.data);
   return parsed;
+}
+
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** True for a name that `{}` already has: `constructor`, `toString`, `__proto__`, … */
+export function isPrototypeName(name: string): boolean {
+  return PROTOTYPE_NAMES.has(name);
+}
+
+const prototypeKeyed = new WeakMap<z.core.$ZodType, boolean>();
+
+/**
+ * True when an object schema somewhere in `schema` has a key that `{}` already has: only
+ * then must what it parses be copied (copying costs a few µs per run). Cached per schema.
+ */
+export function hasPrototypeKey(schema: z.core.$ZodType): boolean {
+  let found = prototypeKeyed.get(schema);
+  if (found === undefined) prototypeKeyed.set(schema, (found = walk(schema, new Set())));
+  return found;
+}
+
+function walk(schema: z.core.$ZodType | undefined, seen: Set<unknown>): boolean {
+  if (schema === undefined || seen.has(schema)) return false;
+  seen.add(schema);
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const child = (key: string): boolean => walk(def[key] as z.core.$ZodType | undefined, seen);
+  switch (def.type) {
+    case 'object': {
+      const shape = def['shape'] as Record<string, z.core.$ZodType>;
+      for (const key of Object.keys(shape)) if (isPrototypeName(key) || walk(shape[key], seen)) return true;
+      return child('catchall');
+    }
+    case 'optional': case 'nullable': case 'default': case 'prefault': case 'nonoptional':
+    case 'readonly': case 'catch': case 'success':
+      return child('innerType');
+    case 'array':
+      return child('element');
+    case 'set':
+    case 'record':
+    case 'map':
+      return child('valueType');
+    case 'tuple':
+      return (def['items'] as z.core.$ZodType[]).some((item) => walk(item, seen)) || child('rest');
+    case 'union':
+      return (def['options'] as z.core.$ZodType[]).some((option) => walk(option, seen));
+    case 'intersection':
+      return child('left') || child('right');
+    case 'pipe':
+      return child('in') || child('out');
+    case 'lazy':
+      return walk((def['getter'] as () => z.core.$ZodType)(), seen);
+    default:
+      return false;
+  }
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { configEntry, entry, strictObject } from './config-entry.ts';
 import { listNames } from './definition.ts';
-import { emptyRecord, ownData, restoreOwnData } from './own-data.ts';
+import { emptyRecord, hasPrototypeKey, isPrototypeName, ownData, restoreOwnData } from './own-data.ts';
 import { InvariantViolationError } from './errors.ts';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -128,7 +128,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
     loggers: entry(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`)),
     execution: entry(executionObject),
   };
-  const schema = runConfigObject({ solids: solidsParser(solids), ...sections });
+  const schema = runConfigObject({ solids: solidsParser(solids), ...sections }, prototypeKeyed(mode, solids));
   return { schema, solids, sections, neededResources, resourceEntries, executorEntries };
 }
 
@@ -145,12 +145,33 @@ function teardownTimeoutSchema(key: string): z.ZodType {
     .describe(`ms resource "${key}" may take to tear down; past that the run goes on without it and fails`);
 }
 
-/** The top-level run config object around its four sections; left out (or `null`) it is `{}`. */
-export function runConfigObject(shape: { solids: z.ZodType; resources: z.ZodType; loggers: z.ZodType; execution: z.ZodType }): z.ZodType {
-  return z
-    .preprocess(
-      (v) => ownData(v ?? {}),
-      strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`),
-    )
-    .transform(restoreOwnData);
+/**
+ * The top-level run config object around its four sections; left out (or `null`) it is `{}`.
+ * With `ownKeys`, it parses a copy that has only own keys (see `lib/own-data.ts`).
+ */
+export function runConfigObject(
+  shape: { solids: z.ZodType; resources: z.ZodType; loggers: z.ZodType; execution: z.ZodType },
+  ownKeys = true,
+): z.ZodType {
+  const object = strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`);
+  if (!ownKeys) return z.preprocess((v) => v ?? {}, object);
+  return z.preprocess((v) => ownData(v ?? {}), object).transform(restoreOwnData);
+}
+
+/**
+ * Whether run config for this mode has a key that `{}` already has (a resource named
+ * `constructor`, a config field named `toString`): only then is it parsed from an own-keys copy.
+ */
+function prototypeKeyed(mode: Mode, solids: SolidsSection): boolean {
+  const names = [...Object.keys(mode.resources), ...Object.keys(mode.loggers), ...mode.executors.map((e) => e.name)];
+  if (names.some(isPrototypeName)) return true;
+  const schemas = [...Object.values(mode.resources), ...Object.values(mode.loggers), ...mode.executors].map((d) => d.config);
+  for (const slot of solids.configurable) {
+    schemas.push(slot.kind?.config);
+    for (const input of slot.kind?.inputs ?? []) {
+      if (isPrototypeName(input.name)) return true;
+      schemas.push(input.value);
+    }
+  }
+  return schemas.some((schema) => schema !== undefined && hasPrototypeKey(schema));
 }
