@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
-import { emptyFor } from './own-data.ts';
 
 /** `{ config }` for a definition with an unbound config schema, `{}` otherwise; plus `extra` fields. */
 export function configEntry(
@@ -39,16 +38,14 @@ export function strictObject(shape: Record<string, z.ZodType>, unknownKey: (key:
  * own path; optional (defaulted) when `{}` is valid.
  */
 export function entry(obj: z.ZodType): z.ZodType {
-  const empty = emptyFor(obj);
-  const base = z.preprocess((v) => v ?? empty(), obj);
-  return accepts(obj, empty()) ? base.prefault(empty) : base;
+  const base = z.preprocess((v) => v ?? {}, obj);
+  return accepts(obj, {}) ? base.prefault({}) : base;
 }
 
 /** A config schema, optional when it accepts nothing or `{}` (all fields defaulted). */
 export function optionalConfig(schema: z.ZodType): z.ZodType {
   if (accepts(schema, undefined)) return schema;
-  const empty = emptyFor(schema);
-  return accepts(schema, empty()) ? schema.prefault(empty) : schema;
+  return accepts(schema, {}) ? schema.prefault({}) : schema;
 }
 
 /** Whether `schema` parses `value`; false when it cannot tell synchronously. */

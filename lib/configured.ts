@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { InvalidConfigError } from './errors.ts';
 import { containsEnvRef } from './env-ref.ts';
-import { safeParseOwn } from './own-data.ts';
+import { withEnv } from './env-schema.ts';
 
 /** What `.configured(value)` binds: the value, validated at run start like run config. */
 export interface BoundConfig {
@@ -19,7 +19,8 @@ export function bindConfig(schema: z.ZodType | undefined, value: unknown, what: 
     throw new InvalidConfigError([{ path: [], message: `${what} takes no config` }], `configured config of ${what}`);
   }
   if (!containsEnvRef(value)) {
-    const parsed = safeParseOwn(schema, value);
+    // Through withEnv (no env reference here): a key like `constructor` reads own keys only.
+    const parsed = withEnv(schema).safeParse(value);
     if (!parsed.success) {
       throw new InvalidConfigError(
         parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { configEntry, entry, strictObject } from './config-entry.ts';
 import { listNames } from './definition.ts';
-import { emptyRecord, hasPrototypeKey, isPrototypeName, ownData, restoreOwnData } from './own-data.ts';
+import { ownKeysOnly } from './own-keys.ts';
 import { InvariantViolationError } from './errors.ts';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -97,7 +97,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   for (const [key, r] of Object.entries(mode.resources)) {
     const obj = configEntry(r, `resources.${key}`, `resource "${key}"`, { teardownTimeoutMs: teardownTimeoutSchema(key) });
     resourceEntries.set(key, obj);
-    resources[key] = neededResources.has(key) ? entry(obj) : z.preprocess((v) => (v === null ? emptyRecord() : v), obj.optional());
+    resources[key] = neededResources.has(key) ? entry(obj) : z.preprocess((v) => (v === null ? {} : v), obj.optional());
   }
 
   const loggers: Record<string, z.ZodType> = {};
@@ -109,7 +109,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   for (const e of mode.executors) {
     const obj = configEntry(e, `execution.${e.name}`, `executor "${e.name}"`);
     executorEntries.set(e.name, obj);
-    execution[e.name] = z.preprocess((v) => (v === null ? emptyRecord() : v), obj.optional());
+    execution[e.name] = z.preprocess((v) => (v === null ? {} : v), obj.optional());
   }
   const executionObject = strictObject(
     execution,
@@ -121,14 +121,15 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
       `mode "${mode.name}" allows: ${listNames(executorNames)}`,
   });
 
+  // Keyed by user names, which may be `constructor` or `toString`: read own keys only.
   const sections = {
     resources: entry(
-      strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`),
+      ownKeysOnly(strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`)),
     ),
-    loggers: entry(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`)),
-    execution: entry(executionObject),
+    loggers: entry(ownKeysOnly(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`))),
+    execution: entry(ownKeysOnly(executionObject, executorNames)),
   };
-  const schema = runConfigObject({ solids: solidsParser(solids), ...sections }, prototypeKeyed(mode, solids));
+  const schema = runConfigObject({ solids: solidsParser(solids), ...sections });
   return { schema, solids, sections, neededResources, resourceEntries, executorEntries };
 }
 
@@ -145,33 +146,10 @@ function teardownTimeoutSchema(key: string): z.ZodType {
     .describe(`ms resource "${key}" may take to tear down; past that the run goes on without it and fails`);
 }
 
-/**
- * The top-level run config object around its four sections; left out (or `null`) it is `{}`.
- * With `ownKeys`, it parses a copy that has only own keys (see `lib/own-data.ts`).
- */
-export function runConfigObject(
-  shape: { solids: z.ZodType; resources: z.ZodType; loggers: z.ZodType; execution: z.ZodType },
-  ownKeys = true,
-): z.ZodType {
-  const object = strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`);
-  if (!ownKeys) return z.preprocess((v) => v ?? {}, object);
-  return z.preprocess((v) => ownData(v ?? {}), object).transform(restoreOwnData);
-}
-
-/**
- * Whether run config for this mode has a key that `{}` already has (a resource named
- * `constructor`, a config field named `toString`): only then is it parsed from an own-keys copy.
- */
-function prototypeKeyed(mode: Mode, solids: SolidsSection): boolean {
-  const names = [...Object.keys(mode.resources), ...Object.keys(mode.loggers), ...mode.executors.map((e) => e.name)];
-  if (names.some(isPrototypeName)) return true;
-  const schemas = [...Object.values(mode.resources), ...Object.values(mode.loggers), ...mode.executors].map((d) => d.config);
-  for (const slot of solids.configurable) {
-    schemas.push(slot.kind?.config);
-    for (const input of slot.kind?.inputs ?? []) {
-      if (isPrototypeName(input.name)) return true;
-      schemas.push(input.value);
-    }
-  }
-  return schemas.some((schema) => schema !== undefined && hasPrototypeKey(schema));
+/** The top-level run config object around its four sections; left out (or `null`) it is `{}`. */
+export function runConfigObject(shape: { solids: z.ZodType; resources: z.ZodType; loggers: z.ZodType; execution: z.ZodType }): z.ZodType {
+  return z.preprocess(
+    (v) => v ?? {},
+    strictObject(shape, (k) => `unknown key "${k}" in run config; valid: "solids", "resources", "loggers", "execution"`),
+  );
 }

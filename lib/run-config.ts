@@ -4,7 +4,6 @@ import { isPlainObject } from './deep-merge.ts';
 import { isEnvRef } from './env-ref.ts';
 import { readEnv, unsetMessage, withEnv, withEnvSource } from './env-schema.ts';
 import { InvalidConfigError, type ConfigIssue } from './errors.ts';
-import { safeParseOwn } from './own-data.ts';
 import type { Executor } from './executor.ts';
 import type { GraphNode } from './graph.ts';
 import type { LevelName } from './log.ts';
@@ -140,7 +139,7 @@ function chooseExecutor(
   if (executor.bound && executor.config) config = parseBound(withEnv(executor.config), executor.bound.value, path, issues);
   else if (data.execution && Object.hasOwn(data.execution, executor.name)) config = data.execution[executor.name]?.config;
   else if (names.length === 0) {
-    const parsed = safeParseOwn(built.executorEntries.get(executor.name)!, {});
+    const parsed = built.executorEntries.get(executor.name)!.safeParse({});
     if (parsed.success) config = (parsed.data as { config?: unknown }).config;
     else issues.push(...toIssues(parsed.error.issues, ['execution', executor.name]));
   }
@@ -149,7 +148,7 @@ function chooseExecutor(
 
 /** Parses a `.configured()` value like run config, reporting at the path it would have there. */
 function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | number)[], issues: ConfigIssue[]): unknown {
-  const parsed = safeParseOwn(schema, value);
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   issues.push(...toIssues(parsed.error.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
   return undefined;
@@ -195,6 +194,6 @@ function toIssues(zodIssues: readonly z.core.$ZodIssue[], prefix: readonly (stri
 }
 
 function quietParse(schema: z.ZodType, value: unknown): { config?: unknown; teardownTimeoutMs?: number } | undefined {
-  const parsed = safeParseOwn(schema, value);
+  const parsed = schema.safeParse(value);
   return parsed.success ? (parsed.data as { config?: unknown; teardownTimeoutMs?: number }) : undefined;
 }

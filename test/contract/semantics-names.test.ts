@@ -149,6 +149,22 @@ describe.each(executorConfigs)('Object.prototype member names ($name executor)',
       expect(configured.output(name, name)).toBe('resource 8 given');
     });
 
+    it('works as a config field, nested, where every other name is ordinary', async () => {
+      const seen: unknown[] = [];
+      const s = solid({
+        name: 'plain',
+        config: z.object({ db: z.object({ [name]: z.string().default('from default') }).prefault({}) }),
+        compute: (ctx) => void seen.push((ctx.config.db as Record<string, string>)[name]),
+      });
+      const p = pipeline({ name: 'config_field', modes: [silentMode()], graph: () => { s(); } });
+      await execute(p, { runConfig });
+      await execute(p, { runConfig: { ...runConfig, solids: { plain: { config: { db: {} } } } } });
+      await execute(p, { runConfig: { ...runConfig, solids: { plain: { config: { db: { [name]: 'given' } } } } } });
+      const bound = s.configured({ db: {} });
+      await execute(pipeline({ name: 'configured_field', modes: [silentMode()], graph: () => { bound(); } }), { runConfig });
+      expect(seen).toEqual(['from default', 'from default', 'given', 'from default']);
+    });
+
     it('an unconnected input of that name with no value is an InvalidConfigError naming it, not a hang', async () => {
       const s = solid({ name: 's', inputs: { [name]: z.number() }, compute: () => 1 });
       const p = pipeline({ name: 'unconnected', modes: [silentMode()], graph: () => { s(); } });
