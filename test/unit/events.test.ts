@@ -495,3 +495,14 @@ describe('events stay JSON when values are not', () => {
     expect(JSON.parse(JSON.stringify(log)).fields).toEqual({ rows: '3' });
   });
 });
+
+describe('events stay JSON when values hold odd keys', () => {
+  it('keeps an own __proto__ key of an output value (as JSON.parse makes one) in its JSON-safe copy', async () => {
+    const parsed = solid({ name: 'parsed', compute: () => ({ ...JSON.parse('{"__proto__": {"x": 1}}'), big: 1n }) as object });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { parsed(); } });
+    const list = await events(p);
+    const shown = JSON.parse(JSON.stringify(ofType(list, 'STEP_OUTPUT')[0]!.value)) as Record<string, unknown>;
+    expect(Object.keys(shown)).toEqual(['__proto__', 'big']);
+    expect(shown['big']).toBe('1');
+  });
+});
