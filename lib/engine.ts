@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { freeze } from 'immer';
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
-import { RunCanceledError, InvalidDefinitionError } from './errors.ts';
+import { RunCanceledError, InvalidDefinitionError, ModeflowError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
 import { Frontier, type FrontierHost } from './frontier.ts';
@@ -83,6 +83,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.pipelineName = p.pipeline.name;
     this.modeName = p.mode.name;
     this.events = new RunEvents(this, subscriber, this.clock);
+    this.events.onSinkError = (error) => this.sinkFailed(error);
     this.plan = p.plan;
     this.frontier = new Frontier(p.plan, this);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
@@ -540,6 +541,22 @@ class RunEngine implements FrontierHost, AttemptHost {
     }
     this.events.emit({ type: report.type, resource: report.resource, ...this.events.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
   }
+
+  /** A logger sink threw while writing an event: the run goes on, and fails (its log is incomplete). */
+  private sinkFailed(error: unknown): void {
+    if (this.sinkError) return;
+    this.sinkError = true;
+    this.recordError(
+      undefined,
+      new ModeflowError(
+        `a logger sink of mode "${this.modeName}" threw while writing an event: ${error instanceof Error ? error.message : String(error)}; ` +
+          `the run went on without that record, and fails since its log is incomplete`,
+        { cause: error },
+      ),
+    );
+  }
+
+  private sinkError = false;
 
   private recordError(stepKey: string | undefined, error: unknown): void {
     const serialized = this.p.redact(serializeError(error));

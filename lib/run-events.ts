@@ -23,6 +23,8 @@ export class RunEvents {
   logger: RunLogger | undefined;
   /** The subscriber is gone: events go to the sinks only. */
   unsubscribed = false;
+  /** Told when a sink throws while writing an event (the event still reaches the subscriber). */
+  onSinkError: ((error: unknown) => void) | undefined;
   private readonly ids: RunIds;
   private readonly subscriber: Subscriber<RunEvent>;
   private readonly clock: RunClock;
@@ -40,15 +42,24 @@ export class RunEvents {
 
   /** To the subscriber and to the sinks that take its level. */
   emit(event: RunEvent): void {
-    this.logger?.writeEvent(event);
+    if (this.logger) this.write(this.logger, event);
     if (!this.unsubscribed) this.subscriber.next(event);
   }
 
   /** An event the sinks take at `debug` (most step events): no sink work unless one does. */
   emitDebug(event: RunEvent): void {
     const logger = this.logger;
-    if (logger && logger.minLevel <= DEBUG) logger.writeEvent(event);
+    if (logger && logger.minLevel <= DEBUG) this.write(logger, event);
     if (!this.unsubscribed) this.subscriber.next(event);
+  }
+
+  /** A sink that throws (a full disk) must not take the engine down mid-step: the run is told. */
+  private write(logger: RunLogger, event: RunEvent): void {
+    try {
+      logger.writeEvent(event);
+    } catch (error) {
+      this.onSinkError?.(error);
+    }
   }
 
   /** A `ctx.log` record that some sink took (and wrote) becomes a LOG event. */
