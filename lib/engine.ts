@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { freeze } from 'immer';
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import type { z } from 'zod';
 import { RunCanceledError, InvalidDefinitionError, ModeflowError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
@@ -46,6 +47,22 @@ export function startRun(prepared: Prepared, subscriber: Subscriber<RunEvent>): 
   return () => engine.unsubscribe();
 }
 
+/**
+ * `schema.safeParse(value)`, or what a refinement or transform of the user's threw: that
+ * error fails the step like a throw from its compute, instead of escaping from the engine.
+ */
+function checked(
+  schema: z.ZodType,
+  value: unknown,
+): { success: true; data: unknown } | { success: false; thrown: false; error: z.ZodError } | { success: false; thrown: true; error: unknown } {
+  try {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed : { success: false, thrown: false, error: parsed.error };
+  } catch (error) {
+    return { success: false, thrown: true, error };
+  }
+}
+
 class RunEngine implements FrontierHost, AttemptHost {
   private readonly plan: ExecutionPlan;
   private readonly controller = new AbortController();
@@ -83,7 +100,6 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.pipelineName = p.pipeline.name;
     this.modeName = p.mode.name;
     this.events = new RunEvents(this, subscriber, this.clock);
-    this.events.onSinkError = (error) => this.sinkFailed(error);
     this.plan = p.plan;
     this.frontier = new Frontier(p.plan, this);
     this.ready = new ReadyQueue<Step>(p.plan.prioritized);
@@ -270,9 +286,9 @@ class RunEngine implements FrontierHost, AttemptHost {
       let value = arrival.value;
       const check = input.check;
       if (check && !check.accepts?.(value)) {
-        const parsed = check.schema.safeParse(value);
+        const parsed = checked(check.schema, value);
         if (!parsed.success) {
-          this.stepFailed(step, typeError(step, 'input', input.name, parsed.error.issues), false);
+          this.stepFailed(step, parsed.thrown ? parsed.error : typeError(step, 'input', input.name, parsed.error.issues), false);
           return;
         }
         value = parsed.data;
@@ -386,19 +402,28 @@ class RunEngine implements FrontierHost, AttemptHost {
     let value = raw;
     const check = node.outputChecks.size > 0 ? node.outputChecks.get(name) : undefined;
     if (check && !check.accepts?.(value)) {
-      const parsed = check.schema.safeParse(value);
+      const parsed = checked(check.schema, value);
       if (!parsed.success) {
         step.cancel?.();
-        this.attemptFailed(step, typeError(step, 'output', name, parsed.error.issues));
+        this.attemptFailed(step, parsed.thrown ? parsed.error : typeError(step, 'output', name, parsed.error.issues));
         return;
       }
       value = parsed.data;
     }
-    // Handed to several consumers: frozen, so that none can change another's input.
-    if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
+    let kept: unknown;
+    let shown: unknown;
+    try {
+      // Handed to several consumers: frozen, so that none can change another's input.
+      if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
+      kept = this.p.redact(value);
+      shown = jsonSafe(kept);
+    } catch (error) {
+      // A getter of the value threw while it was frozen or copied: the attempt fails with it.
+      step.cancel?.();
+      this.attemptFailed(step, error);
+      return;
+    }
     const index = step.addValue(name, value);
-    const kept = this.p.redact(value);
-    const shown = jsonSafe(kept);
     const event: RunEvent = {
       type: 'STEP_OUTPUT',
       runId: this.runId,
@@ -542,10 +567,8 @@ class RunEngine implements FrontierHost, AttemptHost {
     this.events.emit({ type: report.type, resource: report.resource, ...this.events.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
   }
 
-  /** A logger sink threw while writing an event: the run goes on, and fails (its log is incomplete). */
-  private sinkFailed(error: unknown): void {
-    if (this.sinkError) return;
-    this.sinkError = true;
+  /** A logger sink threw while writing an event (told once): the run goes on, and fails (its log is incomplete). */
+  sinkFailed(error: unknown): void {
     this.recordError(
       undefined,
       new ModeflowError(
@@ -555,8 +578,6 @@ class RunEngine implements FrontierHost, AttemptHost {
       ),
     );
   }
-
-  private sinkError = false;
 
   private recordError(stepKey: string | undefined, error: unknown): void {
     const serialized = this.p.redact(serializeError(error));

@@ -11,11 +11,13 @@ import type { LogRecord, RunLogger } from './run-logger.ts';
 
 const DEBUG = LEVEL_VALUES.debug;
 
-/** What every event of a run carries besides its type and timestamp. */
+/** What every event of a run carries besides its type and timestamp, and who hears of a failing sink. */
 export interface RunIds {
   readonly runId: string;
   readonly pipelineName: string;
   readonly modeName: string;
+  /** A sink threw while writing an event (told once per run; the event still reaches the subscriber). */
+  sinkFailed(error: unknown): void;
 }
 
 export class RunEvents {
@@ -23,8 +25,7 @@ export class RunEvents {
   logger: RunLogger | undefined;
   /** The subscriber is gone: events go to the sinks only. */
   unsubscribed = false;
-  /** Told when a sink throws while writing an event (the event still reaches the subscriber). */
-  onSinkError: ((error: unknown) => void) | undefined;
+  private sinkFailed = false;
   private readonly ids: RunIds;
   private readonly subscriber: Subscriber<RunEvent>;
   private readonly clock: RunClock;
@@ -58,7 +59,9 @@ export class RunEvents {
     try {
       logger.writeEvent(event);
     } catch (error) {
-      this.onSinkError?.(error);
+      if (this.sinkFailed) return;
+      this.sinkFailed = true;
+      this.ids.sinkFailed(error);
     }
   }
 

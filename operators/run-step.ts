@@ -78,7 +78,13 @@ export function invokeCompute(
     return { cancel: () => running.unsubscribe(), settled: undefined };
   }
   if (isAsyncIterable(result)) {
-    const iterator = result[Symbol.asyncIterator]();
+    let iterator: AsyncIterator<unknown>;
+    try {
+      iterator = result[Symbol.asyncIterator]();
+    } catch (error) {
+      sink.fail(error);
+      return undefined;
+    }
     let live = true;
     const settled = (async () => {
       try {
