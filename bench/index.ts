@@ -19,6 +19,7 @@ const all: BenchCase[] = (
   await Promise.all([
     import('./engine-overhead.bench.ts'),
     import('./scaling.bench.ts'),
+    import('./async-io.bench.ts'),
     import('./memory.bench.ts'),
     import('./worker-pool.bench.ts'),
     import('./import-cost.bench.ts'),

@@ -7,9 +7,14 @@ import { KEY_SEPARATOR } from './config-issues.ts';
 import { listNames } from './definition.ts';
 import { withEnv } from './env-schema.ts';
 
-/** `{ config }` for a definition with an unbound config schema, `{}` otherwise. */
-export function configEntry(def: { config: z.ZodType | undefined; bound: unknown }, where: string, what: string): z.ZodObject {
-  const shape: Record<string, z.ZodType> = def.config && !def.bound ? { config: optionalConfig(withEnv(def.config)) } : {};
+/** `{ config }` for a definition with an unbound config schema, `{}` otherwise; plus `extra` fields. */
+export function configEntry(
+  def: { config: z.ZodType | undefined; bound: unknown },
+  where: string,
+  what: string,
+  extra: Readonly<Record<string, z.ZodType>> = {},
+): z.ZodObject {
+  const shape: Record<string, z.ZodType> = def.config && !def.bound ? { config: optionalConfig(withEnv(def.config)), ...extra } : { ...extra };
   return strictObject(shape, (k) =>
     k === 'config' ? noConfigMessage(def, what, where) : `unknown key "${k}" in ${where}; valid: ${listNames(Object.keys(shape))}`,
   );

@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { freeze } from 'immer';
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
-import { RunCanceledError, InvalidDefinitionError } from './errors.ts';
+import type { z } from 'zod';
+import { RunCanceledError, InvalidDefinitionError, ModeflowError } from './errors.ts';
 import { serializeError, type RunEvent, type SerializedError } from './events.ts';
 import type { ExecutorInstance } from './executor.ts';
 import { Frontier, type FrontierHost } from './frontier.ts';
@@ -11,11 +13,13 @@ import type { ExecutionPlan, PlanNode } from './plan.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { Prepared } from './prepare.ts';
 import type { StepMessage } from './step-request.ts';
+import { watchAbort } from './abort-watch.ts';
 import { RunClock } from './run-clock.ts';
 import { RunEvents } from './run-events.ts';
 import { openRunLogger, type RunLogger } from './run-logger.ts';
 import { Attempt, RunningSteps, Step, typeError, type AttemptHost } from './step.ts';
 import { declaredResources, StepContext } from './step-context.ts';
+import type { StepRequest } from './step-request.ts';
 import { originalError, rememberError } from './error-registry.ts';
 import { ROOT, type Path } from '../operators/fan-out.ts';
 import { NO_INPUTS, type Arrival, type SkipReason } from '../operators/join-inputs.ts';
@@ -42,6 +46,22 @@ export function startRun(prepared: Prepared, subscriber: Subscriber<RunEvent>): 
   const engine = new RunEngine(prepared, subscriber);
   engine.start();
   return () => engine.unsubscribe();
+}
+
+/**
+ * `schema.safeParse(value)`, or what a refinement or transform of the user's threw: that
+ * error fails the step like a throw from its compute, instead of escaping from the engine.
+ */
+function checked(
+  schema: z.ZodType,
+  value: unknown,
+): { success: true; data: unknown } | { success: false; thrown: false; error: z.ZodError } | { success: false; thrown: true; error: unknown } {
+  try {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed : { success: false, thrown: false, error: parsed.error };
+  } catch (error) {
+    return { success: false, thrown: true, error };
+  }
 }
 
 class RunEngine implements FrontierHost, AttemptHost {
@@ -267,9 +287,9 @@ class RunEngine implements FrontierHost, AttemptHost {
       let value = arrival.value;
       const check = input.check;
       if (check && !check.accepts?.(value)) {
-        const parsed = check.schema.safeParse(value);
+        const parsed = checked(check.schema, value);
         if (!parsed.success) {
-          this.stepFailed(step, typeError(step, 'input', input.name, parsed.error.issues), false);
+          this.stepFailed(step, parsed.thrown ? parsed.error : typeError(step, 'input', input.name, parsed.error.issues), false);
           return;
         }
         value = parsed.data;
@@ -312,7 +332,7 @@ class RunEngine implements FrontierHost, AttemptHost {
     }
   }
 
-  private stepRequest(step: Step) {
+  private stepRequest(step: Step): StepRequest {
     const p = this.p;
     return {
       runId: p.runId,
@@ -325,15 +345,38 @@ class RunEngine implements FrontierHost, AttemptHost {
       config: this.solidConfig?.get(step.node.name)?.config,
       inputs: step.inputs!,
       resources: step.node.solid.resources,
-      resourceConfigs: Object.fromEntries(Object.entries(p.config.resources).map(([k, v]) => [k, v.config])),
+      ...this.resourceSettings(),
       logLevel: this.sinks.lowestLevel,
       signal: this.controller.signal,
     };
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  private resourceSettingsCache: Pick<StepRequest, 'resourceConfigs' | 'resourceTeardownTimeoutsMs'> | undefined;
+
+  /** What every step request carries of the resources' run config, built once per run. */
+  private resourceSettings(): Pick<StepRequest, 'resourceConfigs' | 'resourceTeardownTimeoutsMs'> {
+    if (this.resourceSettingsCache) return this.resourceSettingsCache;
+    const entries = Object.entries(this.p.config.resources);
+    return (this.resourceSettingsCache = {
+      resourceConfigs: Object.fromEntries(entries.map(([k, v]) => [k, v.config])),
+      resourceTeardownTimeoutsMs: Object.fromEntries(entries.map(([k, v]) => [k, v.teardownTimeoutMs])),
+    });
   }
+
+  /** `ctx.signal` of every step: the run's signal, with no listener limit (set on first use). */
+  get signal(): AbortSignal {
+    const signal = this.controller.signal;
+    if (!this.signalShared) {
+      // Every step's ctx.signal is this one signal: many concurrent computes listening to it
+      // (a fetch each, say) are no leak, so Node's warning past ten listeners does not apply.
+      // Set on first use: it costs ~25 µs, as much as a small run.
+      this.signalShared = true;
+      setMaxListeners(0, signal);
+    }
+    return signal;
+  }
+
+  private signalShared = false;
 
   get scheduler(): SchedulerLike {
     return this.executor.scheduler;
@@ -369,19 +412,28 @@ class RunEngine implements FrontierHost, AttemptHost {
     let value = raw;
     const check = node.outputChecks.size > 0 ? node.outputChecks.get(name) : undefined;
     if (check && !check.accepts?.(value)) {
-      const parsed = check.schema.safeParse(value);
+      const parsed = checked(check.schema, value);
       if (!parsed.success) {
         step.cancel?.();
-        this.attemptFailed(step, typeError(step, 'output', name, parsed.error.issues));
+        this.attemptFailed(step, parsed.thrown ? parsed.error : typeError(step, 'output', name, parsed.error.issues));
         return;
       }
       value = parsed.data;
     }
-    // Handed to several consumers: frozen, so that none can change another's input.
-    if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
+    let kept: unknown;
+    let shown: unknown;
+    try {
+      // Handed to several consumers: frozen, so that none can change another's input.
+      if (typeof value === 'object' && value !== null && node.shared.size > 0 && node.shared.has(name)) value = freeze(value, true);
+      kept = this.p.redact(value);
+      shown = jsonSafe(kept);
+    } catch (error) {
+      // A getter of the value threw while it was frozen or copied: the attempt fails with it.
+      step.cancel?.();
+      this.attemptFailed(step, error);
+      return;
+    }
     const index = step.addValue(name, value);
-    const kept = this.p.redact(value);
-    const shown = jsonSafe(kept);
     const event: RunEvent = {
       type: 'STEP_OUTPUT',
       runId: this.runId,
@@ -514,13 +566,27 @@ class RunEngine implements FrontierHost, AttemptHost {
     if (report.type === 'RESOURCE_TEARDOWN') {
       if (report.error) {
         this.recordError(undefined, report.cause ?? originalError(report.error));
-        this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource, error: this.p.redact(report.error) });
+        const error = this.p.redact(report.error);
+        const base = { type: report.type, ...this.events.base(), resource: report.resource, error };
+        this.events.emit(report.timedOut ? { ...base, timedOut: true } : base);
       } else {
         this.events.emit({ type: report.type, ...this.events.base(), resource: report.resource });
       }
       return;
     }
     this.events.emit({ type: report.type, resource: report.resource, ...this.events.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
+  }
+
+  /** A logger sink threw while writing an event (told once): the run goes on, and fails (its log is incomplete). */
+  sinkFailed(error: unknown): void {
+    this.recordError(
+      undefined,
+      new ModeflowError(
+        `a logger sink of mode "${this.modeName}" threw while writing an event: ${error instanceof Error ? error.message : String(error)}; ` +
+          `the run went on without that record, and fails since its log is incomplete`,
+        { cause: error },
+      ),
+    );
   }
 
   private recordError(stepKey: string | undefined, error: unknown): void {
@@ -542,7 +608,8 @@ class RunEngine implements FrontierHost, AttemptHost {
         this.recordError(undefined, error);
       },
     );
-    const closed = andThen(disposed, () => (this.scope ? this.scope.close() : []));
+    // Canceled: an init still pending gets the grace period, then the run ends without it.
+    const closed = andThen(disposed, () => (this.scope ? this.scope.close(this.canceled ? this.cancelGraceMs : Infinity) : []));
     andThen(closed, (teardownErrors: readonly unknown[]) => {
       let final = status;
       if (final === 'SUCCESS' && (teardownErrors.length > 0 || this.firstError)) final = 'FAILURE';
@@ -595,9 +662,7 @@ class RunEngine implements FrontierHost, AttemptHost {
       this.requestCancel();
       return;
     }
-    const onAbort = () => this.requestCancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.externalAbort = () => signal.removeEventListener('abort', onAbort);
+    this.externalAbort = watchAbort(signal, () => this.requestCancel());
   }
 
   unsubscribe(): void {
@@ -645,6 +710,11 @@ class RunEngine implements FrontierHost, AttemptHost {
       proceed();
       return;
     }
-    void settledWithin(settling, this.executor?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS).then(proceed);
+    void settledWithin(settling, this.cancelGraceMs).then(proceed);
+  }
+
+  /** How long running computes (and a pending resource init) get after a cancel. */
+  private get cancelGraceMs(): number {
+    return this.executor?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { unknownKeyError } from './config-issues.ts';
 import { isPlainObject } from './deep-merge.ts';
 import { isEnvRef } from './env-ref.ts';
+import { hasPrototypeKey, ownKeysOf } from './own-keys.ts';
 
 /** Where `{ env: NAME }` values are read from, and where the values read are collected. */
 export interface EnvSource {
@@ -78,7 +79,12 @@ export function withEnv(schema: z.ZodType): z.ZodType {
   const def = schema._zod.def as AnyDef;
   const inner = def.type === 'lazy' ? z.lazy(() => withEnv(def['getter']())) : rebuild(schema, def);
   const literalEnv = def.type === 'object' && 'env' in def['shape'];
-  const wrapped = literalEnv ? inner : z.preprocess(resolveEnvRef, inner);
+  // A key like `constructor` reads only the input's own keys (`lib/own-keys.ts`).
+  const own = def.type === 'object' && hasPrototypeKey(def['shape']);
+  const prepare = literalEnv
+    ? own ? ownKeysOf : undefined
+    : own ? (v: unknown, ctx: z.core.$RefinementCtx) => ownKeysOf(resolveEnvRef(v, ctx)) : resolveEnvRef;
+  const wrapped = prepare ? z.preprocess(prepare, inner) : inner;
   envMade.add(wrapped);
   envAware.set(schema, wrapped);
   return wrapped;

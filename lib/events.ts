@@ -51,8 +51,10 @@ export interface ResourceInitFailureEvent extends EventBase {
 export interface ResourceTeardownEvent extends EventBase {
   readonly type: 'RESOURCE_TEARDOWN';
   readonly resource: string;
-  /** Present when the teardown threw. */
+  /** Present when the teardown threw, or did not settle within `teardownTimeoutMs`. */
   readonly error?: SerializedError;
+  /** True when the teardown did not settle within `teardownTimeoutMs` (and was given up on). */
+  readonly timedOut?: true;
 }
 export interface StepStartEvent extends StepEventBase {
   readonly type: 'STEP_START';
@@ -126,7 +128,7 @@ export type ResourceReport =
   | { readonly type: 'RESOURCE_INIT_START'; readonly resource: string }
   | { readonly type: 'RESOURCE_INIT_SUCCESS'; readonly resource: string; readonly durationMs: number }
   | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError }
-  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError };
+  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError; readonly timedOut?: true };
 
 /** Everything a run emits, discriminated on `type`. */
 export type RunEvent =

@@ -71,7 +71,11 @@ function copy(value: unknown, path: object[]): unknown {
   if (Array.isArray(value)) out = value.map((item) => copy(item, path));
   else {
     const record: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) record[key] = copy(item, path);
+    for (const [key, item] of Object.entries(value)) {
+      // An own `__proto__` key (JSON.parse makes one) stays a key: assigning it would set the prototype.
+      if (key === '__proto__') Object.defineProperty(record, key, { value: copy(item, path), enumerable: true, writable: true, configurable: true });
+      else record[key] = copy(item, path);
+    }
     out = record;
   }
   path.pop();

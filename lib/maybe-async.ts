@@ -44,3 +44,30 @@ export function settledWithin(promises: readonly Promise<unknown>[], ms: number)
   });
   return Promise.race([Promise.allSettled(promises).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Resolves true once `promise` settles, or false after `ms` if it has not (never, for an infinite `ms`). */
+export function settlesWithin(promise: PromiseLike<unknown>, ms: number): Promise<boolean> {
+  const settled = Promise.resolve(promise).then(
+    () => true,
+    () => true,
+  );
+  if (!Number.isFinite(ms)) return settled;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `value` itself when it is plain; when it is a promise, one that settles like it or
+ * rejects with `timedOut()` after `ms`, whichever comes first.
+ */
+export function withTimeout<T>(value: MaybePromise<T> | PromiseLike<T>, ms: number, timedOut: () => unknown): MaybePromise<T> {
+  if (!isThenable<T>(value)) return value;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  return Promise.race([Promise.resolve(value), timeout]).finally(() => clearTimeout(timer));
+}

@@ -94,7 +94,8 @@ function checkMembers<T>(
     assertName(key, `${what} key`);
     if (!is(value)) throw new InvalidDefinitionError(`${what} "${key}" is ${describe(value)}, not a ${expected}; ${hint}`);
   }
-  return Object.freeze({ ...members }) as Readonly<Record<string, T>>;
+  // No prototype: a key such as `constructor` or `toString` is only there when given.
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, members));
 }
 
 function checkResourceCycles(resources: Readonly<Record<string, Resource>>, where: string): void {

@@ -121,11 +121,11 @@ function checkModeProvides(m: Mode, nodes: readonly GraphNode[], where: string):
     );
   for (const node of nodes) {
     for (const key of node.solid.resources) {
-      if (!(key in m.resources)) throw missing(key, `solid "${node.name}"`);
+      if (!Object.hasOwn(m.resources, key)) throw missing(key, `solid "${node.name}"`);
     }
   }
   for (const [key, r] of Object.entries(m.resources)) {
-    for (const dep of r.resources) if (!(dep in m.resources)) throw missing(dep, `resource "${key}"`);
+    for (const dep of r.resources) if (!Object.hasOwn(m.resources, dep)) throw missing(dep, `resource "${key}"`);
   }
 }
 

@@ -158,7 +158,11 @@ function solidResult(
   }
   const outputs: Record<string, unknown[]> = Object.fromEntries(outputNames.map((o) => [o, []]));
   for (const step of steps) {
-    for (const event of byStep.get(step.stepKey) ?? []) (outputs[event.output] ??= []).push(originalOf(event, event.value));
+    for (const event of byStep.get(step.stepKey) ?? []) {
+      // Own keys only: an output may be named `constructor` or `toString`.
+      const list = Object.hasOwn(outputs, event.output) ? outputs[event.output]! : (outputs[event.output] = []);
+      list.push(originalOf(event, event.value));
+    }
   }
   for (const o of Object.keys(outputs)) Object.freeze(outputs[o]);
   const status = aggregate(steps, runStatus);
@@ -170,7 +174,7 @@ function solidResult(
     skipped: status === 'SKIPPED',
     outputs: Object.freeze(outputs),
     output(outputName = 'result') {
-      if (!(outputName in outputs)) {
+      if (!Object.hasOwn(outputs, outputName)) {
         throw new ModeflowError(`solid "${name}" has no output "${outputName}"; its outputs are: ${outputNames.join(', ')}`);
       }
       const values = outputs[outputName]!;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configEntry, entry, strictObject } from './config-entry.ts';
 import { listNames } from './definition.ts';
+import { ownKeysOnly } from './own-keys.ts';
 import { InvariantViolationError } from './errors.ts';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -97,7 +98,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   const resources: Record<string, z.ZodType> = {};
   const resourceEntries = new Map<string, z.ZodType>();
   for (const [key, r] of Object.entries(mode.resources)) {
-    const obj = configEntry(r, `resources.${key}`, `resource "${key}"`);
+    const obj = configEntry(r, `resources.${key}`, `resource "${key}"`, { teardownTimeoutMs: teardownTimeoutSchema(key) });
     resourceEntries.set(key, obj);
     resources[key] = neededResources.has(key) ? entry(obj) : z.preprocess((v) => (v === null ? {} : v), obj.optional());
   }
@@ -123,15 +124,29 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
       `mode "${mode.name}" allows: ${listNames(executorNames)}`,
   });
 
+  // Keyed by user names, which may be `constructor` or `toString`: read own keys only.
   const sections = {
     resources: entry(
-      strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`),
+      ownKeysOnly(strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`)),
     ),
-    loggers: entry(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`)),
-    execution: entry(executionObject),
+    loggers: entry(ownKeysOnly(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`))),
+    execution: entry(ownKeysOnly(executionObject, executorNames)),
   };
   const schema = runConfigObject({ solids: solidsParser(solids), ...sections });
   return { schema, solids, sections, neededResources, resourceEntries, executorEntries };
+}
+
+/** How long a resource's teardown may take before the run gives up on it (DESIGN: 30 s). */
+export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
+
+/** `resources.<key>.teardownTimeoutMs`, beside the resource's `config`. */
+function teardownTimeoutSchema(key: string): z.ZodType {
+  return z
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_TEARDOWN_TIMEOUT_MS)
+    .describe(`ms resource "${key}" may take to tear down; past that the run goes on without it and fails`);
 }
 
 /** The top-level run config object around its four sections; left out (or `null`) it is `{}`. */

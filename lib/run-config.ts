@@ -12,7 +12,7 @@ import type { GraphNode } from './graph.ts';
 import type { LevelName } from './log.ts';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
-import { builtFor, type Built } from './run-config-schema.ts';
+import { builtFor, DEFAULT_TEARDOWN_TIMEOUT_MS, type Built } from './run-config-schema.ts';
 import type { SolidsSection } from './solids-config.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
@@ -25,8 +25,11 @@ export interface ResolvedRunConfig {
    * So a long chain of plain solids costs nothing here.
    */
   readonly solids: Readonly<Record<string, { readonly config: unknown; readonly inputs: Readonly<Record<string, unknown>> }>>;
-  /** Per resource key of the mode: the parsed config (undefined when the resource has none). */
-  readonly resources: Readonly<Record<string, { readonly config: unknown }>>;
+  /**
+   * Per resource key of the mode: the parsed config (undefined when the resource has none),
+   * and how long its teardown may take (`teardownTimeoutMs`, default 30 s).
+   */
+  readonly resources: Readonly<Record<string, { readonly config: unknown; readonly teardownTimeoutMs: number }>>;
   /** Per logger key of the mode: parsed config, always has `level`. */
   readonly loggers: Readonly<Record<string, { readonly config: { readonly level: LevelName } & Record<string, unknown> }>>;
   /** The chosen executor and its parsed config. */
@@ -67,15 +70,15 @@ export function resolveRunConfig(
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
     const solids = resolveSolids(built.solids, data, issues);
 
-    const resources: Record<string, { config: unknown }> = {};
+    const resources: Record<string, { config: unknown; teardownTimeoutMs: number }> = {};
     for (const [key, r] of Object.entries(mode.resources)) {
       const path = ['resources', key, 'config'];
       const needed = built.neededResources.has(key);
+      const given = data.resources && Object.hasOwn(data.resources, key) ? data.resources[key] : quietParse(built.resourceEntries.get(key)!, {});
       let config: unknown;
       if (r.bound && r.config) config = parseBound(withEnv(r.config), r.bound.value, path, needed ? issues : []);
-      else if (data.resources?.[key]) config = data.resources[key].config;
-      else config = quietParse(built.resourceEntries.get(key)!, {})?.config;
-      resources[key] = Object.freeze({ config });
+      else config = given?.config;
+      resources[key] = Object.freeze({ config, teardownTimeoutMs: given?.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS });
     }
 
     const loggers: Record<string, { config: { level: LevelName } & Record<string, unknown> }> = {};
@@ -100,7 +103,7 @@ export function resolveRunConfig(
 /** The output of the run config schema, as far as resolving reads it. */
 interface ParsedRunConfig {
   readonly solids?: Readonly<Record<string, GivenSolid | undefined>>;
-  readonly resources?: Readonly<Record<string, { config?: unknown } | undefined>>;
+  readonly resources?: Readonly<Record<string, { config?: unknown; teardownTimeoutMs?: number } | undefined>>;
   readonly loggers?: Readonly<Record<string, { config?: unknown } | undefined>>;
   readonly execution?: Readonly<Record<string, { config?: unknown } | undefined>>;
 }
@@ -141,7 +144,7 @@ function chooseExecutor(
   const path = ['execution', executor.name, 'config'];
   let config: unknown;
   if (executor.bound && executor.config) config = parseBound(withEnv(executor.config), executor.bound.value, path, issues);
-  else if (data.execution?.[executor.name]) config = data.execution[executor.name]!.config;
+  else if (data.execution && Object.hasOwn(data.execution, executor.name)) config = data.execution[executor.name]?.config;
   else if (names.length === 0) {
     const parsed = built.executorEntries.get(executor.name)!.safeParse({});
     if (parsed.success) config = (parsed.data as { config?: unknown }).config;
@@ -191,7 +194,7 @@ function resolveEnvDeep(value: unknown, path: readonly (string | number)[], issu
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvDeep(v, [...path, k], issues)]));
 }
 
-function quietParse(schema: z.ZodType, value: unknown): { config?: unknown } | undefined {
+function quietParse(schema: z.ZodType, value: unknown): { config?: unknown; teardownTimeoutMs?: number } | undefined {
   const parsed = schema.safeParse(value);
-  return parsed.success ? (parsed.data as { config?: unknown }) : undefined;
+  return parsed.success ? (parsed.data as { config?: unknown; teardownTimeoutMs?: number }) : undefined;
 }

@@ -11,11 +11,13 @@ import type { LogRecord, RunLogger } from './run-logger.ts';
 
 const DEBUG = LEVEL_VALUES.debug;
 
-/** What every event of a run carries besides its type and timestamp. */
+/** What every event of a run carries besides its type and timestamp, and who hears of a failing sink. */
 export interface RunIds {
   readonly runId: string;
   readonly pipelineName: string;
   readonly modeName: string;
+  /** A sink threw while writing an event (told once per run; the event still reaches the subscriber). */
+  sinkFailed(error: unknown): void;
 }
 
 export class RunEvents {
@@ -23,6 +25,7 @@ export class RunEvents {
   logger: RunLogger | undefined;
   /** The subscriber is gone: events go to the sinks only. */
   unsubscribed = false;
+  private sinkFailed = false;
   private readonly ids: RunIds;
   private readonly subscriber: Subscriber<RunEvent>;
   private readonly clock: RunClock;
@@ -40,15 +43,26 @@ export class RunEvents {
 
   /** To the subscriber and to the sinks that take its level. */
   emit(event: RunEvent): void {
-    this.logger?.writeEvent(event);
+    if (this.logger) this.write(this.logger, event);
     if (!this.unsubscribed) this.subscriber.next(event);
   }
 
   /** An event the sinks take at `debug` (most step events): no sink work unless one does. */
   emitDebug(event: RunEvent): void {
     const logger = this.logger;
-    if (logger && logger.minLevel <= DEBUG) logger.writeEvent(event);
+    if (logger && logger.minLevel <= DEBUG) this.write(logger, event);
     if (!this.unsubscribed) this.subscriber.next(event);
+  }
+
+  /** A sink that throws (a full disk) must not take the engine down mid-step: the run is told. */
+  private write(logger: RunLogger, event: RunEvent): void {
+    try {
+      logger.writeEvent(event);
+    } catch (error) {
+      if (this.sinkFailed) return;
+      this.sinkFailed = true;
+      this.ids.sinkFailed(error);
+    }
   }
 
   /**

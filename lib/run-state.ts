@@ -14,7 +14,7 @@ export interface StepState {
   startedAt: number | undefined;
   endedAt: number | undefined;
   error: SerializedError | undefined;
-  /** Values emitted so far per output, this attempt (counts; the values stay in the events). */
+  /** Values emitted so far per output, this attempt (counts; the values stay in the events). A null-prototype object. */
   outputCounts: Record<string, number>;
 }
 
@@ -30,9 +30,11 @@ export interface RunState {
   status: RunStatus;
   startedAt: number | undefined;
   endedAt: number | undefined;
+  /** By step key; a null-prototype object, so that any step key (`constructor`, `__proto__`) is just a key. */
   steps: Record<string, StepState>;
   /** Step keys in the order they first appeared. */
   stepOrder: string[];
+  /** By resource key; a null-prototype object, like `steps`. */
   resources: Record<string, ResourceStatus>;
   counts: { running: number; succeeded: number; failed: number; skipped: number; canceled: number; retries: number };
   /** The last few LOG events. */
@@ -45,6 +47,11 @@ export interface RunState {
 /** How many LOG events a run state keeps. */
 export const RECENT_LOGS = 20;
 
+/** An empty object keyed by user-chosen names: no prototype, so no name is taken already. */
+function byName<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** A run state before any event. */
 export function initialRunState(): RunState {
   return {
@@ -54,9 +61,9 @@ export function initialRunState(): RunState {
     status: 'NOT_STARTED',
     startedAt: undefined,
     endedAt: undefined,
-    steps: {},
+    steps: byName(),
     stepOrder: [],
-    resources: {},
+    resources: byName(),
     counts: { running: 0, succeeded: 0, failed: 0, skipped: 0, canceled: 0, retries: 0 },
     recentLogs: [],
     eventCount: 0,
@@ -99,7 +106,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         startedAt: event.timestamp,
         endedAt: undefined,
         error: undefined,
-        outputCounts: {},
+        outputCounts: byName(),
       };
       state.stepOrder.push(event.stepKey);
       state.counts.running++;
@@ -114,7 +121,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       const step = state.steps[event.stepKey];
       if (step) {
         step.attempt = event.attempt + 1;
-        step.outputCounts = {};
+        step.outputCounts = byName();
       }
       state.counts.retries++;
       return;
@@ -146,7 +153,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         startedAt: undefined,
         endedAt: event.timestamp,
         error: undefined,
-        outputCounts: {},
+        outputCounts: byName(),
       };
       state.stepOrder.push(event.stepKey);
       state.counts.skipped++;

@@ -300,7 +300,8 @@ function wireArguments(
   args: unknown[],
 ): Record<string, Wire<unknown>> {
   const where = `invocation "${node}" of solid "${self.name}"`;
-  const wires: Record<string, Wire<unknown>> = {};
+  // Keyed by input name: no prototype, so an input named `toString` is unwired until wired.
+  const wires: Record<string, Wire<unknown>> = Object.create(null);
   if (args.length === 0 || (args.length === 1 && args[0] === undefined)) return wires;
   if (args.length === 1 && !isHandle(args[0]) && typeof args[0] === 'object' && args[0] !== null) {
     for (const [input, value] of Object.entries(args[0])) {

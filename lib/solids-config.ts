@@ -169,7 +169,8 @@ function parseInputs(node: GraphNode, kind: EntryKind, raw: unknown, issues: Iss
   }
   const parsed: Record<string, unknown> = {};
   for (const input of kind.inputs) {
-    const value = input.required ? given[input.name] : (given[input.name] ?? EMPTY);
+    const own = Object.hasOwn(given, input.name) ? given[input.name] : undefined;
+    const value = input.required ? own : (own ?? EMPTY);
     if (value === undefined) {
       const message = `input "${input.name}" of solid "${node.name}" is not connected; give it as ${where}.inputs.${input.name}.value`;
       issues.push({ code: 'invalid_type', expected: 'object', input: undefined, path: [node.name, 'inputs', input.name], message });
@@ -211,10 +212,10 @@ const EMPTY: Record<string, unknown> = Object.freeze({});
  * of an optional schema is skipped, a defaulted one gets its default. Returns the issues.
  */
 function parseProperty(schema: z.ZodType, holder: Record<string, unknown>, key: string, into: Record<string, unknown>): z.core.$ZodIssue[] | undefined {
-  const present = key in holder;
+  const present = Object.hasOwn(holder, key);
   const { optin, optout } = schema._zod;
   if (!present && optin === 'optional' && optout === 'optional') return undefined;
-  const parsed = parseConfig(schema, holder[key], 1);
+  const parsed = parseConfig(schema, present ? holder[key] : undefined, 1);
   if (!parsed.success) return !present && optin !== undefined && optout === 'optional' ? undefined : parsed.issues;
   if (parsed.data !== undefined || present || (optin === 'defaulted' && optout !== 'optional')) into[key] = parsed.data;
   return undefined;

@@ -13,12 +13,12 @@ export function declaredResources(
   declared: readonly string[],
   values: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
-  const target: Record<string, unknown> = {};
+  const target: Record<string, unknown> = Object.create(null);
   for (const key of declared) target[key] = values[key];
   return new Proxy(Object.freeze(target), {
     get(obj, key) {
       if (typeof key === 'symbol' || key === 'then' || key === 'toJSON') return undefined;
-      if (key in obj) return obj[key];
+      if (Object.hasOwn(obj, key)) return obj[key];
       throw new ModeflowError(
         `solid "${solid}" used resource "${key}", which it did not declare; ` +
           `add it to the solid's resources (declared: ${declared.length ? declared.join(', ') : 'none'})`,

@@ -27,6 +27,8 @@ export interface StepRequest {
    * may be dropped where they are written, saving their trip; the engine drops them anyway.
    */
   readonly logLevel: LevelName | 'silent';
+  /** `teardownTimeoutMs` of every resource of the mode, by key: how long its teardown may take. */
+  readonly resourceTeardownTimeoutsMs: Readonly<Record<string, number>>;
   readonly signal: AbortSignal;
 }
 

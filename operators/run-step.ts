@@ -1,4 +1,4 @@
-import { isObservable, Observable } from 'rxjs';
+import { isObservable, Observable, type Subscription } from 'rxjs';
 import { ModeflowError } from '../lib/errors.ts';
 import { isThenable } from '../lib/maybe-async.ts';
 import type { StepMessage } from '../lib/step-request.ts';
@@ -51,24 +51,40 @@ export function invokeCompute(
   }
   if (isObservable(result)) {
     let finished = false;
-    const subscription = result.subscribe({
+    // A synchronous source emits inside subscribe(), before `subscription` is assigned:
+    // a bad value then stops it once subscribe() returns.
+    let subscription: Subscription | undefined;
+    let rejected = false;
+    subscription = result.subscribe({
       next: (value) => {
-        if (!emit(value)) subscription?.unsubscribe();
+        if (rejected || emit(value)) return;
+        rejected = finished = true;
+        subscription?.unsubscribe();
       },
       error: (error: unknown) => {
+        if (rejected) return;
         finished = true;
         sink.fail(error);
       },
       complete: () => {
+        if (rejected) return;
         finished = true;
         sink.done();
       },
     });
+    if (rejected) subscription.unsubscribe();
     if (finished) return undefined;
-    return { cancel: () => subscription.unsubscribe(), settled: undefined };
+    const running = subscription;
+    return { cancel: () => running.unsubscribe(), settled: undefined };
   }
   if (isAsyncIterable(result)) {
-    const iterator = result[Symbol.asyncIterator]();
+    let iterator: AsyncIterator<unknown>;
+    try {
+      iterator = result[Symbol.asyncIterator]();
+    } catch (error) {
+      sink.fail(error);
+      return undefined;
+    }
     let live = true;
     const settled = (async () => {
       try {
@@ -120,7 +136,7 @@ export function emitValue(solid: AnySolid, value: unknown, sink: ComputeSink): b
     return false;
   }
   for (const key of Object.keys(value)) {
-    if (!(key in solid.outputs)) {
+    if (!Object.hasOwn(solid.outputs, key)) {
       sink.fail(
         new ModeflowError(
           `solid "${solid.name}" returned output "${key}", which it does not declare; its outputs are: ` +

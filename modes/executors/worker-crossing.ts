@@ -127,6 +127,42 @@ export function assertCrossable(pipelineName: string, nodes: readonly CrossingNo
   }
 }
 
+/**
+ * The class of `value` when it is an object that a structured clone turns into a plain one
+ * (a class instance: its data arrives, its prototype and methods do not), else undefined.
+ * Looks at `value` itself only: one prototype read per object.
+ */
+export function lostClassOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null || proto === Array.prototype) return undefined;
+  const Class = (proto as { constructor?: unknown }).constructor;
+  if (CLONEABLE_CLASSES.has(Class)) return undefined;
+  return (typeof Class === 'function' && Class.name) || '(anonymous)';
+}
+
+/**
+ * The `warn` record that says a class instance crossed between threads as a plain object:
+ * the consumer would otherwise fail later with `x.method is not a function`.
+ */
+export function lostClassWarning(
+  where: { readonly solid: string; readonly stepKey: string },
+  direction: 'input' | 'output',
+  port: string,
+  className: string,
+): { readonly type: 'log'; readonly level: 'warn'; readonly message: string; readonly fields: Readonly<Record<string, unknown>> } {
+  const towards = direction === 'output' ? 'from its worker thread to the main thread' : 'to a worker thread';
+  return {
+    type: 'log',
+    level: 'warn',
+    message:
+      `${direction} "${port}" of solid "${where.solid}" (step ${where.stepKey}) is or holds an instance of class ${className}; ` +
+      `sent ${towards} by structured clone, it arrives as a plain object, without its prototype or methods. ` +
+      `Send plain data (rebuild the ${className} where it is used), or run this pipeline with an in-process executor (sync, async)`,
+    fields: { solid: where.solid, [direction]: port, className },
+  };
+}
+
 /** A value that failed to clone on its way between threads, naming the solid and the port. */
 export function uncloneableValue(
   where: { readonly solid: string; readonly stepKey: string },

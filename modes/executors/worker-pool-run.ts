@@ -3,9 +3,10 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Observable, type Subscriber } from 'rxjs';
 import { ModeflowError, WorkerCrashedError } from '../../lib/errors.ts';
 import { originalError } from '../../lib/error-registry.ts';
+import { settlesWithin } from '../../lib/maybe-async.ts';
 import type { ResourceReport } from '../../lib/events.ts';
 import type { StepMessage, StepRequest } from '../../lib/step-request.ts';
-import { uncloneableValue } from './worker-crossing.ts';
+import { lostClassOf, lostClassWarning, uncloneableValue } from './worker-crossing.ts';
 import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from './worker-protocol.ts';
 import type { PoolHolder, SharedPool } from './worker-shared-pool.ts';
 import { ThreadLedger } from './worker-threads.ts';
@@ -35,6 +36,8 @@ export class PoolRun implements PoolHolder {
   /** Threads that ran a step of this run. */
   private readonly used = new Set<number>();
   private idleCrash: unknown;
+  /** The longest the threads' end-of-run teardown may take: every resource's teardownTimeoutMs. */
+  private teardownBudgetMs = 0;
   private readonly options: PoolRunOptions;
 
   constructor(shared: SharedPool, options: PoolRunOptions) {
@@ -94,6 +97,8 @@ export class PoolRun implements PoolHolder {
       );
       return undefined;
     }
+    this.teardownBudgetMs = Math.max(this.teardownBudgetMs, sum(Object.values(request.resourceTeardownTimeoutsMs)));
+    this.warnLostClasses(request, subscriber);
     let finished = false;
     const { id, result } = this.shared.start({ request: this.workerRequest(request, request.pipelineModule) }, (message) => {
       if (!finished) subscriber.next(message);
@@ -138,6 +143,21 @@ export class PoolRun implements PoolHolder {
     };
   }
 
+  /** Lost-class warnings given in this run, by solid, input and class. */
+  private readonly warned = new Set<string>();
+
+  /** Warns (once per solid, input and class) of an input that would reach its thread without its class. */
+  private warnLostClasses(request: StepRequest, subscriber: Subscriber<StepMessage>): void {
+    for (const input in request.inputs) {
+      const lostClass = lostClassOf(request.inputs[input]);
+      if (lostClass === undefined) continue;
+      const key = `${request.solid}\0${input}\0${lostClass}`;
+      if (this.warned.has(key)) continue;
+      this.warned.add(key);
+      subscriber.next(lostClassWarning(request, 'input', input, lostClass));
+    }
+  }
+
   private workerRequest(request: StepRequest, pipelineModule: string): WorkerStepRequest {
     return {
       runId: request.runId,
@@ -153,6 +173,7 @@ export class PoolRun implements PoolHolder {
       resources: request.resources,
       resourceConfigs: request.resourceConfigs,
       logLevel: request.logLevel,
+      resourceTeardownTimeoutsMs: request.resourceTeardownTimeoutsMs,
     };
   }
 
@@ -174,8 +195,18 @@ export class PoolRun implements PoolHolder {
       if (this.ledger.holding) {
         const released = this.ledger.whenReleased();
         ref(this.channel);
-        this.channel.postMessage({ type: 'teardown' } satisfies RunBroadcast);
-        await released;
+        const initGraceMs = this.options.cancelGraceMs;
+        this.channel.postMessage({ type: 'teardown', initGraceMs } satisfies RunBroadcast);
+        // Each thread gives up on an init after the grace and on each teardown after its
+        // timeout; a thread still silent after all of that is stuck (a teardown blocking its
+        // event loop, say): it is terminated, and what it held reported as not torn down.
+        const budgetMs = initGraceMs + this.teardownBudgetMs + TEARDOWN_ACK_SLACK_MS;
+        if (!(await settlesWithin(released, budgetMs))) {
+          const stuck = this.ledger.stuck();
+          for (const threadId of stuck) this.ledger.timedOut(threadId, budgetMs);
+          await Promise.all(stuck.map((threadId) => this.shared.terminateThread(threadId)));
+          await released;
+        }
       }
     } finally {
       this.channel.close();
@@ -183,6 +214,15 @@ export class PoolRun implements PoolHolder {
     }
     if (this.idleCrash !== undefined) throw this.idleCrash;
   }
+}
+
+/** Beyond the sum of the teardown timeouts, how long a thread's teardown acknowledgement may take to arrive. */
+const TEARDOWN_ACK_SLACK_MS = 1000;
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
 }
 
 function isCloneError(error: unknown): boolean {

@@ -97,6 +97,7 @@ export type ControlMessage = {
 
 /** On the run's BroadcastChannel. */
 export type RunBroadcast =
-  | { readonly type: 'teardown' }
+  /** Tear the run's resources down; an init still pending gets `initGraceMs`, then is abandoned. */
+  | { readonly type: 'teardown'; readonly initGraceMs: number }
   | ThreadReport
   | { readonly type: 'closed'; readonly threadId: number };

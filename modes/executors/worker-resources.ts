@@ -2,6 +2,7 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { ResourceReport } from '../../lib/events.ts';
 import type { Log } from '../../lib/log.ts';
 import type { Mode } from '../../lib/mode.ts';
+import { RunCanceledError } from '../../lib/errors.ts';
 import { resourceOrder } from '../../lib/plan.ts';
 import { ResourceScope } from '../../operators/resource-scope.ts';
 import type { RunBroadcast, ThreadReport } from './worker-protocol.ts';
@@ -15,8 +16,8 @@ import type { RunBroadcast, ThreadReport } from './worker-protocol.ts';
  * run id, and two runs on one thread never see each other's resources.
  */
 export class WorkerRun {
-  /** Initialised values by key. */
-  readonly values: Record<string, unknown> = {};
+  /** Initialised values by key (no prototype: any key is only there once initialised). */
+  readonly values: Record<string, unknown> = Object.create(null);
   /** Where reports go while a step of this run runs (the thread port, in order with its logs); undefined between steps. */
   send: ((message: ThreadReport) => void) | undefined;
   /** How resources log: through the step that initialises them (set per step). */
@@ -36,7 +37,7 @@ export class WorkerRun {
     this.channel.onmessage = (event: unknown) => {
       const message = (event as { data: RunBroadcast }).data;
       if (message.type !== 'teardown' || this.closing) return;
-      void this.teardown().then(onClosed);
+      void this.teardown(message.initGraceMs).then(onClosed);
     };
   }
 
@@ -49,21 +50,22 @@ export class WorkerRun {
    * Initialises `keys` and their dependencies that this thread does not hold yet.
    * Rejects with the init error (also for a key whose init failed earlier here).
    */
-  ensure(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, unknown>>): Promise<void> {
+  ensure(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, WorkerResourceConfig>>): Promise<void> {
     const next = this.queue.then(() => this.open(mode, keys, configs));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async open(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, unknown>>): Promise<void> {
-    const needed = resourceOrder(mode, keys).filter((k) => !(k in this.values));
+  private async open(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, WorkerResourceConfig>>): Promise<void> {
+    if (this.closing) throw new RunCanceledError(`run ${this.runId} is being torn down in this thread; no resource starts now`);
+    const needed = resourceOrder(mode, keys).filter((k) => !Object.hasOwn(this.values, k));
     for (const key of needed) if (this.failed.has(key)) throw this.failed.get(key);
     if (needed.length === 0) return;
     let failedKey: string | undefined;
     const scope = new ResourceScope({
       mode,
       keys: needed,
-      configs: Object.fromEntries(Object.entries(configs).map(([k, config]) => [k, { config }])),
+      configs,
       runId: this.runId,
       signal: this.controller.signal,
       log: (key) => this.log(key),
@@ -89,15 +91,24 @@ export class WorkerRun {
     else this.send(message);
   }
 
-  /** Tears down every scope, last first, then acknowledges on the run's channel. */
-  private async teardown(): Promise<void> {
+  /**
+   * Tears down every scope, last first, then acknowledges on the run's channel. An init
+   * still pending gets `initGraceMs`, then is abandoned (its scope tears down what it
+   * yields later); each teardown gets its `teardownTimeoutMs`.
+   */
+  private async teardown(initGraceMs: number): Promise<void> {
     this.closing = true;
     this.controller.abort();
-    await this.queue;
-    for (const scope of [...this.scopes].reverse()) await scope.close();
+    for (const scope of [...this.scopes].reverse()) await scope.close(initGraceMs);
     this.channel.postMessage({ type: 'closed', threadId } satisfies RunBroadcast);
     this.channel.close();
   }
+}
+
+/** One resource's run config, as a step request carries it to a thread. */
+export interface WorkerResourceConfig {
+  readonly config: unknown;
+  readonly teardownTimeoutMs: number;
 }
 
 const ignore = (): void => undefined;

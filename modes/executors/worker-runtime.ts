@@ -7,10 +7,11 @@ import { exportedPipelines, type Pipeline } from '../../lib/pipeline.ts';
 import type { StepMessage } from '../../lib/step-request.ts';
 import { declaredResources, StepContext } from '../../lib/step-context.ts';
 import { invokeCompute, type RunningCompute } from '../../operators/run-step.ts';
-import { assertCrossable, takeTransferList, uncloneableValue } from './worker-crossing.ts';
+import { assertCrossable, lostClassOf, lostClassWarning, takeTransferList, uncloneableValue } from './worker-crossing.ts';
 import { jsonFields, workerLog } from './worker-log.ts';
 import type { AttemptMessage, PortAnnouncement, TaskEnd, TaskResult, ThreadPortMessage, ThreadReport, WorkerStepRequest, WorkerTask } from './worker-protocol.ts';
-import { WorkerRun } from './worker-resources.ts';
+import { WorkerRun, type WorkerResourceConfig } from './worker-resources.ts';
+import { DEFAULT_TEARDOWN_TIMEOUT_MS } from '../../lib/run-config-schema.ts';
 
 /**
  * The worker side of the workerPool executor, loaded by `worker-entry.mjs` in each worker
@@ -164,7 +165,7 @@ async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox
       run = runFor(request);
       run.send = report;
       run.log = (key) => workerLog((m) => live && sendLog(outbox, m), request.logLevel, key);
-      await run.ensure(mode, node.solid.resources, request.resourceConfigs);
+      await run.ensure(mode, node.solid.resources, resourceConfigsOf(request));
       // Canceled during the inits: the compute never starts.
       if (!live) return end;
     }
@@ -186,7 +187,7 @@ async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox
       output: (output, value) => {
         if (!live) return;
         try {
-          sendOutput(outbox, output, value);
+          sendOutput(outbox, output, value, request);
         } catch (error) {
           running?.cancel();
           fail(uncloneableValue(where, 'output', output, error));
@@ -212,7 +213,7 @@ async function runAttempt(id: number, request: WorkerStepRequest, outbox: Outbox
  * Sends an output: queued when it is plain data that surely clones, moved on the port
  * when marked with `transfer()`, else posted on the port (throwing when it does not clone).
  */
-function sendOutput(outbox: Outbox, output: string, value: unknown): void {
+function sendOutput(outbox: Outbox, output: string, value: unknown, request: WorkerStepRequest): void {
   const message: StepMessage = { type: 'output', output, value };
   const transferList = takeTransferList(value);
   if (transferList?.length) {
@@ -222,11 +223,37 @@ function sendOutput(outbox: Outbox, output: string, value: unknown): void {
     } catch {
       // A buffer that cannot move (a pooled Buffer's, say) is copied instead.
     }
-  } else if (surelyClones(value, { budget: 64 })) {
-    outbox.queue(message);
-    return;
+  } else {
+    const walk: CloneWalk = { budget: 64, lostClass: undefined };
+    if (surelyClones(value, walk)) {
+      outbox.queue(message);
+      return;
+    }
+    const lostClass = walk.lostClass ?? lostClassOf(value);
+    if (lostClass !== undefined && firstWarning(request, output, lostClass)) {
+      sendLog(outbox, lostClassWarning(request, 'output', output, lostClass));
+    }
   }
   outbox.send(message);
+}
+
+/** Where {@link surelyClones} stands: what it may still look at, and the first class instance it met. */
+interface CloneWalk {
+  budget: number;
+  lostClass: string | undefined;
+}
+
+/** Lost-class warnings already given in this thread (per run, solid, output and class), bounded. */
+const warned = new Set<string>();
+const WARNED_KEPT = 1024;
+
+/** True the first time this thread sees `className` leave through `output` of this solid in this run. */
+function firstWarning(request: WorkerStepRequest, output: string, className: string): boolean {
+  const key = `${request.runId}\0${request.solid}\0${output}\0${className}`;
+  if (warned.has(key)) return false;
+  if (warned.size >= WARNED_KEPT) warned.clear();
+  warned.add(key);
+  return true;
 }
 
 /**
@@ -234,7 +261,7 @@ function sendOutput(outbox: Outbox, output: string, value: unknown): void {
  * small trees of plain objects, arrays and Dates holding them. Anything else (or larger)
  * is left to the real clone, whose error names what failed.
  */
-function surelyClones(value: unknown, left: { budget: number }): boolean {
+function surelyClones(value: unknown, left: CloneWalk): boolean {
   switch (typeof value) {
     case 'number':
     case 'string':
@@ -256,7 +283,10 @@ function surelyClones(value: unknown, left: { budget: number }): boolean {
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Date.prototype) return true;
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (proto !== Object.prototype && proto !== null) {
+    left.lostClass ??= lostClassOf(value);
+    return false;
+  }
   for (const key in value) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     // A getter runs during the clone: leave that to the clone.
@@ -282,6 +312,15 @@ function sendable(error: unknown): SerializedError {
   } catch {
     return { name: serialized.name, message: serialized.message, stack: serialized.stack };
   }
+}
+
+/** Each resource's config and teardown timeout, as the thread's resource scopes take them. */
+function resourceConfigsOf(request: WorkerStepRequest): Record<string, WorkerResourceConfig> {
+  const out: Record<string, WorkerResourceConfig> = Object.create(null);
+  for (const [key, config] of Object.entries(request.resourceConfigs)) {
+    out[key] = { config, teardownTimeoutMs: request.resourceTeardownTimeoutsMs[key] ?? DEFAULT_TEARDOWN_TIMEOUT_MS };
+  }
+  return out;
 }
 
 function runFor(request: WorkerStepRequest): WorkerRun {

@@ -190,6 +190,11 @@ export class SharedPool {
     void ended.finally(() => clearTimeout(timer));
   }
 
+  /** Terminates thread `threadId` (stuck); resolves once it is gone (the pool replaces it). */
+  async terminateThread(threadId: number): Promise<void> {
+    await this.pool.threads.find((w) => w.threadId === threadId)?.terminate();
+  }
+
   /** The thread running attempt `id` now, if any. */
   private runningOn(id: number): Worker | undefined {
     for (const [threadId, thread] of this.threads) {

@@ -101,6 +101,37 @@ export class ThreadLedger {
     held.open.length = 0;
   }
 
+  /** Live threads that have not acknowledged the teardown. */
+  stuck(): number[] {
+    const out: number[] = [];
+    for (const [threadId, held] of this.threads) if (!held.done && !this.dead.has(threadId)) out.push(threadId);
+    return out;
+  }
+
+  /**
+   * Thread `threadId` did not finish the run's teardown within `ms`: what it still holds is
+   * reported as not torn down (`timedOut`), and it no longer counts as holding anything.
+   */
+  timedOut(threadId: number, ms: number): void {
+    const held = this.threads.get(threadId);
+    if (!held) return;
+    for (const key of held.initialising) {
+      const error = lost(`resource "${key}" was still being initialised in worker thread ${threadId} ${ms} ms after the run ended; the thread was terminated`);
+      this.forward({ type: 'RESOURCE_INIT_FAILURE', resource: key, error });
+    }
+    held.initialising.clear();
+    for (const key of held.open.reverse()) {
+      const error = lost(
+        `resource "${key}" in worker thread ${threadId}: teardown timed out after ${ms} ms (the thread's teardowns ` +
+          `had not finished by then); the thread was terminated`,
+      );
+      this.forward({ type: 'RESOURCE_TEARDOWN', resource: key, error, timedOut: true });
+    }
+    held.open.length = 0;
+    held.done = true;
+    this.check();
+  }
+
   /**
    * True while some thread holds something of the run: a live one must acknowledge a
    * teardown, a dead one's resources are about to be reported lost.

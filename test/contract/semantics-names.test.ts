@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { execute, isMode, isSolid, pipeline, solid } from '../../lib/index.ts';
-import { collectEvents, executorConfigs, ofType, silentMode, stepKeysOf } from './semantics-helpers.ts';
+import { InvalidConfigError, InvalidDefinitionError, execute, isMode, isSolid, memoryLogger, mode, pipeline, resource, solid } from '../../lib/index.ts';
+import { collectEvents, executorConfigs, ofType, rejectionOf, silentMode, stepKeysOf } from './semantics-helpers.ts';
 
 describe.each(executorConfigs)('Names and steps ($name executor)', ({ runConfig }) => {
   it('a solid with no output/outputs has one output `result`; returning undefined still produces it', async () => {
@@ -92,5 +92,107 @@ describe('Definitions are recognised by a Symbol.for("modeflow.kind") brand, nev
     const p = pipeline({ name: 'copied_mode', modes: [copy], graph: () => { s(); } });
     const result = await execute(p);
     expect(result.output('plain')).toBe(7);
+  });
+});
+
+/** DESIGN: names that are also Object.prototype members work exactly like any other name. */
+const PROTOTYPE_NAMES = ['constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
+
+describe.each(executorConfigs)('Object.prototype member names ($name executor)', ({ runConfig }) => {
+  describe.each(PROTOTYPE_NAMES)('named %s', (name) => {
+    it('works as solid, input (wired and from run config), output, resource, logger, mode and config key', async () => {
+      const seen: unknown[] = [];
+      const memory = memoryLogger();
+      const producer = solid({
+        name,
+        config: z.object({ [name]: z.string().default('from default') }),
+        outputs: { [name]: z.string(), other: z.string() },
+        resources: [name],
+        compute: (ctx) => {
+          ctx.log.info('producing');
+          return { [name]: `${String(ctx.resources[name])} ${(ctx.config as Record<string, string>)[name]}` };
+        },
+      });
+      const consumer = solid({
+        name: 'consumer',
+        inputs: { [name]: z.string(), given: z.unknown() },
+        compute: (_ctx, inputs: Record<string, unknown>) => void seen.push(inputs[name], inputs['given']),
+      });
+      const r = resource({ config: z.object({ [name]: z.number().default(7) }), init: ({ config }) => `resource ${(config as Record<string, number>)[name]}` });
+      const p = pipeline({
+        name: 'prototype_names',
+        modes: [mode({ name, resources: { [name]: r }, loggers: { [name]: memory } }), silentMode({ name: 'other', resources: { [name]: r } })],
+        graph: () => {
+          const outputs = producer() as unknown as Record<string, never>;
+          (consumer as (wires: object) => unknown)({ [name]: outputs[name] });
+        },
+      });
+      const result = await execute(p, {
+        mode: name,
+        runConfig: { ...runConfig, solids: { consumer: { inputs: { given: { value: { [name]: 1 } } } } }, loggers: { [name]: { config: { level: 'info' } } } },
+      });
+      expect(result.status).toBe('SUCCESS');
+      expect(result.output(name, name)).toBe('resource 7 from default');
+      expect(seen[0]).toBe('resource 7 from default');
+      // A value that passes through untouched keeps its plain-object prototype.
+      expect(seen[1]).toEqual({ [name]: 1 });
+      expect(Object.getPrototypeOf(seen[1])).toBe(Object.prototype);
+      expect(memory.records().some((record) => record['msg'] === 'producing')).toBe(true);
+      const configured = await execute(p, {
+        mode: name,
+        runConfig: {
+          ...runConfig,
+          solids: { [name]: { config: { [name]: 'given' } }, consumer: { inputs: { given: { value: 0 } } } },
+          resources: { [name]: { config: { [name]: 8 } } },
+        },
+      });
+      expect(configured.output(name, name)).toBe('resource 8 given');
+    });
+
+    it('works as a config field, nested, where every other name is ordinary', async () => {
+      const seen: unknown[] = [];
+      const s = solid({
+        name: 'plain',
+        config: z.object({ db: z.object({ [name]: z.string().default('from default') }).prefault({}) }),
+        compute: (ctx) => void seen.push((ctx.config.db as Record<string, string>)[name]),
+      });
+      const p = pipeline({ name: 'config_field', modes: [silentMode()], graph: () => { s(); } });
+      await execute(p, { runConfig });
+      await execute(p, { runConfig: { ...runConfig, solids: { plain: { config: { db: {} } } } } });
+      await execute(p, { runConfig: { ...runConfig, solids: { plain: { config: { db: { [name]: 'given' } } } } } });
+      const bound = s.configured({ db: {} });
+      await execute(pipeline({ name: 'configured_field', modes: [silentMode()], graph: () => { bound(); } }), { runConfig });
+      expect(seen).toEqual(['from default', 'from default', 'given', 'from default']);
+    });
+
+    it('an unconnected input of that name with no value is an InvalidConfigError naming it, not a hang', async () => {
+      const s = solid({ name: 's', inputs: { [name]: z.number() }, compute: () => 1 });
+      const p = pipeline({ name: 'unconnected', modes: [silentMode()], graph: () => { s(); } });
+      const error = await rejectionOf(execute(p, { runConfig }));
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      expect((error as InvalidConfigError).issues[0]!.path).toEqual(['solids', 's', 'inputs', name]);
+      const given = await execute(p, { runConfig: { ...runConfig, solids: { s: { inputs: { [name]: { value: 2 } } } } } });
+      expect(given.status).toBe('SUCCESS');
+    });
+
+    it('a mode without a resource of that name does not provide it', () => {
+      const s = solid({ name: 's', resources: [name], compute: () => 1 });
+      expect(() => pipeline({ name: 'missing', modes: [silentMode()], graph: () => { s(); } })).toThrow(InvalidDefinitionError);
+    });
+
+    it('ctx.resources throws for that key when the solid did not declare it', async () => {
+      const s = solid({ name: 's', compute: (ctx) => (ctx.resources as Record<string, unknown>)[name] });
+      const p = pipeline({ name: 'undeclared', modes: [silentMode()], graph: () => { s(); } });
+      const result = await execute(p, { runConfig, raiseOnError: false });
+      expect(result.solid('s').error?.message).toContain(`used resource "${name}", which it did not declare`);
+    });
+
+    it('a multi-output compute returning an undeclared output of that name fails its step', async () => {
+      const s = solid({ name: 's', outputs: { a: z.number() }, compute: () => ({ [name]: 1 }) as never });
+      const p = pipeline({ name: 'undeclared_output', modes: [silentMode()], graph: () => { s(); } });
+      const result = await execute(p, { runConfig, raiseOnError: false });
+      expect(result.solid('s').error?.message).toContain(`returned output "${name}", which it does not declare`);
+      expect(() => result.solid('s').output(name)).toThrow(`has no output "${name}"`);
+    });
   });
 });

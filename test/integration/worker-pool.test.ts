@@ -25,6 +25,8 @@ import {
 import {
   anyConfig,
   arithmetic,
+  badMultiOutput,
+  blockingTeardown,
   brokenResource,
   buffers,
   cancelable,
@@ -33,9 +35,13 @@ import {
   crashing,
   failingWithResources,
   functionSchema,
+  hangingInit,
+  hangingTeardown,
   hiddenPipeline,
   loggingSecrets,
+  lostClass,
   probing,
+  prototypeNames,
   retrying,
   returnsFunction,
   streaming,
@@ -296,6 +302,22 @@ describe('the workerPool executor', () => {
     expect(result.events.some((e) => e.type === 'STEP_OUTPUT')).toBe(false);
   });
 
+  it('warns, naming solid, port and class, when a class instance crosses a thread boundary as a plain object', async () => {
+    const result = await execute(lostClass, { runConfig: onWorkers({ maxWorkers: 1 }) });
+    const warnings = result.events.filter((e): e is Extract<RunEvent, { type: 'LOG' }> => e.type === 'LOG' && e.level === 'warn');
+    const about = (solid: string) => warnings.filter((w) => w.solid === solid);
+    // Three Money values leave `price`: one warning (per thread, run, output and class).
+    expect(about('price')).toHaveLength(1);
+    expect(about('price')[0]!.message).toContain('output "result" of solid "price"');
+    expect(about('price')[0]!.message).toContain('class Money');
+    expect(about('price')[0]!.fields).toMatchObject({ solid: 'price', output: 'result', className: 'Money' });
+    expect(about('wrapped')[0]!.fields).toMatchObject({ output: 'result', className: 'Money' });
+    // Made a Money by its output schema on the main thread, it loses its class on the way into `spend`.
+    expect(about('spend')[0]!.message).toContain('input "money" of solid "spend"');
+    expect(about('spend')[0]!.fields).toMatchObject({ input: 'money', className: 'Money' });
+    expect(result.output('show')).toEqual(['undefined', 'undefined', 'undefined']);
+  });
+
   it('says so when the pipeline is not exported by its module', async () => {
     const result = await execute(hiddenPipeline.get(), { runConfig: onWorkers(), raiseOnError: false });
     const error = failureOf(result, 'anything');
@@ -343,6 +365,68 @@ describe('the workerPool executor', () => {
     expect(failureOf(result, 'needs_broken')).toMatchObject({ message: 'cannot connect', code: 'ECONNREFUSED' });
     expect(result.output('needs_nothing')).toBe(2);
     expect(result.events.find((e) => e.type === 'RESOURCE_INIT_FAILURE')).toMatchObject({ resource: 'broken', error: { message: 'cannot connect' } });
+  });
+
+  it('fails a multi-output step whose synchronous Observable emits a non-object; its thread and the other steps go on', async () => {
+    const own = onWorkers({ maxWorkers: 1, resourceLimits: { stackSizeMb: 5 } });
+    for (let i = 0; i < 2; i++) {
+      const result = await execute(badMultiOutput, { runConfig: own, raiseOnError: false });
+      expect(failureOf(result, 'bad')).toMatchObject({ name: 'ModeflowError' });
+      expect(failureOf(result, 'bad').message).toContain('must return objects keyed by output name; it returned number');
+      expect(result.output('fine')).toBe(1);
+      expect(result.output('slow_fine')).toBe(2);
+      expect(result.events.filter((e) => e.type === 'STEP_FAILURE').map((e) => e.stepKey)).toEqual(['bad']);
+      // The thread did not die: no crash is reported, now or on the next run.
+      expect(JSON.stringify(result.events)).not.toContain('WorkerCrashedError');
+    }
+  });
+
+  it('runs resources, loggers, solids, inputs and outputs named like Object.prototype members on threads', async () => {
+    const result = await execute(prototypeNames, { runConfig: onWorkers() });
+    expect(result.output('valueOf')).toBe('held held');
+    expect(result.events.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS').map((e) => e.resource).sort()).toEqual(['constructor', 'valueOf']);
+  });
+
+  describe('nothing waits forever on a resource in a thread', () => {
+    // Pools of their own (distinct resourceLimits): a thread terminated here must not disturb other tests.
+    const own = (extra: Config = {}, rest: Config = {}) => onWorkers({ maxWorkers: 1, resourceLimits: { stackSizeMb: 6 }, ...extra }, rest);
+
+    it('reports a teardown that does not settle within teardownTimeoutMs as timed out, tears the others down, and fails the run', async () => {
+      const result = await execute(hangingTeardown, { runConfig: own({}, { resources: { hangs: { teardownTimeoutMs: 50 } } }), raiseOnError: false });
+      expect(result.output('uses_both')).toBe(1);
+      expect(result.status).toBe('FAILURE');
+      const teardowns = result.events.filter((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
+      expect(teardowns.map((e) => e.resource)).toEqual(['hangs', 'first']);
+      expect(teardowns[0]).toMatchObject({ timedOut: true, error: { message: expect.stringContaining('timed out after 50 ms') } });
+      expect(teardowns[1]!.error).toBeUndefined();
+    });
+
+    it('terminates a thread whose teardown blocks it, reporting its resources as timed out; the pool goes on', async () => {
+      const runConfig = own({ cancelGraceMs: 50 }, { resources: { blocks: { teardownTimeoutMs: 50 } } });
+      const result = await execute(blockingTeardown, { runConfig, raiseOnError: false });
+      expect(result.output('uses_blocks')).toBe(1);
+      expect(result.status).toBe('FAILURE');
+      const teardown = result.events.find((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
+      expect(teardown).toMatchObject({ resource: 'blocks', timedOut: true, error: { message: expect.stringContaining('the thread was terminated') } });
+      const next = await execute(arithmetic, { runConfig: own({ cancelGraceMs: 50 }) });
+      expect(next.status).toBe('SUCCESS');
+    });
+
+    it('on cancel, abandons an init still pending in a thread and ends RUN_CANCELED', async () => {
+      const controller = new AbortController();
+      const seen: RunEvent[] = [];
+      await new Promise<void>((resolve) =>
+        run(hangingInit, { runConfig: own({ cancelGraceMs: 50 }), signal: controller.signal }).subscribe({
+          next: (e) => {
+            seen.push(e);
+            if (e.type === 'RESOURCE_INIT_START') controller.abort();
+          },
+          complete: resolve,
+        }),
+      );
+      expect(seen.at(-1)?.type).toBe('RUN_CANCELED');
+      expect(seen.filter((e) => e.type === 'RESOURCE_INIT_FAILURE').map((e) => e.resource)).toEqual(['stuck']);
+    });
   });
 
   it('fails the run when a thread dies between steps, and does not crash the process', async () => {

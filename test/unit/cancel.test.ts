@@ -1,8 +1,11 @@
+import { getEventListeners } from 'node:events';
+import { queueScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   StepExecutionError,
   execute,
+  executor,
   memoryLogger,
   mode,
   pipeline,
@@ -11,7 +14,7 @@ import {
   solid,
   type RunEvent,
 } from '../../lib/index.ts';
-import { aborted, deferred, events, executors, ofType, on, rejectionOf, until } from './helpers.ts';
+import { aborted, deferred, events, executors, ofType, on, rejectionOf, types, until } from './helpers.ts';
 
 /**
  * first → second (resources), a `wait` step that blocks until the run is canceled, and a
@@ -251,6 +254,165 @@ describe.each(executors)('$name executor', (exec) => {
     it('sends RUN_CANCELED to the loggers', async () => {
       const { memory } = await abortWhileRunning();
       expect(memory.records().filter((r) => r['event'] === 'RUN_CANCELED')).toHaveLength(1);
+    });
+  });
+});
+
+describe('many runs or computes on one signal', () => {
+  /** The process warnings emitted while `work` runs (Node emits them on a later tick). */
+  async function warningsDuring(work: () => Promise<void>): Promise<string[]> {
+    const seen: string[] = [];
+    const onWarning = (warning: Error) => seen.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    return seen;
+  }
+
+  it('1,000 runs sharing one options.signal: no MaxListenersExceededWarning, one listener, none left after', async () => {
+    const release = deferred();
+    const controller = new AbortController();
+    const hold = solid({ name: 'hold', compute: () => release.promise });
+    const p = pipeline({ name: 'shared_signal', modes: [mode({ loggers: {} })], graph: () => { hold(); } });
+    const warnings = await warningsDuring(async () => {
+      const runs = Array.from({ length: 1000 }, () => execute(p, { signal: controller.signal, runConfig: { execution: { async: {} } } }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      release.resolve();
+      const results = await Promise.all(runs);
+      expect(results.every((r) => r.status === 'SUCCESS')).toBe(true);
+    });
+    expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('aborting the shared signal cancels every run on it, and no other', async () => {
+    const controller = new AbortController();
+    const hold = solid({ name: 'hold', compute: (ctx) => aborted(ctx.signal) });
+    const p = pipeline({ name: 'shared_abort', modes: [mode({ loggers: {} })], graph: () => { hold(); } });
+    const runConfig = { execution: { async: {} } };
+    const shared = Array.from({ length: 20 }, () => execute(p, { signal: controller.signal, runConfig, raiseOnError: false }));
+    const other = new AbortController();
+    const alone = execute(p, { signal: other.signal, runConfig, raiseOnError: false });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    controller.abort();
+    expect((await Promise.all(shared)).map((r) => r.status)).toEqual(Array(20).fill('CANCELED'));
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(1);
+    other.abort();
+    expect((await alone).status).toBe('CANCELED');
+  });
+
+  it('many concurrent computes listening to ctx.signal: no MaxListenersExceededWarning', async () => {
+    const controller = new AbortController();
+    const steps = Array.from({ length: 30 }, (_, i) => solid({ name: `wait_${i}`, compute: (ctx) => aborted(ctx.signal) }));
+    const p = pipeline({ name: 'many_listeners', modes: [mode({ loggers: {} })], graph: () => steps.forEach((s) => s()) });
+    const warnings = await warningsDuring(async () => {
+      const done = execute(p, { signal: controller.signal, runConfig: { execution: { async: { config: { maxConcurrent: 64 } } } }, raiseOnError: false });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      controller.abort();
+      expect((await done).status).toBe('CANCELED');
+    });
+    expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
+  });
+});
+
+describe('nothing waits forever on a resource', () => {
+  /** The async executor with a short grace, and the sync one through an executor of the test's own with the same. */
+  const quickSync = executor({ name: 'quickSync', create: () => ({ scheduler: queueScheduler, maxConcurrent: 1, cancelGraceMs: 20 }) });
+  const setups = [
+    { name: 'async', executors: undefined, runConfig: { execution: { async: { config: { cancelGraceMs: 20 } } } } },
+    { name: 'sync', executors: [quickSync], runConfig: { execution: { quickSync: {} } } },
+  ] as const;
+
+  describe.each(setups)('$name executor', ({ executors: modeExecutors, runConfig }) => {
+    /** `up` (torn down normally) and `hung`, whose init waits for `release`, then yields and records its teardown. */
+    function hungInit() {
+      const journal: string[] = [];
+      const initStarted = deferred();
+      const release = deferred();
+      const up = resource({
+        async *init() {
+          try {
+            yield 'up';
+          } finally {
+            journal.push('teardown up');
+          }
+        },
+      });
+      const hung = resource({
+        resources: ['up'],
+        async *init() {
+          initStarted.resolve();
+          await release.promise;
+          journal.push('hung yields');
+          try {
+            yield 'hung';
+          } finally {
+            journal.push('teardown hung');
+          }
+        },
+      });
+      const s = solid({ name: 's', resources: ['hung'], compute: () => void journal.push('s ran') });
+      const memory = memoryLogger();
+      const p = pipeline({
+        name: 'hung_init',
+        modes: [mode({ loggers: { memory }, resources: { up, hung }, ...(modeExecutors ? { executors: modeExecutors } : {}) })],
+        graph: () => { s(); },
+      });
+      return { p, journal, initStarted: initStarted.promise, release: release.resolve, memory };
+    }
+
+    it('on cancel, abandons an init still pending after the grace period and ends RUN_CANCELED', async () => {
+      const { p, journal, initStarted } = hungInit();
+      const controller = new AbortController();
+      const done = events(p, { runConfig, signal: controller.signal });
+      await initStarted;
+      controller.abort();
+      const list = await done;
+      expect(types(list.filter((e) => e.type.startsWith('RESOURCE_') || e.type.startsWith('RUN_')))).toEqual([
+        'RUN_START',
+        'RESOURCE_INIT_START',
+        'RESOURCE_INIT_SUCCESS',
+        'RESOURCE_INIT_START',
+        'RESOURCE_INIT_FAILURE',
+        'RESOURCE_TEARDOWN',
+        'RUN_CANCELED',
+      ]);
+      const abandoned = ofType(list, 'RESOURCE_INIT_FAILURE')[0]!;
+      expect(abandoned.resource).toBe('hung');
+      expect(abandoned.error).toMatchObject({ name: 'RunCanceledError' });
+      expect(abandoned.error.message).toContain('still pending 20 ms after the run was canceled');
+      expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['up']);
+      expect(journal).toEqual(['teardown up']);
+      expect(ofType(list, 'STEP_START')).toEqual([]);
+    });
+
+    it('tears down at once the value of an abandoned init that arrives late, with no event', async () => {
+      const { p, journal, initStarted, release, memory } = hungInit();
+      const controller = new AbortController();
+      const done = events(p, { runConfig, signal: controller.signal });
+      await initStarted;
+      controller.abort();
+      const list = await done;
+      release();
+      await until(() => journal.includes('teardown hung'), 'the late value to be torn down');
+      expect(journal).toEqual(['teardown up', 'hung yields', 'teardown hung']);
+      expect(list.at(-1)?.type).toBe('RUN_CANCELED');
+      expect(memory.records().filter((r) => r['event'] === 'RUN_CANCELED')).toHaveLength(1);
+      expect(memory.records().at(-1)?.['event']).toBe('RUN_CANCELED');
+    });
+
+    it('ends an unsubscribed run whose init hangs: RUN_CANCELED reaches the loggers', async () => {
+      const { p, initStarted, memory } = hungInit();
+      const subscription = run(p, { runConfig }).subscribe();
+      await initStarted;
+      subscription.unsubscribe();
+      await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the sink');
+      expect(memory.records().filter((r) => r['event'] === 'RESOURCE_INIT_FAILURE').map((r) => r['resource'])).toEqual(['hung']);
     });
   });
 });

@@ -17,7 +17,7 @@ import {
   type RunEventType,
 } from '../../lib/index.ts';
 import { events, executors, ofType, on, quietMode, types } from './helpers.ts';
-import { lastValueFrom } from 'rxjs';
+import { concat, config as rxjsConfig, from, lastValueFrom, of } from 'rxjs';
 
 const EVENT_TYPES: readonly RunEventType[] = [
   'RUN_START',
@@ -402,6 +402,50 @@ describe('run state', () => {
   });
 });
 
+describe('toRunResult', () => {
+  it('errors, naming both run ids, when the stream holds events of two runs', async () => {
+    const both = concat(run(chain, { runId: 'first' }), run(chain, { runId: 'second' }));
+    const error = await lastValueFrom(both.pipe(toRunResult(chain))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ModeflowError);
+    expect((error as Error).message).toContain('first');
+    expect((error as Error).message).toContain('second');
+  });
+
+  it('errors its stream, instead of throwing out of a callback, when an event cannot be folded', async () => {
+    const unhandled: unknown[] = [];
+    const previous = rxjsConfig.onUnhandledError;
+    rxjsConfig.onUnhandledError = (error) => unhandled.push(error);
+    try {
+      const broken = of(null as unknown as RunEvent).pipe(toRunResult(chain));
+      const error = await lastValueFrom(broken).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 0)); // RxJS reports unhandled errors on a timer
+      expect(error).toBeInstanceOf(TypeError);
+      expect(unhandled).toEqual([]);
+    } finally {
+      rxjsConfig.onUnhandledError = previous;
+    }
+  });
+
+  it.each(['__proto__', 'constructor', 'toString'])('folds a step and a resource keyed %s like any other', async (name) => {
+    const list = (await events(chain, { runId: 'r' })).map((e) => ('stepKey' in e && e.stepKey === 'one' ? { ...e, stepKey: name } : e));
+    const start = list[0]!;
+    const base = { runId: start.runId, pipelineName: start.pipelineName, mode: start.mode, timestamp: start.timestamp };
+    list.splice(1, 0, { type: 'RESOURCE_INIT_START', ...base, resource: name }, { type: 'RESOURCE_INIT_SUCCESS', ...base, resource: name, durationMs: 0 });
+    const result = await lastValueFrom(from(list).pipe(toRunResult(chain)));
+    expect(result.status).toBe('SUCCESS');
+    expect(Object.keys(result.state.steps)).toContain(name);
+    expect(result.state.steps[name]?.status).toBe('SUCCESS');
+    expect(result.state.resources[name]).toBe('READY');
+    expect(Object.getPrototypeOf(result.state.steps)).toBe(null);
+  });
+});
+
 describe('events stay JSON when values are not', () => {
   it('shows a BigInt output as its decimal string in the event, and keeps the BigInt in the result', async () => {
     const big = solid({ name: 'big', output: z.bigint(), compute: () => 9007199254740993n });
@@ -481,5 +525,16 @@ describe('events stay JSON when values are not', () => {
     const list = await events(p);
     const log = ofType(list, 'LOG')[0]!;
     expect(JSON.parse(JSON.stringify(log)).fields).toEqual({ rows: '3' });
+  });
+});
+
+describe('events stay JSON when values hold odd keys', () => {
+  it('keeps an own __proto__ key of an output value (as JSON.parse makes one) in its JSON-safe copy', async () => {
+    const parsed = solid({ name: 'parsed', compute: () => ({ ...JSON.parse('{"__proto__": {"x": 1}}'), big: 1n }) as object });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { parsed(); } });
+    const list = await events(p);
+    const shown = JSON.parse(JSON.stringify(ofType(list, 'STEP_OUTPUT')[0]!.value)) as Record<string, unknown>;
+    expect(Object.keys(shown)).toEqual(['__proto__', 'big']);
+    expect(shown['big']).toBe('1');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { from, Observable, of, throwError } from 'rxjs';
+import { config as rxjsConfig, from, Observable, of, throwError } from 'rxjs';
 import { z } from 'zod';
 import {
   InvalidConfigError,
@@ -152,11 +152,52 @@ describe.each(executors)('$name executor', (exec) => {
       expect(result.solid('s').error?.message).toBe('iteration broke');
     });
 
+    it('fails a step whose AsyncIterable throws when asked for its iterator', async () => {
+      const s = solid({
+        name: 's',
+        compute: () =>
+          ({
+            [Symbol.asyncIterator]() {
+              throw new Error('no iterator');
+            },
+          }) as never,
+      });
+      const result = await execute(single(s), { runConfig, raiseOnError: false });
+      expect(result.solid('s').error?.message).toBe('no iterator');
+    });
+
     it('fails a multi-output step that returns an output it does not declare', async () => {
       const s = solid({ name: 's', outputs: { a: z.number() }, compute: () => ({ b: 1 }) as never });
       const result = await execute(single(s), { runConfig, raiseOnError: false });
       expect(result.solid('s').status).toBe('FAILURE');
       expect(result.solid('s').error?.message).toContain('b');
+    });
+    it('fails a multi-output step whose synchronous Observable emits a non-object, and stops that Observable', async () => {
+      let stopped = false;
+      const s = solid({
+        name: 's',
+        outputs: { a: z.number(), b: z.number() },
+        compute: () =>
+          new Observable<never>((subscriber) => {
+            subscriber.next(5 as never);
+            return () => {
+              stopped = true;
+            };
+          }),
+      });
+      const unhandled: unknown[] = [];
+      const previous = rxjsConfig.onUnhandledError;
+      rxjsConfig.onUnhandledError = (error) => unhandled.push(error);
+      try {
+        const result = await execute(single(s), { runConfig, raiseOnError: false });
+        await new Promise((resolve) => setTimeout(resolve, 0)); // RxJS reports unhandled errors on a timer
+        expect(result.solid('s').status).toBe('FAILURE');
+        expect(result.solid('s').error?.message).toContain('must return objects keyed by output name; it returned number');
+        expect(stopped).toBe(true);
+        expect(unhandled).toEqual([]);
+      } finally {
+        rxjsConfig.onUnhandledError = previous;
+      }
     });
   });
 
@@ -221,6 +262,45 @@ describe.each(executors)('$name executor', (exec) => {
       expect(error.stepKey).toBe('wants');
       expect(error.cause).toBeInstanceOf(TypeCheckError);
       expect(error.cause).toMatchObject({ direction: 'input', port: 'n' });
+    });
+
+    it('fails the step with what an output schema threw (a refinement of the user\'s), instead of crashing the run', async () => {
+      const blowUp = z.number().refine(() => {
+        throw new Error('refine blew up');
+      });
+      for (const compute of [() => 1, async () => 1]) {
+        const bad = solid({ name: 'bad', output: blowUp, compute });
+        const result = await execute(single(bad), { runConfig, raiseOnError: false });
+        expect(result.solid('bad').status).toBe('FAILURE');
+        expect(result.solid('bad').error?.message).toBe('refine blew up');
+      }
+    });
+
+    it('fails the step with what an input schema threw, before compute runs', async () => {
+      let ran = false;
+      const blowUp = z.number().transform(() => {
+        throw new Error('transform blew up');
+      });
+      const wants = solid({ name: 'wants', inputs: { n: blowUp }, compute: () => void (ran = true) });
+      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { wants(one()); } });
+      const result = await execute(p, { runConfig, raiseOnError: false });
+      expect(ran).toBe(false);
+      expect(result.solid('wants').error?.message).toBe('transform blew up');
+    });
+
+    it('fails the step whose output value throws when read (an own getter), instead of crashing the run', async () => {
+      const trap = solid({
+        name: 'trap',
+        compute: () =>
+          Object.defineProperty({}, 'x', {
+            enumerable: true,
+            get() {
+              throw new Error('getter blew up');
+            },
+          }),
+      });
+      const result = await execute(single(trap), { runConfig, raiseOnError: false });
+      expect(result.solid('trap').error?.message).toBe('getter blew up');
     });
 
     it('names a TypeCheckError in STEP_FAILURE', async () => {

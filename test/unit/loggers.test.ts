@@ -151,6 +151,32 @@ describe.each(executors)('$name executor', (exec) => {
       await execute(withSinks({ memory }), { runConfig: on(exec), runId: 'run_9' });
       expect(byEvent(memory, 'RUN_SUCCESS')[0]).toMatchObject({ runId: 'run_9', pipeline: 'logs', mode: 'test' });
     });
+
+    it('a sink that throws while writing an event fails the run, which still ends (no crash, no hang)', async () => {
+      const unhandled: unknown[] = [];
+      const onUncaught = (error: unknown) => unhandled.push(error);
+      process.on('uncaughtException', onUncaught);
+      try {
+        const failing = logger({
+          init: () => ({
+            write: (line: string) => {
+              if (line.includes('"STEP_SUCCESS"')) throw new Error('disk full');
+            },
+          }),
+        });
+        const s = solid({ name: 'later', compute: async () => 1 });
+        const p = pipeline({ name: 'full_disk', modes: [mode({ loggers: { failing } })], graph: () => { s(); } });
+        const list = await events(p, { runConfig: on(exec, { loggers: { failing: { config: { level: 'debug' } } } }) });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(unhandled).toEqual([]);
+        expect(ofType(list, 'STEP_SUCCESS')).toHaveLength(1);
+        const failure = list.at(-1)!;
+        expect(failure.type).toBe('RUN_FAILURE');
+        expect((failure as { error?: { message: string } }).error?.message).toContain('threw while writing an event: disk full');
+      } finally {
+        process.off('uncaughtException', onUncaught);
+      }
+    });
   });
 });
 

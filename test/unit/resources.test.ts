@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StepExecutionError, execute, pipeline, resource, solid, type Resource } from '../../lib/index.ts';
+import { InvalidConfigError, StepExecutionError, execute, pipeline, resource, runConfigJsonSchema, solid, type Resource } from '../../lib/index.ts';
 import { events, executors, ofType, on, quietMode, rejectionOf, types } from './helpers.ts';
 
 /** A resource that records its init and teardown in `journal` (async-generator style). */
@@ -252,6 +252,64 @@ describe.each(executors)('$name executor', (exec) => {
       expect(error).toBeInstanceOf(StepExecutionError);
       expect((error as StepExecutionError).cause).toBe(boom);
       expect((error as StepExecutionError).stepKey).toBeUndefined();
+    });
+  });
+
+  describe('a teardown that does not settle', () => {
+    /** first, second (whose teardown never settles), third: torn down third, second, first. */
+    const stuckSecond = (journal: string[]) => {
+      const stuck = resource({
+        async *init() {
+          try {
+            yield 'second';
+          } finally {
+            journal.push('teardown second begins');
+            await new Promise(() => undefined);
+          }
+        },
+      });
+      return pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { first: tracked(journal, 'first'), second: stuck, third: tracked(journal, 'third') } })],
+        graph: () => uses('s', ['first', 'second', 'third'])(),
+      });
+    };
+    const limited = { ...runConfig, resources: { second: { teardownTimeoutMs: 20 } } };
+
+    it('is reported in its RESOURCE_TEARDOWN with timedOut: true and an error saying it timed out after N ms', async () => {
+      const list = await events(stuckSecond([]), { runConfig: limited });
+      const teardown = ofType(list, 'RESOURCE_TEARDOWN').find((e) => e.resource === 'second')!;
+      expect(teardown.timedOut).toBe(true);
+      expect(teardown.error?.message).toContain('timed out after 20 ms');
+      expect(teardown.error?.message).toContain('resources.second.teardownTimeoutMs');
+      for (const other of ofType(list, 'RESOURCE_TEARDOWN').filter((e) => e.resource !== 'second')) {
+        expect(other.error).toBeUndefined();
+        expect(other.timedOut).toBeUndefined();
+      }
+    });
+
+    it('does not stop the other teardowns, still in reverse order', async () => {
+      const journal: string[] = [];
+      const list = await events(stuckSecond(journal), { runConfig: limited });
+      expect(journal).toEqual(['init first', 'init third', 'teardown third', 'teardown second begins', 'teardown first']);
+      expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['third', 'second', 'first']);
+    });
+
+    it('ends the run RUN_FAILURE, and execute rejects with the timeout as cause', async () => {
+      const list = await events(stuckSecond([]), { runConfig: limited });
+      expect(list.at(-1)?.type).toBe('RUN_FAILURE');
+      const error = await rejectionOf(execute(stuckSecond([]), { runConfig: limited }));
+      expect(error).toBeInstanceOf(StepExecutionError);
+      expect(((error as StepExecutionError).cause as Error).message).toContain('timed out after 20 ms');
+    });
+
+    it('takes teardownTimeoutMs beside config, a positive integer, 30 s by default', async () => {
+      const p = stuckSecond([]);
+      const error = await rejectionOf(execute(p, { runConfig: { ...runConfig, resources: { second: { teardownTimeoutMs: -1 } } } }));
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      expect((error as InvalidConfigError).issues.map((i) => i.path)).toEqual([['resources', 'second', 'teardownTimeoutMs']]);
+      const schema = runConfigJsonSchema(p) as { properties: { resources: { properties: Record<string, { properties: Record<string, { default?: unknown }> }> } } };
+      expect(schema.properties.resources.properties['first']!.properties['teardownTimeoutMs']!.default).toBe(30000);
     });
   });
 

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidConfigError, InvariantViolationError, type ConfigIssue } from '../../lib/errors.ts';
@@ -150,7 +149,7 @@ describe('resolveRunConfig', () => {
 
     it('refuses an unknown key in a resource entry', () => {
       const issues = issuesOf(() => resolve({ ...valid, resources: { ...valid.resources, cache: { settings: {} } } }));
-      expect(issues[0]).toEqual({ path: ['resources', 'cache', 'settings'], message: 'unknown key "settings" in resources.cache; valid: "config"' });
+      expect(issues[0]).toEqual({ path: ['resources', 'cache', 'settings'], message: 'unknown key "settings" in resources.cache; valid: "config", "teardownTimeoutMs"' });
     });
 
     it('refuses an unknown logger and lists the mode\'s loggers', () => {
@@ -363,16 +362,16 @@ describe('resolveRunConfig', () => {
     it('applies the chosen executor\'s config defaults', () => {
       const { execution } = resolve({ ...valid, execution: { async: {} } });
       expect(execution.executor.name).toBe('async');
-      expect(execution.config).toEqual({ maxConcurrent: availableParallelism() });
+      expect(execution.config).toEqual({ maxConcurrent: 16, cancelGraceMs: 1000 });
     });
 
     it('parses the chosen executor\'s config', () => {
-      expect(resolve({ ...valid, execution: { async: { config: { maxConcurrent: 3 } } } }).execution.config).toEqual({ maxConcurrent: 3 });
+      expect(resolve({ ...valid, execution: { async: { config: { maxConcurrent: 3 } } } }).execution.config).toEqual({ maxConcurrent: 3, cancelGraceMs: 1000 });
     });
 
     it('applies the default executor\'s config defaults', () => {
       const p = pipeline({ name: 'p', modes: [mode({ executors: [dev.executors[1]!] })], graph: () => { noop(); } });
-      expect(resolve({}, {}, p).execution).toEqual({ executor: dev.executors[1], config: { maxConcurrent: availableParallelism() } });
+      expect(resolve({}, {}, p).execution).toEqual({ executor: dev.executors[1], config: { maxConcurrent: 16, cancelGraceMs: 1000 } });
     });
 
     it('refuses an unknown executor, listing the mode\'s executors', () => {
