@@ -64,7 +64,7 @@ describe('unknown keys in config schemas', () => {
       { path: ['solids', 'generate', 'config', 'rowz'], message: 'unknown key "rowz"; valid: "rows"' },
       { path: ['resources', 'store', 'config', 'pth'], message: 'unknown key "pth"; valid: "path"' },
       { path: ['loggers', 'console', 'config', 'levle'], message: 'unknown key "levle"; valid: "level"' },
-      { path: ['execution', 'async', 'config', 'maxConcurent'], message: 'unknown key "maxConcurent"; valid: "maxConcurrent"' },
+      { path: ['execution', 'async', 'config', 'maxConcurent'], message: 'unknown key "maxConcurent"; valid: "maxConcurrent", "cancelGraceMs"' },
     ]);
   });
 
