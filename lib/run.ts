@@ -1,12 +1,12 @@
 import { Observable } from 'rxjs';
-import { startRun } from './engine.ts';
+import { startRun } from './engine/run-engine.ts';
 import { StepExecutionError } from './errors.ts';
-import { originalError } from './error-registry.ts';
-import type { RunEvent } from './events.ts';
-import type { Pipeline } from './pipeline.ts';
-import { prepare, type RunOptions } from './prepare.ts';
-import type { RunResult } from './result.ts';
-import { toRunResult } from '../operators/to-result.ts';
+import { originalError } from './events/error-registry.ts';
+import type { RunEvent } from './events/events.ts';
+import type { Pipeline } from './define/pipeline.ts';
+import { prepare, type RunOptions } from './plan/prepare.ts';
+import type { RunResult } from './events/result.ts';
+import { toRunResult } from '../operators/to-run-result.ts';
 
 /**
  * Runs a pipeline as a cold Observable of events. Subscribing starts the run (with the

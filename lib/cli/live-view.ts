@@ -1,5 +1,5 @@
-import type { RunEvent } from '../events.ts';
-import { initialRunState, reduceRunState, type RunState } from '../run-state.ts';
+import type { RunEvent } from '../events/events.ts';
+import { initialRunState, reduceRunState, type RunState } from '../events/run-state.ts';
 import { preview } from './preview.ts';
 import { renderProgress } from './render-progress.ts';
 

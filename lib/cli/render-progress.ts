@@ -1,5 +1,5 @@
-import type { LogEvent, SerializedError } from '../events.ts';
-import type { RunState, StepState } from '../run-state.ts';
+import type { LogEvent, SerializedError } from '../events/events.ts';
+import type { RunState, StepState } from '../events/run-state.ts';
 import { noStepRan, resourcesFailedText } from './no-step-ran.ts';
 import { preview } from './preview.ts';
 import { makeStyle, truncate, type Style } from './style.ts';

@@ -1,12 +1,12 @@
-import { isResource, type Resource } from '../resource.ts';
-import { logger, type Logger } from '../logger.ts';
-import { mode as makeMode, type Mode, type ModeOptions } from '../mode.ts';
-import { pipeline } from '../pipeline.ts';
-import type { RunResult, SolidResult } from '../result.ts';
+import { isResource, type Resource } from '../define/resource.ts';
+import { logger, type Logger } from '../define/logger.ts';
+import { mode as makeMode, type Mode, type ModeOptions } from '../define/mode.ts';
+import { pipeline } from '../define/pipeline.ts';
+import type { RunResult, SolidResult } from '../events/result.ts';
 import { execute } from '../run.ts';
-import type { AnySolid } from '../solid.ts';
+import type { AnySolid } from '../define/solid.ts';
 import { StepExecutionError } from '../errors.ts';
-import { originalError } from '../error-registry.ts';
+import { originalError } from '../events/error-registry.ts';
 import { hardcodedResource } from '../../modes/resources/helpers.ts';
 
 /**

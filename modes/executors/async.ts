@@ -1,6 +1,6 @@
 import { asapScheduler } from 'rxjs';
 import { z } from 'zod';
-import { executor } from '../../lib/executor.ts';
+import { executor } from '../../lib/define/executor.ts';
 
 /**
  * How many computes the async executor keeps in flight by default. Its steps wait on I/O,
