@@ -3,11 +3,13 @@
  * logger sinks, each event stamped by the run's clock.
  */
 import type { Subscriber } from 'rxjs';
-import type { RunEvent } from '../events/events.ts';
+import type { Redactor } from '../config/redact.ts';
+import { LEVEL_VALUES, type Log } from '../define/log.ts';
+import type { StepMessage } from '../define/step-request.ts';
+import type { ResourceReport, RunEvent } from '../events/events.ts';
 import { jsonSafe } from '../events/json-safe.ts';
-import { LEVEL_VALUES } from '../define/log.ts';
-import type { RunClock } from './run-clock.ts';
 import type { LogRecord, RunLogger } from '../logging/run-logger.ts';
+import type { RunClock } from './run-clock.ts';
 
 const DEBUG = LEVEL_VALUES.debug;
 
@@ -20,6 +22,9 @@ export interface RunIds {
   sinkFailed(error: unknown): void;
 }
 
+/** Where a record was written: a step (by `key`, of invocation `node.name`). */
+type StepSource = { readonly key: string; readonly node: { readonly name: string } };
+
 export class RunEvents {
   /** The sinks, once opened (events before that go to the subscriber only). */
   logger: RunLogger | undefined;
@@ -29,11 +34,13 @@ export class RunEvents {
   private readonly ids: RunIds;
   private readonly subscriber: Subscriber<RunEvent>;
   private readonly clock: RunClock;
+  private readonly redact: Redactor;
 
-  constructor(ids: RunIds, subscriber: Subscriber<RunEvent>, clock: RunClock) {
+  constructor(ids: RunIds, subscriber: Subscriber<RunEvent>, clock: RunClock, redact: Redactor) {
     this.ids = ids;
     this.subscriber = subscriber;
     this.clock = clock;
+    this.redact = redact;
   }
 
   /** The fields every event has, stamped now. */
@@ -66,14 +73,47 @@ export class RunEvents {
   }
 
   /**
+   * A resource lifecycle report (from the resource scope here, or from where the executor
+   * runs steps) as its event, its error redacted.
+   */
+  emitResource(report: ResourceReport): void {
+    if (report.type === 'RESOURCE_INIT_FAILURE') {
+      this.emit({ type: report.type, ...this.base(), resource: report.resource, error: this.redact(report.error) });
+    } else if (report.type === 'RESOURCE_TEARDOWN') {
+      if (report.error) {
+        const base = { type: report.type, ...this.base(), resource: report.resource, error: this.redact(report.error) };
+        this.emit(report.timedOut ? { ...base, timedOut: true } : base);
+      } else {
+        this.emit({ type: report.type, ...this.base(), resource: report.resource });
+      }
+    } else {
+      this.emit({ type: report.type, resource: report.resource, ...this.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
+    }
+  }
+
+  /** `ctx.log` of a step: its records go to the sinks and become LOG events. */
+  stepLog(step: StepSource): Log {
+    return this.logger!.bind({ solid: step.node.name, stepKey: step.key }, (record) => this.emitLog(record, step));
+  }
+
+  /** The `log` a resource's init gets. */
+  resourceLog(resource: string): Log {
+    return this.logger!.bind({ resource }, (record) => this.emitLog(record, undefined, resource));
+  }
+
+  /** A record a step (or a resource init it caused) wrote where it ran: the same path as `ctx.log` here. */
+  remoteLog(step: StepSource, message: Extract<StepMessage, { type: 'log' }>): void {
+    const { resource } = message;
+    const source = { solid: step.node.name, stepKey: step.key, ...(resource === undefined ? {} : { resource }) };
+    const record = { level: message.level, message: message.message, fields: message.fields as Record<string, unknown> };
+    this.logger!.write(record, source, (shown) => this.emitLog(shown, step, resource));
+  }
+
+  /**
    * A `ctx.log` record that some sink took (and wrote) becomes a LOG event; a resource's
    * record carries the resource's key as `fields.resource`.
    */
-  emitLog(
-    record: LogRecord,
-    step: { readonly key: string; readonly node: { readonly name: string } } | undefined,
-    resource?: string,
-  ): void {
+  private emitLog(record: LogRecord, step: StepSource | undefined, resource?: string): void {
     const fields = jsonSafe(resource === undefined ? record.fields : { resource, ...record.fields });
     const event: RunEvent = step
       ? { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields, stepKey: step.key, solid: step.node.name }

@@ -1,12 +1,21 @@
+/**
+ * `ctx` as a compute sees it. Its fields are declared once, by `SolidContext`
+ * (define/solid.ts); a StepContext reads them through from a source that supplies them.
+ */
+import type { SchedulerLike } from 'rxjs';
 import { ModeflowError } from '../errors.ts';
 import type { Log } from '../define/log.ts';
-import type { SchedulerLike } from 'rxjs';
 import type { SolidContext } from '../define/solid.ts';
 
 /**
  * `ctx.resources` of one solid: the declared keys, and an error naming the solid, the key
  * and what it declared for any other string key (`then` and `toJSON` excepted, so that
  * awaiting or serialising it is harmless; symbol keys give `undefined`).
+ *
+ * @example
+ * const resources = declaredResources('load', ['database'], { database: db, cache });
+ * resources.database; // db
+ * resources.cache; // throws: solid "load" used resource "cache", which it did not declare
  */
 export function declaredResources(
   solid: string,
@@ -27,68 +36,71 @@ export function declaredResources(
   });
 }
 
-/** The fields of `ctx` that vary per step attempt; `log` is built only when used. */
-export interface StepContextFields {
-  readonly config: unknown;
-  /** Built on first use: most computes never touch `ctx.resources`. */
+/**
+ * What a {@link StepContext} reads through to: the fields of `ctx` as `SolidContext`
+ * declares them, with `resources` and `log` as methods, called the first time a compute
+ * reads them (most computes read neither).
+ */
+export type StepContextSource = Omit<SolidContext, 'resources' | 'log'> & {
   resources(): Readonly<Record<string, unknown>>;
-  readonly runId: string;
-  readonly pipelineName: string;
-  readonly mode: string;
-  readonly solid: string;
-  readonly stepKey: string;
-  readonly signal: AbortSignal;
-  readonly attempt: number;
-  readonly scheduler: SchedulerLike;
   makeLog(): Log;
-}
+};
 
 /**
- * `ctx` in a compute. Its fields are read through from `fields` (one small object per step,
- * not a copy of ten fields), and a step that never logs never builds a logger.
+ * `ctx` of one step attempt, for code that calls a compute itself (an executor that runs
+ * steps elsewhere, with {@link invokeCompute}). Its fields are read through from `source`
+ * — one object per attempt, not a copy of ten fields — so `{ ...ctx }` copies none of
+ * them: read them by name.
+ *
+ * @example
+ * const ctx = new StepContext({
+ *   config, runId, pipelineName, mode, solid: 'load', stepKey: 'load', attempt: 1, signal, scheduler: asyncScheduler,
+ *   resources: () => declaredResources('load', ['database'], values),
+ *   makeLog: () => log,
+ * });
  */
 export class StepContext implements SolidContext {
   #log: Log | undefined;
   /** Read through, and called as methods of, so a class can supply them without a closure per step. */
-  readonly #fields: StepContextFields;
+  readonly #source: StepContextSource;
 
-  constructor(fields: StepContextFields) {
-    this.#fields = fields;
+  constructor(source: StepContextSource) {
+    this.#source = source;
   }
 
   get config(): unknown {
-    return this.#fields.config;
+    return this.#source.config;
   }
   get runId(): string {
-    return this.#fields.runId;
+    return this.#source.runId;
   }
   get pipelineName(): string {
-    return this.#fields.pipelineName;
+    return this.#source.pipelineName;
   }
   get mode(): string {
-    return this.#fields.mode;
+    return this.#source.mode;
   }
   get solid(): string {
-    return this.#fields.solid;
+    return this.#source.solid;
   }
   get stepKey(): string {
-    return this.#fields.stepKey;
+    return this.#source.stepKey;
   }
   get signal(): AbortSignal {
-    return this.#fields.signal;
+    return this.#source.signal;
   }
   get attempt(): number {
-    return this.#fields.attempt;
+    return this.#source.attempt;
   }
   get scheduler(): SchedulerLike {
-    return this.#fields.scheduler;
+    return this.#source.scheduler;
   }
 
   get resources(): Readonly<Record<string, unknown>> {
-    return this.#fields.resources();
+    return this.#source.resources();
   }
 
   get log(): Log {
-    return (this.#log ??= this.#fields.makeLog());
+    return (this.#log ??= this.#source.makeLog());
   }
 }
