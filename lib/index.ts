@@ -14,7 +14,7 @@ export type { StepRequest, StepMessage } from './define/step-request.ts';
 export { syncExecutor } from '../modes/executors/sync.ts';
 export { asyncExecutor } from '../modes/executors/async.ts';
 export { workerPoolExecutor } from '../modes/executors/worker-pool/main/worker-pool-executor.ts';
-export { transfer } from '../modes/executors/worker-pool/crossing.ts';
+export { transfer } from '../modes/executors/worker-pool/transfer.ts';
 export { virtualTimeExecutor } from '../modes/executors/virtual-time.ts';
 export { consoleLogger } from '../modes/loggers/console.ts';
 export { jsonLogger } from '../modes/loggers/json.ts';
@@ -30,10 +30,18 @@ export { runConfigJsonSchema } from './config/run-config-json-schema.ts';
 export type { RunResult, SolidResult, SolidStatus } from './events/result.ts';
 export { initialRunState, applyEvent, reduceRunState, type RunState, type StepState, type StepStatus, type RunStatus } from './events/run-state.ts';
 export { isTerminal, serializeError, type RunEvent, type RunEventType, type SerializedError } from './events/events.ts';
-export { describeEvent } from './logging/run-logger.ts';
+export { describeEvent } from './events/describe-event.ts';
 export type * from './events/events.ts';
 export { toRunResult } from '../operators/to-run-result.ts';
-export { runStep } from './engine/compute.ts';
+
+// running steps elsewhere: what an executor with runStep uses where it runs them (the
+// workerPool's threads do)
+export { exportedPipelines } from './define/pipeline.ts';
+export { runStep, invokeCompute, type ComputeSink, type RunningCompute } from './engine/compute.ts';
+export { StepContext, declaredResources, type StepContextSource } from './engine/step-context.ts';
+export { ResourceScope, type ResourceScopeOptions, type ScopeReport } from './engine/resource-scope.ts';
+export { recordLog, type LogRecord } from './logging/log-record.ts';
+export { originalError } from './events/error-registry.ts';
 
 // errors
 export {

@@ -151,7 +151,11 @@ export function isPipeline(value: unknown): value is Pipeline {
  * The pipelines a module exports, each once, in export order: its named exports, and the
  * values of its default export when that is a plain object — a CommonJS module's
  * `module.exports`, as `import()` gives it (a `.ts` file in a package without
- * `"type": "module"` is loaded as CommonJS).
+ * `"type": "module"` is loaded as CommonJS). How the CLI and the worker threads find a
+ * pipeline in a file.
+ *
+ * @example
+ * const found = exportedPipelines(await import(pipeline.module!)).find((p) => p.name === 'etl');
  */
 export function exportedPipelines(namespace: Readonly<Record<string, unknown>>): Pipeline[] {
   const found: Pipeline[] = [];

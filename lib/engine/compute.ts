@@ -4,15 +4,19 @@ import { isThenable } from '../support/maybe-async.ts';
 import type { StepMessage } from '../define/step-request.ts';
 import type { AnySolid, SolidContext } from '../define/solid.ts';
 
-/** Receives what one compute attempt produces. */
+/** Receives what one compute attempt produces (see {@link invokeCompute}). */
 export interface ComputeSink {
+  /** One value of output `name` (`result` for a solid with one output). */
   output(name: string, value: unknown): void;
+  /** The compute finished: every value has been given. */
   done(): void;
+  /** The compute threw, rejected or errored (or returned what its outputs cannot be). */
   fail(error: unknown): void;
 }
 
 /** A running compute: how to stop it, and when it has really stopped. */
 export interface RunningCompute {
+  /** Stops listening to it (and unsubscribes an Observable, returns an AsyncIterable). */
   cancel(): void;
   /** Resolves once the compute's own work has settled (for a grace period on cancel). */
   readonly settled: Promise<void> | undefined;
@@ -21,7 +25,19 @@ export interface RunningCompute {
 /**
  * Calls a solid's compute and feeds what it returns — a value, a Promise, an Observable
  * or an AsyncIterable — into `sink`, splitting objects into named outputs for solids
- * with several outputs. Returns undefined when the compute finished synchronously.
+ * with several outputs. What the engine does for each attempt run in process, and what
+ * code running steps elsewhere calls (see {@link runStep} for an Observable instead).
+ * Neither type checks nor freezes: the run does that with what comes back.
+ *
+ * @example
+ * const running = invokeCompute(node.solid, new StepContext(source), inputs, {
+ *   output: (name, value) => send({ type: 'output', output: name, value }),
+ *   done: () => finish(),
+ *   fail: (error) => finish(error),
+ * });
+ *
+ * @returns the running compute, or undefined when it finished synchronously; never throws
+ *   (what the compute throws goes to `sink.fail`)
  */
 export function invokeCompute(
   solid: AnySolid,
@@ -154,8 +170,11 @@ export function emitValue(solid: AnySolid, value: unknown, sink: ComputeSink): b
 }
 
 /**
- * One compute attempt as a cold Observable of step messages: the operator form of
- * {@link invokeCompute}, for executors that run steps themselves.
+ * One compute attempt as a cold Observable of step messages: {@link invokeCompute} as an
+ * Observable, for executors that run steps themselves. Unsubscribing cancels the compute.
+ *
+ * @example
+ * runStep(solid, ctx, inputs).subscribe({ next: (m) => send(m), complete: () => done(), error: (e) => fail(e) });
  */
 export function runStep(solid: AnySolid, ctx: SolidContext, inputs: Record<string, unknown>): Observable<StepMessage> {
   return new Observable<StepMessage>((subscriber) => {

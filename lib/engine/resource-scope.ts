@@ -3,19 +3,24 @@ import type { Log } from '../define/log.ts';
 import { attempt, forEachInOrder, isThenable, andThen, settlesWithin, withTimeout, type MaybePromise } from '../support/maybe-async.ts';
 import type { Mode } from '../define/mode.ts';
 import { ModeflowError, RunCanceledError } from '../errors.ts';
+import { resourceOrder } from '../plan/plan.ts';
 
-/** What the scope reports as it goes; the engine turns these into events. */
+/** What a scope reports as it goes (a run turns these into events), with the error as thrown where there is one. */
 export type ScopeReport = ResourceReport & { readonly cause?: unknown };
 
+/** What a {@link ResourceScope} works with. */
 export interface ResourceScopeOptions {
+  /** The mode whose resource definitions the scope initialises. */
   readonly mode: Mode;
-  /** Keys to initialise, dependencies first. */
-  readonly keys: readonly string[];
-  /** Parsed config per key, and how long its teardown may take (default: no limit). */
-  readonly configs: Readonly<Record<string, { readonly config: unknown; readonly teardownTimeoutMs?: number }>>;
+  /** Parsed config per key (run config's `resources.<key>`), and how long its teardown may take (default: no limit). */
+  readonly configs: Readonly<Record<string, { readonly config: unknown; readonly teardownTimeoutMs?: number | undefined }>>;
+  /** Handed to each init. */
   readonly runId: string;
+  /** Handed to each init; abort it when the run is canceled. */
   readonly signal: AbortSignal;
+  /** The `log` each init gets. */
   readonly log: (key: string) => Log;
+  /** Told of each init's start, success or failure and of each teardown, as they happen. */
   readonly report: (report: ScopeReport) => void;
 }
 
@@ -25,18 +30,29 @@ interface Opened {
 }
 
 /**
- * The resources of one run: initialised in dependency order, each at most once, and torn
- * down exactly once in reverse order, whatever happens (success, failure, cancel). A
- * teardown that throws, or does not settle within its `teardownTimeoutMs`, does not stop
- * the others. An init still pending when the scope closes may be abandoned after a grace
- * period; what it yields later is torn down at once. Synchronous inits and teardowns stay
- * synchronous.
+ * The resources of one run, where its steps run: initialised in dependency order, each at
+ * most once, and torn down exactly once in reverse order of init, whatever happens
+ * (success, failure, cancel). A teardown that throws, or does not settle within its
+ * `teardownTimeoutMs`, does not stop the others. An init still pending when the scope
+ * closes may be abandoned after a grace period; what it yields later is torn down at once.
+ * Synchronous inits and teardowns stay synchronous. The engine keeps one per run; an
+ * executor that runs steps elsewhere keeps one per run wherever it runs them, opening
+ * the resources each step needs as it comes.
+ *
+ * @example
+ * const scope = new ResourceScope({ mode, configs, runId, signal, log: () => log, report: (r) => send(r) });
+ * const failure = await scope.open(['database']); // and what it depends on
+ * if (failure === undefined) use(scope.values.database);
+ * const teardownErrors = await scope.close();
  */
 export class ResourceScope {
   /** Initialised values by key (no prototype: any key is only there once initialised). */
   readonly values: Record<string, unknown> = Object.create(null);
   private readonly opened: Opened[] = [];
+  /** Keys whose init failed, with what it threw: they are not tried again. */
+  private readonly failed = new Map<string, unknown>();
   private closing: MaybePromise<readonly unknown[]> | undefined;
+  /** The opens under way, one after another. */
   private opening: MaybePromise<unknown>;
   /** The key whose init is under way, if any. */
   private initialising: string | undefined;
@@ -49,10 +65,22 @@ export class ResourceScope {
     this.options = options;
   }
 
-  /** Initialises every key; resolves to the first init error, or undefined. */
-  open(): MaybePromise<unknown> {
+  /**
+   * Initialises `keys` and what they depend on, dependencies first, skipping those already
+   * open; calls made while one is under way run after it. Resolves to the first init error
+   * (also that of a key whose init failed in an earlier call, then trying nothing), or
+   * undefined.
+   */
+  open(keys: readonly string[]): MaybePromise<unknown> {
+    this.opening = andThen(this.opening, () => this.openNow(keys));
+    return this.opening;
+  }
+
+  private openNow(keys: readonly string[]): MaybePromise<unknown> {
+    const needed = resourceOrder(this.options.mode, keys).filter((key) => !Object.hasOwn(this.values, key));
+    for (const key of needed) if (this.failed.has(key)) return this.failed.get(key);
     let failure: unknown;
-    const done = forEachInOrder(this.options.keys, (key) => {
+    const done = forEachInOrder(needed, (key) => {
       if (failure !== undefined || this.options.signal.aborted || this.abandoned) return undefined;
       return attempt(
         () => this.init(key),
@@ -61,12 +89,12 @@ export class ResourceScope {
           // Abandoned: the run has ended without it, and said so.
           if (this.abandoned) return;
           failure = error;
+          this.failed.set(key, error);
           this.options.report({ type: 'RESOURCE_INIT_FAILURE', resource: key, error: serializeError(error), cause: error });
         },
       );
     });
-    this.opening = andThen(done, () => failure);
-    return this.opening;
+    return andThen(done, () => failure);
   }
 
   private init(key: string): MaybePromise<void> {

@@ -152,8 +152,6 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
     }
     const scope = new ResourceScope({
       mode: p.mode,
-      // An executor that runs steps elsewhere initialises their resources there.
-      keys: executor.runStep ? [] : p.plan.resources,
       configs: p.config.resources,
       runId: p.runId,
       signal: this.controller.signal,
@@ -161,7 +159,8 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
       report: (report) => this.onScopeReport(report),
     });
     this.scope = scope;
-    andThen(scope.open(), (failure) => {
+    // An executor that runs steps elsewhere initialises their resources there.
+    andThen(scope.open(executor.runStep ? [] : p.plan.resources), (failure) => {
       if (this.stopped) return;
       if (failure !== undefined) {
         this.finalize('FAILURE');

@@ -8,7 +8,8 @@ import { LEVEL_VALUES, type Log } from '../define/log.ts';
 import type { StepMessage } from '../define/step-request.ts';
 import type { ResourceReport, RunEvent } from '../events/events.ts';
 import { jsonSafe } from '../events/json-safe.ts';
-import type { LogRecord, RunLogger } from '../logging/run-logger.ts';
+import type { LogRecord } from '../logging/log-record.ts';
+import type { RunLogger } from '../logging/run-logger.ts';
 import type { RunClock } from './run-clock.ts';
 
 const DEBUG = LEVEL_VALUES.debug;

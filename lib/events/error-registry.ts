@@ -8,8 +8,13 @@ export function rememberError(serialized: SerializedError, original: unknown): v
 }
 
 /**
- * The error as thrown, when this process saw it thrown; else an `Error` rebuilt from the
- * serialized form, keeping its name, message, stack and fields.
+ * The error a serialised one stands for: the error as thrown, when this process saw it
+ * thrown (so `instanceof` works); else an `Error` rebuilt from the serialised form, keeping
+ * its name, message, stack and fields. For an executor whose steps fail elsewhere: its
+ * `runStep` Observable errors with what this gives.
+ *
+ * @example
+ * subscriber.error(originalError(answer.error)); // answer.error: a SerializedError from a worker
  */
 export function originalError(serialized: SerializedError): unknown {
   if (originals.has(serialized)) return originals.get(serialized);

@@ -1,11 +1,12 @@
-import { format } from 'node:util';
 import { pino, type Logger as Pino } from 'pino';
 import { isThenable } from '../support/maybe-async.ts';
-import { serializeError, type RunEvent } from '../events/events.ts';
+import { describeEvent } from '../events/describe-event.ts';
+import type { RunEvent } from '../events/events.ts';
 import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from '../define/log.ts';
 import type { LogDestination } from '../define/logger.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Redactor } from '../config/redact.ts';
+import { toLogRecord, type LogRecord } from './log-record.ts';
 import { shortenForLog, shortenText } from './shorten.ts';
 import type { ResolvedRunConfig } from '../config/run-config.ts';
 
@@ -83,7 +84,7 @@ export class RunLogger {
     const sink = (): Pino => (child ??= this.root.child(source));
     const write = (level: LevelName, args: unknown[]): void => {
       if (LEVEL_VALUES[level] < this.minLevel) return;
-      this.deliver(toRecord(level, args), sink(), undefined, onRecord);
+      this.deliver(toLogRecord(level, args), sink(), undefined, onRecord);
     };
     return {
       trace: (...args: unknown[]) => write('trace', args),
@@ -152,27 +153,6 @@ const ONLY_NAMES: ReadonlySet<RunEvent['type']> = new Set([
   'RUN_CANCELED',
 ]);
 
-/** A `ctx.log` call, normalised: level, formatted message, structured fields. */
-export interface LogRecord {
-  readonly level: LevelName;
-  readonly message: string;
-  readonly fields: Record<string, unknown>;
-}
-
-function toRecord(level: LevelName, args: unknown[]): LogRecord {
-  const [first, ...rest] = args;
-  if (first instanceof Error) {
-    return { level, message: rest.length ? format(...rest) : first.message, fields: { err: serializeError(first) } };
-  }
-  if (typeof first === 'object' && first !== null) {
-    const fields = { ...(first as Record<string, unknown>) };
-    if (fields['err'] instanceof Error) fields['err'] = serializeError(fields['err']);
-    const message = rest.length ? format(...rest) : typeof fields['msg'] === 'string' ? String(fields['msg']) : '';
-    return { level, message, fields };
-  }
-  return { level, message: format(first, ...rest), fields: {} };
-}
-
 function levelOf(event: RunEvent): LevelName {
   switch (event.type) {
     case 'RUN_START':
@@ -187,45 +167,6 @@ function levelOf(event: RunEvent): LevelName {
       return event.error ? 'error' : 'debug';
     default:
       return 'debug';
-  }
-}
-
-/** One human line per engine event. */
-export function describeEvent(event: RunEvent): string {
-  switch (event.type) {
-    case 'RUN_START':
-      return `started run of pipeline "${event.pipelineName}" in mode "${event.mode}" (executor ${event.executor})`;
-    case 'RUN_SUCCESS':
-      return `run succeeded in ${event.durationMs} ms`;
-    case 'RUN_FAILURE':
-      return `run failed in ${event.durationMs} ms` + (event.failedSteps.length ? `; failed steps: ${event.failedSteps.join(', ')}` : '') +
-        (event.error ? `: ${event.error.message}` : '');
-    case 'RUN_CANCELED':
-      return `run canceled after ${event.durationMs} ms`;
-    case 'RESOURCE_INIT_START':
-      return `initialising resource "${event.resource}"`;
-    case 'RESOURCE_INIT_SUCCESS':
-      return `resource "${event.resource}" ready in ${event.durationMs} ms`;
-    case 'RESOURCE_INIT_FAILURE':
-      return `resource "${event.resource}" failed to initialise: ${event.error.message}`;
-    case 'RESOURCE_TEARDOWN':
-      return event.error ? `resource "${event.resource}" teardown failed: ${event.error.message}` : `resource "${event.resource}" torn down`;
-    case 'STEP_START':
-      return `step ${event.stepKey} started`;
-    case 'STEP_INPUT':
-      return `step ${event.stepKey} got input "${event.input}" from ${event.source}`;
-    case 'STEP_OUTPUT':
-      return `step ${event.stepKey} yielded output "${event.output}"`;
-    case 'STEP_SUCCESS':
-      return `step ${event.stepKey} succeeded in ${event.durationMs} ms`;
-    case 'STEP_FAILURE':
-      return `step ${event.stepKey} ${event.canceled ? 'canceled' : 'failed'}: ${event.error.message}`;
-    case 'STEP_SKIPPED':
-      return `step ${event.stepKey} skipped (${event.reason === 'UPSTREAM_FAILED' ? 'an upstream step failed' : 'an input was not produced'})`;
-    case 'STEP_RETRY':
-      return `step ${event.stepKey} attempt ${event.attempt} failed, retrying in ${event.delayMs} ms: ${event.error.message}`;
-    case 'LOG':
-      return event.message;
   }
 }
 

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { takeTransferList, uncrossable } from '../../modes/executors/worker-pool/crossing.ts';
+import { uncrossable } from '../../modes/executors/worker-pool/crossing.ts';
+import { takeTransferList } from '../../modes/executors/worker-pool/transfer.ts';
 import {
   StepExecutionError,
   execute,

@@ -1,44 +1,63 @@
-import { BroadcastChannel, threadId } from 'node:worker_threads';
-import type { ResourceReport } from '../../../lib/events/events.ts';
 import type { Log } from '../../../lib/define/log.ts';
 import type { Mode } from '../../../lib/define/mode.ts';
-import { RunCanceledError } from '../../../lib/errors.ts';
-import { resourceOrder } from '../../../lib/plan/plan.ts';
 import { ResourceScope } from '../../../lib/engine/resource-scope.ts';
-import type { RunBroadcast, ThreadReport } from '../worker-pool/protocol.ts';
+import { RunCanceledError } from '../../../lib/errors.ts';
+import type { ResourceReport } from '../../../lib/events/events.ts';
+import type { AttemptTransport, RunLink } from './transport.ts';
+
+/** One resource's run config, as a step request carries it. */
+export interface ResourceConfig {
+  readonly config: unknown;
+  readonly teardownTimeoutMs: number | undefined;
+}
 
 /**
- * The resources of one run inside one worker thread. A step's resources (and what they
- * depend on) are initialised on its first use in this thread, in dependency order, once;
- * at the end of the run the main thread broadcasts `teardown` and they are torn down in
- * reverse order of init, reported, and acknowledged with `closed`. The thread outlives
- * the run (its pool is shared across runs), so each run has its own WorkerRun, keyed by
- * run id, and two runs on one thread never see each other's resources.
+ * The resources of one run inside one step host. A step's resources (and what they depend
+ * on) are initialised the first time a step of the run needs them here, in dependency
+ * order, once; when the run ends it has them torn down in reverse order of init, and the
+ * host says so on the run's link. The host outlives the run (a worker thread serves many
+ * runs), so each run has its own RunResources, and two runs never see each other's.
  */
-export class WorkerRun {
-  /** Initialised values by key (no prototype: any key is only there once initialised). */
-  readonly values: Record<string, unknown> = Object.create(null);
-  /** Where reports go while a step of this run runs (the thread port, in order with its logs); undefined between steps. */
-  send: ((message: ThreadReport) => void) | undefined;
-  /** How resources log: through the step that initialises them (set per step). */
-  log: (key: string) => Log = () => silentLog;
-
-  private readonly scopes: ResourceScope[] = [];
-  private readonly failed = new Map<string, unknown>();
+export class RunResources {
+  private readonly runId: string;
+  private readonly scope: ResourceScope;
+  private readonly link: RunLink;
   private readonly controller = new AbortController();
-  private readonly channel: BroadcastChannel;
+  /** The attempt of this run running here now: its reports go with its logs. */
+  private attempt: AttemptTransport | undefined;
+  /** How resources log: through the step whose need started their init. */
+  private log: (key: string) => Log = () => silentLog;
   private queue: Promise<unknown> = Promise.resolve();
   private closing = false;
-  private readonly runId: string;
 
-  constructor(runId: string, channelName: string, onClosed: () => void) {
+  constructor(runId: string, mode: Mode, configs: Readonly<Record<string, ResourceConfig>>, link: RunLink) {
     this.runId = runId;
-    this.channel = new BroadcastChannel(channelName);
-    this.channel.onmessage = (event: unknown) => {
-      const message = (event as { data: RunBroadcast }).data;
-      if (message.type !== 'teardown' || this.closing) return;
-      void this.teardown(message.initGraceMs).then(onClosed);
-    };
+    this.link = link;
+    this.scope = new ResourceScope({
+      mode,
+      configs,
+      runId,
+      signal: this.controller.signal,
+      log: (key) => this.log(key),
+      // The error as thrown stays here: it may not survive the trip.
+      report: ({ cause: _cause, ...report }) => this.report(report),
+    });
+  }
+
+  /** Initialised values by key. */
+  get values(): Readonly<Record<string, unknown>> {
+    return this.scope.values;
+  }
+
+  /** An attempt of this run starts here: reports go through it, and inits log through it. */
+  attach(attempt: AttemptTransport, log: (key: string) => Log): void {
+    this.attempt = attempt;
+    this.log = log;
+  }
+
+  /** That attempt has ended: reports go on the run's link again. */
+  detach(attempt: AttemptTransport): void {
+    if (this.attempt === attempt) this.attempt = undefined;
   }
 
   /** Aborts the `signal` resources were given (the run was canceled). */
@@ -47,68 +66,37 @@ export class WorkerRun {
   }
 
   /**
-   * Initialises `keys` and their dependencies that this thread does not hold yet.
+   * Initialises `keys` and their dependencies not held here yet, after any init under way.
    * Rejects with the init error (also for a key whose init failed earlier here).
    */
-  ensure(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, WorkerResourceConfig>>): Promise<void> {
-    const next = this.queue.then(() => this.open(mode, keys, configs));
+  ensure(keys: readonly string[]): Promise<void> {
+    const next = this.queue.then(() => this.open(keys));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async open(mode: Mode, keys: readonly string[], configs: Readonly<Record<string, WorkerResourceConfig>>): Promise<void> {
-    if (this.closing) throw new RunCanceledError(`run ${this.runId} is being torn down in this thread; no resource starts now`);
-    const needed = resourceOrder(mode, keys).filter((k) => !Object.hasOwn(this.values, k));
-    for (const key of needed) if (this.failed.has(key)) throw this.failed.get(key);
-    if (needed.length === 0) return;
-    let failedKey: string | undefined;
-    const scope = new ResourceScope({
-      mode,
-      keys: needed,
-      configs,
-      runId: this.runId,
-      signal: this.controller.signal,
-      log: (key) => this.log(key),
-      report: ({ cause: _cause, ...report }) => {
-        if (report.type === 'RESOURCE_INIT_FAILURE') failedKey = report.resource;
-        this.report(report);
-      },
-    });
-    // Dependencies opened by an earlier scope are handed to this one's inits.
-    Object.assign(scope.values, this.values);
-    this.scopes.push(scope);
-    const failure = await scope.open();
-    Object.assign(this.values, scope.values);
-    if (failure !== undefined) {
-      this.failed.set(failedKey ?? needed[0]!, failure);
-      throw failure;
-    }
+  private async open(keys: readonly string[]): Promise<void> {
+    if (this.closing) throw new RunCanceledError(`run ${this.runId} is being torn down where this step runs; no resource starts now`);
+    const failure = await this.scope.open(keys);
+    if (failure !== undefined) throw failure;
   }
 
   private report(report: ResourceReport): void {
-    const message: ThreadReport = { type: 'report', runId: this.runId, threadId, report };
-    if (this.closing || !this.send) this.channel.postMessage(message);
-    else this.send(message);
+    if (this.closing || !this.attempt) this.link.report(report);
+    else this.attempt.report(report);
   }
 
   /**
-   * Tears down every scope, last first, then acknowledges on the run's channel. An init
-   * still pending gets `initGraceMs`, then is abandoned (its scope tears down what it
-   * yields later); each teardown gets its `teardownTimeoutMs`.
+   * Tears everything down, last first, then says so on the link. An init still pending
+   * gets `initGraceMs`, then is abandoned (what it yields later is torn down at once);
+   * each teardown gets its `teardownTimeoutMs`.
    */
-  private async teardown(initGraceMs: number): Promise<void> {
+  async teardown(initGraceMs: number): Promise<void> {
     this.closing = true;
     this.controller.abort();
-    for (const scope of [...this.scopes].reverse()) await scope.close(initGraceMs);
-    this.channel.postMessage({ type: 'closed', threadId } satisfies RunBroadcast);
-    this.channel.close();
+    await this.scope.close(initGraceMs);
+    this.link.closed();
   }
-}
-
-/** One resource's run config, as a step request carries it to a thread. */
-export interface WorkerResourceConfig {
-  readonly config: unknown;
-  readonly teardownTimeoutMs: number;
 }
 
 const ignore = (): void => undefined;

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { StepMessage } from '../../../lib/define/step-request.ts';
 import type { ResourceReport, SerializedError } from '../../../lib/events/events.ts';
-import type { StepMessage, StepRequest } from '../../../lib/define/step-request.ts';
+import type { HostedStepRequest } from '../step-host/transport.ts';
 
 /**
  * The messages between the workerPool executor (main thread) and its workers.
@@ -22,12 +23,11 @@ import type { StepMessage, StepRequest } from '../../../lib/define/step-request.
  * - End-of-run teardown goes over one BroadcastChannel per run ({@link RunBroadcast}).
  */
 
-/** One step attempt, as a worker receives it: a StepRequest without its signal. */
-export interface WorkerStepRequest extends Omit<StepRequest, 'signal' | 'pipelineModule'> {
+/** One step attempt, as a worker receives it: a StepRequest without its signal, and the run's channel. */
+export type WorkerStepRequest = HostedStepRequest & {
   /** The run's BroadcastChannel (teardown). */
   readonly channel: string;
-  readonly pipelineModule: string;
-}
+};
 
 /** The piscina task: one step attempt, numbered by the pool. */
 export interface WorkerTask {

@@ -3,7 +3,6 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Observable, type Subscriber } from 'rxjs';
 import { ModeflowError, WorkerCrashedError } from '../../../../lib/errors.ts';
 import { originalError } from '../../../../lib/events/error-registry.ts';
-import { settlesWithin } from '../../../../lib/support/maybe-async.ts';
 import type { ResourceReport } from '../../../../lib/events/events.ts';
 import type { StepMessage, StepRequest } from '../../../../lib/define/step-request.ts';
 import { lostClassOf, lostClassWarning, uncloneableValue } from '../crossing.ts';
@@ -201,12 +200,16 @@ export class PoolRun implements PoolHolder {
         // timeout; a thread still silent after all of that is stuck (a teardown blocking its
         // event loop, say): it is terminated, and what it held reported as not torn down.
         const budgetMs = initGraceMs + this.teardownBudgetMs + TEARDOWN_ACK_SLACK_MS;
-        if (!(await settlesWithin(released, budgetMs))) {
+        let terminating: Promise<unknown> | undefined;
+        const stuckAfter = setTimeout(() => {
           const stuck = this.ledger.stuck();
+          // Reported as not torn down, they no longer count as holding: `released` resolves.
           for (const threadId of stuck) this.ledger.timedOut(threadId, budgetMs);
-          await Promise.all(stuck.map((threadId) => this.shared.terminateThread(threadId)));
-          await released;
-        }
+          terminating = Promise.all(stuck.map((threadId) => this.shared.terminateThread(threadId)));
+        }, budgetMs);
+        await released;
+        clearTimeout(stuckAfter);
+        await terminating;
       }
     } finally {
       this.channel.close();

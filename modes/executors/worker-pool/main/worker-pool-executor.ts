@@ -4,10 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { asapScheduler } from 'rxjs';
 import { z } from 'zod';
 import { ModeflowError } from '../../../../lib/errors.ts';
-import { executor, type Executor, type ExecutorCreateContext } from '../../../../lib/define/executor.ts';
-import { assertCrossable, type CrossingNode } from '../crossing.ts';
+import { executor, type Executor } from '../../../../lib/define/executor.ts';
 import { PoolRun } from './pool-run.ts';
-import { destroyWorkerPools, sharedPool } from './shared-pool.ts';
+import { destroyWorkerPools, sharedPool } from './pools.ts';
 
 /** The bootstrap each thread starts; `npm run build` copies it next to the compiled thread runtime. */
 const ENTRY = new URL('../thread/worker-entry.mjs', import.meta.url);
@@ -37,26 +36,12 @@ const workerPoolConfig = z.object({
     .optional(),
 });
 
-/**
- * What `create` may also receive: the pipeline and the invocations the run executes, so
- * that schemas no value could cross threads with are refused before any step starts.
- * (Without them the worker refuses them when it loads the pipeline, before any compute.)
- */
-type PlannedContext = ExecutorCreateContext<z.output<typeof workerPoolConfig>> & {
-  readonly pipeline?: { readonly name: string; readonly nodes: readonly CrossingNode[] };
-  readonly solids?: readonly string[];
-};
-
 const definition = executor({
   name: 'workerPool',
   description: 'each step on a pool of worker threads (piscina); values cross by structured clone',
   config: workerPoolConfig,
-  create: (context: PlannedContext) => {
+  create: (context) => {
     const { config } = context;
-    if (context.pipeline) {
-      const selected = context.solids ? new Set(context.solids) : undefined;
-      assertCrossable(context.pipeline.name, context.pipeline.nodes.filter((n) => !selected || selected.has(n.name)));
-    }
     const entry = fileURLToPath(ENTRY);
     if (!existsSync(entry)) {
       throw new ModeflowError(
@@ -89,8 +74,8 @@ const definition = executor({
  * threads (default `os.availableParallelism()`): the first run starts it, and it stays up
  * `idleTimeoutMs` (default 10 s) after the last run ends, so that the next run finds its
  * threads started and the pipeline module imported (`idleTimeoutMs: 0`: a pool of the
- * run's own, destroyed when it ends). Idle threads never keep the process alive. A thread imports the pipeline's module (`.ts` through tsx, or compiled `.js`)
- * once, finds the pipeline by name among its exports, and initialises the resources its
+ * run's own, destroyed when it ends). Idle threads never keep the process alive. A thread
+ * imports the pipeline's module (`.ts` through tsx, or compiled `.js`) once, finds the pipeline by name among its exports, and initialises the resources its
  * steps need once per run; they are torn down at the end of that run, in reverse order,
  * and no other run sees them. Values cross by structured clone; mark an output with
  * `transfer()` to move its ArrayBuffers instead. A thread that dies fails its step with a
@@ -100,9 +85,9 @@ const definition = executor({
  * @example
  * execute(p, { runConfig: { execution: { workerPool: { config: { maxWorkers: 4 } } } } });
  *
- * @throws {InvalidDefinitionError} (as the run's failure, before any step) for an input or
- *   output schema that no value could cross threads with: a function, a symbol, a Promise,
- *   or an instance of a class of your own
+ * @throws {InvalidDefinitionError} (as the failure of the first step sent to a thread, before
+ *   any compute runs) for an input or output schema that no value could cross threads with:
+ *   a function, a symbol, a Promise, or an instance of a class of your own
  */
 export const workerPoolExecutor: Executor & { readonly destroyPools: () => Promise<void> } = Object.freeze({
   ...definition,
