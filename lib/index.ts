@@ -1,16 +1,19 @@
 // definitions
-export { solid, isSolid, type Solid, type AnySolid, type SingleOutputSolidOptions, type MultiOutputSolidOptions, type SolidContext, type RetryPolicy, type InputValues, type OutputValues, type Emits } from './define/solid.ts';
+export { solid, isSolid } from './define/solid.ts';
+export type { Solid, AnySolid, SingleOutputSolidOptions, MultiOutputSolidOptions, SolidContext, RetryPolicy, InputValues, OutputValues, Emits } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
-export { mode, isMode, defaultExecutors, type Mode, type ModeOptions } from './define/mode.ts';
+export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
 export { resource, isResource, type Resource, type ResourceOptions, type Resources, type ResourceValue, type ResourceInitContext } from './define/resource.ts';
 export { logger, isLogger, levelSchema, type Logger, type LoggerOptions, type LogDestination } from './define/logger.ts';
-export { executor, isExecutor, type Executor, type ExecutorOptions, type ExecutorInstance, type ExecutorCreateContext } from './define/executor.ts';
-export { preset, presetFromFiles, type Preset, type PresetOptions } from './define/preset.ts';
+export { executor, isExecutor, type Executor, type ExecutorOptions, type ExecutorInstance, type ExecutorCreateContext, type ResourceReport } from './define/executor.ts';
+export { preset, type Preset, type PresetOptions } from './define/preset.ts';
+export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';
 export type { StepRequest, StepMessage } from './define/step-request.ts';
 
-// built-ins
+// built-ins (lib/built-ins.ts makes them what modes default to)
+export { defaultExecutors } from './built-ins.ts';
 export { syncExecutor } from '../modes/executors/sync.ts';
 export { asyncExecutor } from '../modes/executors/async.ts';
 export { workerPoolExecutor } from '../modes/executors/worker-pool/main/worker-pool-executor.ts';
@@ -27,9 +30,9 @@ export { run, execute } from './run.ts';
 export type { RunOptions } from './plan/prepare.ts';
 export { runConfigSchema } from './config/run-config-schema.ts';
 export { runConfigJsonSchema } from './config/run-config-json-schema.ts';
-export type { RunResult, SolidResult, SolidStatus } from './events/result.ts';
+export { RunAccumulator, type RunResult, type SolidResult, type SolidStatus } from './events/result.ts';
 export { initialRunState, applyEvent, reduceRunState, type RunState, type StepState, type StepStatus, type RunStatus } from './events/run-state.ts';
-export { isTerminal, serializeError, type RunEvent, type RunEventType, type SerializedError } from './events/events.ts';
+export { isTerminal, type RunEvent, type RunEventType } from './events/events.ts';
 export { describeEvent } from './events/describe-event.ts';
 export type * from './events/events.ts';
 export { toRunResult } from '../operators/to-run-result.ts';
@@ -55,5 +58,7 @@ export {
   WorkerCrashedError,
   RunCanceledError,
   RetryRequested,
+  serializeError,
   type ConfigIssue,
+  type SerializedError,
 } from './errors.ts';

@@ -1,7 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { ModeflowError } from '../lib/errors.ts';
-import type { RunEvent } from '../lib/events/events.ts';
 import type { Pipeline } from '../lib/define/pipeline.ts';
+import type { RunEvent } from '../lib/events/events.ts';
 import { RunAccumulator, type RunResult } from '../lib/events/result.ts';
 
 /**
@@ -18,7 +17,6 @@ export function toRunResult(pipeline: Pipeline): OperatorFunction<RunEvent, RunR
   return (source) =>
     new Observable<RunResult>((subscriber) => {
       const accumulator = new RunAccumulator();
-      let runId: string | undefined;
       // A throw inside a subscriber callback would escape to RxJS's unhandled-error report
       // (a crash, and a run that never settles): the fold errors its own stream instead.
       const guarded = (fold: () => void): void => {
@@ -29,12 +27,7 @@ export function toRunResult(pipeline: Pipeline): OperatorFunction<RunEvent, RunR
         }
       };
       return source.subscribe({
-        next: (event) =>
-          guarded(() => {
-            if (runId === undefined) runId = event.runId;
-            else if (event.runId !== runId) throw twoRuns(runId, event);
-            accumulator.add(event);
-          }),
+        next: (event) => guarded(() => accumulator.add(event)),
         error: (error: unknown) => subscriber.error(error),
         complete: () =>
           guarded(() => {
@@ -43,11 +36,4 @@ export function toRunResult(pipeline: Pipeline): OperatorFunction<RunEvent, RunR
           }),
       });
     });
-}
-
-function twoRuns(first: string, event: RunEvent): ModeflowError {
-  return new ModeflowError(
-    `toRunResult got events of two runs: ${first} and ${event.runId} (a ${event.type} event); ` +
-      `it folds one run into one result, so apply it to each run's events separately`,
-  );
 }

@@ -1,4 +1,5 @@
-import type { RunEvent, SerializedError } from '../events/events.ts';
+import type { RunEvent } from '../events/events.ts';
+import type { SerializedError } from '../errors.ts';
 import { replaceConsole } from '../../modes/loggers/console.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import type { RunOptions } from '../plan/prepare.ts';

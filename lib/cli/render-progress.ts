@@ -1,4 +1,5 @@
-import type { LogEvent, SerializedError } from '../events/events.ts';
+import type { LogEvent } from '../events/events.ts';
+import type { SerializedError } from '../errors.ts';
 import type { RunState, StepState } from '../events/run-state.ts';
 import { noStepRan, resourcesFailedText } from './no-step-ran.ts';
 import { preview } from './preview.ts';

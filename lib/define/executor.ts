@@ -1,11 +1,20 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import { assertName, assertSchema, describe, KIND } from './definition.ts';
-import { InvalidDefinitionError } from '../errors.ts';
+import { InvalidDefinitionError, type SerializedError } from '../errors.ts';
 import { bindConfig, type BoundConfig } from './configured.ts';
 import type { ConfigOf } from './resource.ts';
-import type { ResourceReport } from '../events/events.ts';
 import type { StepMessage, StepRequest } from './step-request.ts';
+
+/**
+ * A resource lifecycle event without the run's fields, as an executor that initialises
+ * resources where it runs steps reports it (see {@link ExecutorCreateContext.report}).
+ */
+export type ResourceReport =
+  | { readonly type: 'RESOURCE_INIT_START'; readonly resource: string }
+  | { readonly type: 'RESOURCE_INIT_SUCCESS'; readonly resource: string; readonly durationMs: number }
+  | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError }
+  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError; readonly timedOut?: true };
 
 /** What an executor's `create` receives. */
 export interface ExecutorCreateContext<C> {

@@ -1,6 +1,6 @@
 import { InvalidDefinitionError } from '../errors.ts';
 import type { Wire } from './handle.ts';
-import type { Solid } from './solid.ts';
+import type { Solid } from './solid-types.ts';
 
 /** One invocation of a solid inside `graph()`. */
 export interface GraphNode {

@@ -1,13 +1,8 @@
 import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
-import { InvalidDefinitionError } from '../errors.ts';
+import { InvalidDefinitionError, ModeflowError } from '../errors.ts';
 import { isExecutor, type Executor } from './executor.ts';
 import { isLogger, type Logger } from './logger.ts';
 import { isResource, resource, type Resource, type Resources } from './resource.ts';
-import { syncExecutor } from '../../modes/executors/sync.ts';
-import { asyncExecutor } from '../../modes/executors/async.ts';
-import { workerPoolExecutor } from '../../modes/executors/worker-pool/main/worker-pool-executor.ts';
-import { virtualTimeExecutor } from '../../modes/executors/virtual-time.ts';
-import { consoleLogger } from '../../modes/loggers/console.ts';
 
 /** Resource definitions keyed by resource key; declared keys must give their declared type. */
 export type ModeResources<R> = {
@@ -35,8 +30,34 @@ export interface Mode {
   readonly executors: readonly Executor[];
 }
 
-/** The executors a mode gets when it names none; the first is the default. */
-export const defaultExecutors: readonly Executor[] = Object.freeze([syncExecutor, asyncExecutor, workerPoolExecutor, virtualTimeExecutor]);
+/** What a mode gets for what it leaves out: the built-ins, made from definitions in modes/. */
+export interface ModeDefaults {
+  /** When it names no executors; the first is the default. */
+  readonly executors: readonly Executor[];
+  /** When it names no loggers. */
+  readonly loggers: Readonly<Record<string, Logger>>;
+}
+
+let defaults: ModeDefaults | undefined;
+
+/**
+ * Sets what modes default to. The built-ins are made from these definitions (modes/
+ * imports lib/define/), so they cannot be imported here: modeflow's entries set them
+ * once, when they load (lib/built-ins.ts), before any user code defines a mode.
+ */
+export function setModeDefaults(given: ModeDefaults): void {
+  defaults = given;
+}
+
+function modeDefaults(): ModeDefaults {
+  if (!defaults) {
+    throw new ModeflowError(
+      'mode() has no default executors and loggers: they are set when modeflow\'s entry loads; ' +
+        "import mode() and pipeline() from 'modeflow' (lib/index.ts), not from the file that defines them",
+    );
+  }
+  return defaults;
+}
 
 /**
  * Defines a mode: the resources solids use, the logger sinks, and the executors a run
@@ -57,9 +78,9 @@ function modeFactory<R extends Record<string, Resource<any>> = {}>(options: Mode
   const where = `mode "${name}"`;
   const resources = checkMembers(options.resources ?? {}, isResource, `${where}: resource`, 'resource definition',
     'wrap plain values with hardcodedResource(value) or use mode.fromResources({ ... })');
-  const loggers = checkMembers(options.loggers ?? { console: consoleLogger }, isLogger, `${where}: logger`, 'logger definition',
+  const loggers = checkMembers(options.loggers ?? modeDefaults().loggers, isLogger, `${where}: logger`, 'logger definition',
     'define sinks with logger({ init })');
-  const executors = options.executors ?? defaultExecutors;
+  const executors = options.executors ?? modeDefaults().executors;
   if (!Array.isArray(executors) || executors.length === 0) {
     throw new InvalidDefinitionError(`${where}: executors must be a non-empty array of executors`);
   }

@@ -4,7 +4,7 @@ import { InvalidDefinitionError } from '../errors.ts';
 import { buildGraph, type GraphNode } from './graph.ts';
 import { isMode, mode as makeMode, type Mode } from './mode.ts';
 import type { Preset } from './preset.ts';
-import type { AnySolid } from './solid.ts';
+import type { AnySolid } from './solid-types.ts';
 
 export interface PipelineOptions {
   readonly name: string;

@@ -1,7 +1,6 @@
 import { assertName, describe, KIND } from './definition.ts';
 import { InvalidDefinitionError } from '../errors.ts';
-import { deepMerge, isPlainObject } from '../support/deep-merge.ts';
-import { readYamlConfig } from '../config/yaml-config.ts';
+import { isPlainObject } from '../support/deep-merge.ts';
 
 export interface PresetOptions {
   readonly name: string;
@@ -51,21 +50,4 @@ export function preset(options: PresetOptions): Preset {
     select: options.select,
     tags: Object.freeze({ ...(options.tags ?? {}) }),
   });
-}
-
-/**
- * A preset whose run config is YAML files deep-merged in order (later wins).
- *
- * @example
- * presetFromFiles('prod', ['config/base.yaml', 'config/prod.yaml'], { mode: 'prod' });
- *
- * @throws {InvalidDefinitionError} when a file cannot be read, is not YAML, repeats a key or is not a mapping
- */
-export function presetFromFiles(
-  name: string,
-  files: readonly (string | URL)[],
-  options: Omit<PresetOptions, 'name' | 'runConfig'> = {},
-): Preset {
-  const layers = files.map((file) => readYamlConfig(file, `preset "${name}"`));
-  return preset({ ...options, name, runConfig: (deepMerge({}, ...layers) ?? {}) as Record<string, unknown> });
 }

@@ -2,7 +2,7 @@ import { isObservable, Observable, type Subscription } from 'rxjs';
 import { ModeflowError } from '../errors.ts';
 import { isThenable } from '../support/maybe-async.ts';
 import type { StepMessage } from '../define/step-request.ts';
-import type { AnySolid, SolidContext } from '../define/solid.ts';
+import type { AnySolid, SolidContext } from '../define/solid-types.ts';
 
 /** Receives what one compute attempt produces (see {@link invokeCompute}). */
 export interface ComputeSink {

@@ -1,4 +1,5 @@
-import { serializeError, type ResourceReport } from '../events/events.ts';
+import { serializeError } from '../errors.ts';
+import type { ResourceReport } from '../define/executor.ts';
 import type { Log } from '../define/log.ts';
 import { attempt, forEachInOrder, isThenable, andThen, settlesWithin, withTimeout, type MaybePromise } from '../support/maybe-async.ts';
 import type { Mode } from '../define/mode.ts';

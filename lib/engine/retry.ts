@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../define/solid.ts';
+import type { RetryPolicy } from '../define/solid-types.ts';
 
 /** Whether a failed attempt is tried again, and after how long. */
 export interface RetryDecision {

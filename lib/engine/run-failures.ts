@@ -1,5 +1,5 @@
 import type { Redactor } from '../config/redact.ts';
-import { serializeError, type SerializedError } from '../events/events.ts';
+import { serializeError, type SerializedError } from '../errors.ts';
 import { rememberError } from '../events/error-registry.ts';
 
 /**

@@ -5,7 +5,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { ModeflowError } from '../errors.ts';
 import type { Log } from '../define/log.ts';
-import type { SolidContext } from '../define/solid.ts';
+import type { SolidContext } from '../define/solid-types.ts';
 
 /**
  * `ctx.resources` of one solid: the declared keys, and an error naming the solid, the key

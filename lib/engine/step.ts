@@ -1,6 +1,5 @@
 /** A step instance, as the engine tracks it from creation to its end. */
 import type { PlanNode } from '../plan/plan.ts';
-import type { Attempt } from './attempt.ts';
 import { stepKeyOf, type Path } from './fan-out.ts';
 import type { Arrival } from './input-join.ts';
 
@@ -13,8 +12,8 @@ export class Step {
   firstOutput: string | undefined;
   firstValues: unknown[] | undefined;
   moreOutputs: Map<string, unknown[]> | undefined;
-  /** The live attempt; callbacks from an older attempt (or after the step ended) are ignored. */
-  token: Attempt | undefined;
+  /** The live attempt (compared by identity): callbacks from an older one, or after the step ended, are ignored. */
+  token: object | undefined;
   cancel: (() => void) | undefined;
   settled: Promise<void> | undefined;
   inputs: Record<string, unknown> | undefined;

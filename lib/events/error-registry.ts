@@ -1,4 +1,4 @@
-import type { SerializedError } from './events.ts';
+import type { SerializedError } from '../errors.ts';
 
 const originals = new WeakMap<object, unknown>();
 

@@ -1,13 +1,5 @@
 import type { LevelName } from '../define/log.ts';
-
-/** An error as events carry it: JSON-serialisable, with the thrower's own fields. */
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack: string | undefined;
-  readonly cause?: SerializedError | unknown;
-  readonly [field: string]: unknown;
-}
+import type { SerializedError } from '../errors.ts';
 
 /** Fields every event has. */
 export interface EventBase {
@@ -123,13 +115,6 @@ export interface RunCanceledEvent extends EventBase {
   readonly durationMs: number;
 }
 
-/** A resource lifecycle event without the run's fields, as executors report it. */
-export type ResourceReport =
-  | { readonly type: 'RESOURCE_INIT_START'; readonly resource: string }
-  | { readonly type: 'RESOURCE_INIT_SUCCESS'; readonly resource: string; readonly durationMs: number }
-  | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError }
-  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError; readonly timedOut?: true };
-
 /** Everything a run emits, discriminated on `type`. */
 export type RunEvent =
   | RunStartEvent
@@ -157,45 +142,4 @@ export type TerminalEvent = RunSuccessEvent | RunFailureEvent | RunCanceledEvent
 /** True for `RUN_SUCCESS`, `RUN_FAILURE` and `RUN_CANCELED`. */
 export function isTerminal(event: RunEvent): event is TerminalEvent {
   return event.type === 'RUN_SUCCESS' || event.type === 'RUN_FAILURE' || event.type === 'RUN_CANCELED';
-}
-
-/**
- * Turns anything thrown into a JSON-serialisable error: name, message, stack, cause and
- * the error's own enumerable fields (e.g. `code`, `issues`, `stepKey`).
- */
-export function serializeError(error: unknown, depth = 0): SerializedError {
-  if (!(error instanceof Error)) {
-    if (typeof error === 'object' && error !== null && 'name' in error && 'message' in error) {
-      return { ...(error as object), name: String(error.name), message: String(error.message), stack: (error as { stack?: string }).stack };
-    }
-    return { name: 'Error', message: typeof error === 'string' ? error : safeString(error), stack: undefined };
-  }
-  const fields: Record<string, unknown> = {};
-  for (const key of Object.keys(error)) {
-    if (key === 'result' || key === 'cause') continue;
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (isJsonable(value)) fields[key] = value;
-  }
-  const out: Record<string, unknown> = { ...fields, name: error.name, message: error.message, stack: error.stack };
-  if (error.cause !== undefined && depth < 5) out['cause'] = serializeError(error.cause, depth + 1);
-  return out as unknown as SerializedError;
-}
-
-function isJsonable(value: unknown): boolean {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
-  if (typeof value !== 'object') return false;
-  try {
-    JSON.stringify(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -1,6 +1,7 @@
 import { originalOf } from './json-safe.ts';
 import { ModeflowError } from '../errors.ts';
-import type { RunEvent, SerializedError, StepOutputEvent } from './events.ts';
+import type { SerializedError } from '../errors.ts';
+import type { RunEvent, StepOutputEvent } from './events.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { applyEvent, initialRunState, type RunState, type StepState } from './run-state.ts';
 
@@ -45,14 +46,25 @@ export interface RunResult {
 }
 
 /**
- * Folds run events into a result in O(events): a mutable accumulator, frozen once at the
- * end (never one immutable update per event).
+ * Folds the events of one run into its {@link RunResult}, in O(events): a mutable
+ * accumulator, frozen once at the end (never one immutable update per event). What
+ * `execute` and `toRunResult` use; also for events read back from elsewhere (a log file).
+ *
+ * @example
+ * const accumulator = new RunAccumulator();
+ * for (const event of events) accumulator.add(event);
+ * const result = accumulator.result(pipeline);
+ *
+ * @throws {ModeflowError} from `add` for an event of a second run, naming both run ids
  */
 export class RunAccumulator {
   readonly events: RunEvent[] = [];
   readonly state: RunState = initialRunState();
+  private runId: string | undefined;
 
   add(event: RunEvent): void {
+    if (this.runId === undefined) this.runId = event.runId;
+    else if (event.runId !== this.runId) throw twoRuns(this.runId, event);
     this.events.push(event);
     applyEvent(this.state, event);
   }
@@ -61,6 +73,13 @@ export class RunAccumulator {
   result(pipeline: Pipeline): RunResult {
     return new Result(pipeline, Object.freeze(this.events), freezeState(this.state));
   }
+}
+
+function twoRuns(first: string, event: RunEvent): ModeflowError {
+  return new ModeflowError(
+    `toRunResult got events of two runs: ${first} and ${event.runId} (a ${event.type} event); ` +
+      `it folds one run into one result, so apply it to each run's events separately`,
+  );
 }
 
 function freezeState(state: RunState): RunState {

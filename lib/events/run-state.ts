@@ -1,5 +1,6 @@
 import { produce } from 'immer';
-import type { LogEvent, RunEvent, SerializedError } from './events.ts';
+import type { SerializedError } from '../errors.ts';
+import type { LogEvent, RunEvent } from './events.ts';
 
 /** Where one step stands. */
 export type StepStatus = 'RUNNING' | 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'CANCELED';

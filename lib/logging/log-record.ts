@@ -4,7 +4,7 @@
  */
 import { format } from 'node:util';
 import { LEVEL_VALUES, LEVELS, type LevelName, type Log } from '../define/log.ts';
-import { serializeError } from '../events/events.ts';
+import { serializeError } from '../errors.ts';
 
 /** A `ctx.log` call, normalised: level, formatted message, structured fields. */
 export interface LogRecord {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
-import type { AnySolid } from '../define/solid.ts';
+import type { AnySolid } from '../define/solid-types.ts';
 
 /** One input of a planned step. */
 export interface PlanInput {

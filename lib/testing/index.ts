@@ -4,10 +4,12 @@ import { mode as makeMode, type Mode, type ModeOptions } from '../define/mode.ts
 import { pipeline } from '../define/pipeline.ts';
 import type { RunResult, SolidResult } from '../events/result.ts';
 import { execute } from '../run.ts';
-import type { AnySolid } from '../define/solid.ts';
+import type { AnySolid } from '../define/solid-types.ts';
 import { StepExecutionError } from '../errors.ts';
 import { originalError } from '../events/error-registry.ts';
 import { hardcodedResource } from '../../modes/resources/helpers.ts';
+// Modes made here default to the built-ins, as everywhere.
+import '../built-ins.ts';
 
 /**
  * The `console` sink of executeSolid's own mode: it takes records at its level (so they

@@ -9,7 +9,7 @@ import { mode, recordLog, resource, ResourceScope, type LogRecord, type Resource
 const ignore = (): void => undefined;
 const silent = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
 
-function tracked(journal: string[], name: string, deps: readonly string[] = []): Resource<string> {
+function tracked(journal: string[], name: string, deps: readonly string[] = []): Resource {
   return resource({
     resources: deps,
     init: () => {

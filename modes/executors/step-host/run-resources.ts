@@ -2,7 +2,7 @@ import type { Log } from '../../../lib/define/log.ts';
 import type { Mode } from '../../../lib/define/mode.ts';
 import { ResourceScope } from '../../../lib/engine/resource-scope.ts';
 import { RunCanceledError } from '../../../lib/errors.ts';
-import type { ResourceReport } from '../../../lib/events/events.ts';
+import type { ResourceReport } from '../../../lib/define/executor.ts';
 import type { AttemptTransport, RunLink } from './transport.ts';
 
 /** One resource's run config, as a step request carries it. */

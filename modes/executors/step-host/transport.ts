@@ -4,7 +4,7 @@
  * executor that runs steps elsewhere brings its own.
  */
 import type { StepMessage, StepRequest } from '../../../lib/define/step-request.ts';
-import type { ResourceReport } from '../../../lib/events/events.ts';
+import type { ResourceReport } from '../../../lib/define/executor.ts';
 
 /** One step attempt as a step host gets it: a StepRequest without its signal, from a pipeline whose module is known. */
 export type HostedStepRequest = Omit<StepRequest, 'signal' | 'pipelineModule'> & { readonly pipelineModule: string };

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { StepMessage } from '../../../lib/define/step-request.ts';
-import type { ResourceReport, SerializedError } from '../../../lib/events/events.ts';
+import type { SerializedError } from '../../../lib/errors.ts';
+import type { ResourceReport } from '../../../lib/define/executor.ts';
 import type { HostedStepRequest } from '../step-host/transport.ts';
 
 /**

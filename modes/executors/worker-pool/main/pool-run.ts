@@ -3,7 +3,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Observable, type Subscriber } from 'rxjs';
 import { ModeflowError, WorkerCrashedError } from '../../../../lib/errors.ts';
 import { originalError } from '../../../../lib/events/error-registry.ts';
-import type { ResourceReport } from '../../../../lib/events/events.ts';
+import type { ResourceReport } from '../../../../lib/define/executor.ts';
 import type { StepMessage, StepRequest } from '../../../../lib/define/step-request.ts';
 import { lostClassOf, lostClassWarning, uncloneableValue } from '../crossing.ts';
 import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from '../protocol.ts';

@@ -1,5 +1,5 @@
-import type { ResourceReport } from '../../../../lib/events/events.ts';
-import { serializeError } from '../../../../lib/events/events.ts';
+import type { ResourceReport } from '../../../../lib/define/executor.ts';
+import { serializeError } from '../../../../lib/errors.ts';
 import { WorkerCrashedError } from '../../../../lib/errors.ts';
 
 /** What one worker thread holds of a run's resources, as its reports tell it. */

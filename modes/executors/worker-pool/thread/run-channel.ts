@@ -1,5 +1,5 @@
 import { BroadcastChannel, threadId } from 'node:worker_threads';
-import type { ResourceReport } from '../../../../lib/events/events.ts';
+import type { ResourceReport } from '../../../../lib/define/executor.ts';
 import type { RunLink } from '../../step-host/transport.ts';
 import type { RunBroadcast } from '../protocol.ts';
 

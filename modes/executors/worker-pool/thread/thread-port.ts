@@ -1,6 +1,6 @@
 import { MessageChannel, parentPort, threadId, type MessagePort } from 'node:worker_threads';
 import type { StepMessage } from '../../../../lib/define/step-request.ts';
-import type { ResourceReport } from '../../../../lib/events/events.ts';
+import type { ResourceReport } from '../../../../lib/define/executor.ts';
 import type { AttemptTransport, LogMessage } from '../../step-host/transport.ts';
 import { lostClassOf, lostClassWarning, uncloneableValue } from '../crossing.ts';
 import type { AttemptMessage, PortAnnouncement, ThreadPortMessage, WorkerStepRequest } from '../protocol.ts';

@@ -6,7 +6,7 @@
  * resources until the main thread broadcasts that run's teardown.
  */
 import { threadId } from 'node:worker_threads';
-import { serializeError, type SerializedError } from '../../../../lib/events/events.ts';
+import { serializeError, type SerializedError } from '../../../../lib/errors.ts';
 import { StepHost, type AttemptEnd, type ModuleLoader } from '../../step-host/step-host.ts';
 import { assertCrossable } from '../crossing.ts';
 import type { TaskEnd, TaskResult, WorkerStepRequest, WorkerTask } from '../protocol.ts';
