@@ -6,6 +6,7 @@ import { preview } from './preview.ts';
 import { makeStyle, truncate, type Style } from './style.ts';
 
 /** What the progress view needs besides the run state; all of it plain data, so rendering stays pure. */
+/** How the progress of a run is drawn. */
 export interface ProgressOptions {
   /** The clock, epoch ms: elapsed times and the spinner are computed from it. */
   readonly now: number;
@@ -13,6 +14,7 @@ export interface ProgressOptions {
   readonly width?: number;
   /** Most lines to return (the terminal's rows); long step lists are summarised. Default 30. */
   readonly height?: number;
+  /** ANSI colours on (default off). */
   readonly color?: boolean;
   /** A short preview of the last output of each step, by step key. */
   readonly outputs?: Readonly<Record<string, string>>;

@@ -43,8 +43,8 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
 const TOO_DEEP = Symbol('too deep');
 /**
  * How deep the recursive walk goes before handing over to the iterative one. Values of
- * events are rarely deeper than a few levels, and recursion is several times faster there
- * (no frames, no maps); deeper values, and cycles, which always reach this depth, are
+ * events are rarely deeper than a few levels, and recursion is faster there (no explicit
+ * stack, no maps of visited values); deeper values, and cycles, which always reach this depth, are
  * walked again by {@link walk}.
  */
 const SHALLOW_DEPTH = 100;

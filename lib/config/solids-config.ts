@@ -2,7 +2,7 @@
  * The `solids` section of the run config, parsed by hand.
  *
  * A pipeline may hold 100,000 invocations, most with nothing to configure. A zod object
- * with a key per invocation costs seconds to build and overflows the stack when parsed,
+ * with a key per invocation is slow to build and overflows the stack when parsed,
  * so the section is parsed by hand: only the names given are looked at, plus the solids
  * that take something from run config. Zod still parses every user schema, shared by all
  * invocations of one definition, and reports the same issues at the same paths.

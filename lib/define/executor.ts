@@ -18,6 +18,7 @@ export type ResourceReport =
 
 /** What an executor's `create` receives. */
 export interface ExecutorCreateContext<C> {
+  /** `execution.<name>.config` of run config, parsed by the executor's `config` schema. */
   readonly config: C;
   /** Aborts when the run is canceled. */
   readonly signal: AbortSignal;
@@ -51,11 +52,15 @@ export interface ExecutorInstance {
   readonly cancelGraceMs?: number;
 }
 
+/** What {@link executor} takes. */
 export interface ExecutorOptions<C extends z.ZodType | undefined> {
+  /** The key under `execution` in run config (`execution: { <name>: { config } }`). */
   readonly name: string;
+  /** Shown by `modeflow pipeline print` and in the scaffolded config. */
   readonly description?: string;
   /** The schema of `execution.<name>.config`. */
   readonly config?: C;
+  /** Makes the executor of one run, when the run starts (a throw fails the run before any resource is initialised). */
   readonly create: (context: ExecutorCreateContext<ConfigOf<C>>) => ExecutorInstance;
 }
 

@@ -15,10 +15,13 @@ export interface LogDestination {
 /** The `level` every logger's config has; records below it are not written. */
 export const levelSchema = z.enum(LEVELS).default('info');
 
+/** What {@link logger} takes. */
 export interface LoggerOptions<C extends z.ZodObject | undefined> {
+  /** Shown by `modeflow pipeline print` and in the scaffolded config. */
   readonly description?: string;
   /** A z.object of the sink's own settings; `level` is added to it. */
   readonly config?: C;
+  /** Opens the sink for one run: a pino destination (anything with `write(line)`), or a Promise of one. */
   readonly init: (context: { readonly config: ConfigOf<C> & { level: (typeof LEVELS)[number] } }) =>
     | LogDestination
     | Promise<LogDestination>;

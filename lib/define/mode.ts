@@ -9,14 +9,17 @@ export type ModeResources<R> = {
   readonly [K in keyof R]: K extends keyof Resources ? Resource<Resources[K]> : Resource<unknown>;
 };
 
+/** What {@link mode} takes. */
 export interface ModeOptions<R extends Record<string, Resource<any>>> {
   /** Default `default`. */
   readonly name?: string;
+  /** Shown by `modeflow pipeline print`. */
   readonly description?: string;
+  /** Resource definitions by key: what solids that declare the key get in `ctx.resources`. */
   readonly resources?: R & ModeResources<R>;
   /** Logger sinks by key; default `{ console: consoleLogger }`. */
   readonly loggers?: Readonly<Record<string, Logger>>;
-  /** Executors the mode allows; the first is the default. */
+  /** Executors the mode allows; the first is the default (default: `defaultExecutors`, sync first). */
   readonly executors?: readonly Executor[];
 }
 

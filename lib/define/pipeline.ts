@@ -6,11 +6,15 @@ import { isMode, mode as makeMode, type Mode } from './mode.ts';
 import type { Preset } from './preset.ts';
 import type { AnySolid } from './solid-types.ts';
 
+/** What {@link pipeline} takes. */
 export interface PipelineOptions {
+  /** The pipeline's name (`^[A-Za-z0-9_]+$`): `-p NAME` on the CLI, and how worker threads find it among its module's exports. */
   readonly name: string;
+  /** Shown by `modeflow pipeline list` and `print`. */
   readonly description?: string;
   /** Deployment environments; none means one mode named `default`. */
   readonly modes?: readonly Mode[];
+  /** Named, ready runs (mode, run config, selection, tags); names unique within the pipeline. */
   readonly presets?: readonly Preset[];
   /** Calls solids with output handles to wire them: `const t = a(); b({ x: t })`. */
   readonly graph: () => unknown;

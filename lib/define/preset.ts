@@ -2,13 +2,17 @@ import { assertName, describe, KIND } from './definition.ts';
 import { InvalidDefinitionError } from '../errors.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
 
+/** What {@link preset} takes. */
 export interface PresetOptions {
+  /** How a run names it: `execute(p, { preset: name })`, `--preset NAME`. */
   readonly name: string;
   /** The mode to run in; must be one of the pipeline's. */
   readonly mode?: string;
+  /** Run config; a run's own `runConfig` is deep-merged over it (the run's wins). */
   readonly runConfig?: Readonly<Record<string, unknown>>;
   /** A solid selection, as in `select`. */
   readonly select?: string;
+  /** Tags of the runs it starts (in RUN_START). */
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 

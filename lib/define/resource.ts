@@ -27,22 +27,33 @@ export type ConfigOf<C> = C extends z.ZodType ? z.output<C> : undefined;
 
 /** What a resource's `init` receives. */
 export interface ResourceInitContext<C, R extends readonly string[]> {
+  /** `resources.<key>.config` of run config, parsed by the resource's `config` schema (or its `.configured()` value). */
   readonly config: C;
+  /** The resources this one declared in `resources`, initialised before it. */
   readonly resources: ResourcesOf<R>;
+  /** Its records carry `resource: <key>`. */
   readonly log: Log;
   readonly runId: string;
+  /** Aborts when the run is canceled: an init that waits should stop waiting. */
   readonly signal: AbortSignal;
 }
 
 /** A value, a Promise of it, or an async generator that yields it once and tears down after. */
 export type ResourceInitResult<T> = T | Promise<T> | AsyncGenerator<T, unknown, unknown>;
 
+/** What {@link resource} takes. */
 export interface ResourceOptions<T, C extends z.ZodType | undefined, R extends readonly string[]> {
+  /** Shown by `modeflow pipeline print` and in the scaffolded config. */
   readonly description?: string;
   /** The zod schema of `resources.<key>.config` in run config. */
   readonly config?: C;
   /** Keys of other resources this one needs; they are initialised first. */
   readonly resources?: R;
+  /**
+   * Makes the value: returns it, a Promise of it, or an async generator that yields it once
+   * and tears it down after the yield; a value with `Symbol.asyncDispose` or
+   * `Symbol.dispose` is disposed at teardown.
+   */
   readonly init: (context: ResourceInitContext<ConfigOf<C>, R>) => ResourceInitResult<T>;
 }
 

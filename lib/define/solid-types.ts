@@ -57,8 +57,11 @@ export interface SolidContext<C = unknown, R extends readonly string[] = readonl
   readonly scheduler: SchedulerLike;
 }
 
+/** What every solid takes, whatever its outputs. */
 export interface CommonSolidOptions<I extends Schemas, C extends z.ZodType | undefined, R extends readonly string[]> {
+  /** The definition's name (`^[A-Za-z0-9_]+$`); invocations are named after it unless aliased. */
   readonly name: string;
+  /** Shown by `modeflow pipeline print`. */
   readonly description?: string;
   /** Input names mapped to zod schemas, checked before compute runs. */
   readonly inputs?: I;
@@ -66,6 +69,7 @@ export interface CommonSolidOptions<I extends Schemas, C extends z.ZodType | und
   readonly config?: C;
   /** Resource keys this solid uses; `ctx.resources` holds these and no others. */
   readonly resources?: R;
+  /** Tries a failed step again; see RetryPolicy (a compute may also throw RetryRequested). */
   readonly retry?: RetryPolicy;
   /** Free-form tags; `priority` (an integer, default 0) orders ready steps, highest first. */
   readonly tags?: Readonly<Record<string, unknown>>;
@@ -80,7 +84,12 @@ export interface SingleOutputSolidOptions<
 > extends CommonSolidOptions<I, C, R> {
   /** The schema of the single output `result` (default `z.unknown()`). */
   readonly output?: O;
+  /** Left out: give `output`, or only `outputs` (see MultiOutputSolidOptions). */
   readonly outputs?: undefined;
+  /**
+   * The step's work: returns `result`'s value, a Promise, an Observable or an AsyncIterable
+   * of values; several values fan the downstream out.
+   */
   readonly compute: (ctx: SolidContext<ConfigOf<C>, R>, inputs: InputValues<I>) => Emits<z.input<O>> | Emits<void>;
 }
 
@@ -91,9 +100,14 @@ export interface MultiOutputSolidOptions<
   C extends z.ZodType | undefined,
   R extends readonly string[],
 > extends CommonSolidOptions<I, C, R> {
+  /** Left out: give `outputs`, or only `output` (see SingleOutputSolidOptions). */
   readonly output?: undefined;
   /** Output names mapped to schemas; compute returns an object keyed by output name. */
   readonly outputs: O;
+  /**
+   * The step's work: returns (or emits, as with one output) objects keyed by output name;
+   * an output left out or `undefined` is not produced, and its downstream is skipped.
+   */
   readonly compute: (
     ctx: SolidContext<ConfigOf<C>, R>,
     inputs: InputValues<I>,

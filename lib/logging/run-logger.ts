@@ -57,9 +57,9 @@ export class RunLogger {
   }
 
   /**
-   * The pino logger over the sinks, made on the first record some sink takes: a pino
-   * instance costs ~25 µs (it walks the stack for its caller), and a run whose sinks take
-   * nothing, or that has none, need not pay it.
+   * The pino logger over the sinks, made on the first record some sink takes: making a
+   * pino instance walks the stack for its caller, and a run whose sinks take nothing, or
+   * that has none, need not pay for that.
    */
   private get root(): Pino {
     if (this.#root) return this.#root;

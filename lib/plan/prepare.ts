@@ -22,6 +22,7 @@ export interface RunOptions {
   readonly select?: string;
   /** Default: a random UUID. */
   readonly runId?: string;
+  /** Free-form tags of the run, in RUN_START (over the preset's). */
   readonly tags?: Readonly<Record<string, unknown>>;
   /** Aborting it cancels the run; the stream still ends with RUN_CANCELED. */
   readonly signal?: AbortSignal;

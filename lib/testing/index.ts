@@ -20,6 +20,7 @@ const silentConsole = logger({
   init: () => ({ write: () => undefined }),
 });
 
+/** What {@link executeSolid} takes besides the solid. */
 export interface ExecuteSolidOptions {
   /** Resource values (plain values or resource definitions) by key. */
   readonly resources?: Readonly<Record<string, unknown>>;

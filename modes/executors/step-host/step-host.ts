@@ -21,8 +21,11 @@ export type AttemptEnd =
 /** Registers the cancel of one attempt (called at once if it was canceled already); returns the unregister. */
 export type OnCancel = (cancel: (abort: boolean) => void) => () => void;
 
+/** What a step host works with: how it loads modules and reaches runs, where it runs. */
 export interface StepHostOptions<R extends HostedStepRequest> {
+  /** Imports a pipeline's module. */
   readonly load: ModuleLoader;
+  /** Opens the link to a run, on the first step of that run that needs resources here. */
   readonly openRun: OpenRunLink<R>;
   /** Refuses a pipeline this host cannot run (throws), once, when its module is loaded. */
   readonly check?: (pipeline: Pipeline) => void;

@@ -10,11 +10,14 @@ import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from '
 import type { PoolHolder, SharedPool } from './shared-pool.ts';
 import { ThreadLedger } from './thread-ledger.ts';
 
+/** What one run on a shared pool works with. */
 export interface PoolRunOptions {
   readonly runId: string;
+  /** How long a canceled attempt, and a resource init pending at the run's end, get before they are given up on. */
   readonly cancelGraceMs: number;
   /** How long the pool stays up once no run holds it (0: destroyed when this run ends). */
   readonly idleTimeoutMs: number;
+  /** Where the threads' resource reports go: the executor's `report`, so they become run events. */
   readonly report: (report: ResourceReport) => void;
 }
 

@@ -143,8 +143,8 @@ export class SharedPool {
 
   /**
    * Starts an attempt: its streamed messages go to `sink` until {@link end}. (No
-   * AbortSignal: piscina's costs a few µs per task, and a canceled attempt's thread is
-   * found through shared memory instead, see {@link terminateAfter}.)
+   * AbortSignal: piscina's adds listeners and timers to every task, and a canceled
+   * attempt's thread is found through shared memory instead, see {@link terminateAfter}.)
    */
   start(task: Omit<WorkerTask, 'id'>, sink: AttemptSink): { readonly id: number; readonly result: Promise<TaskResult> } {
     const id = this.nextId;
