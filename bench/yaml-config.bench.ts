@@ -1,15 +1,15 @@
 /**
  * Reading a big `-c` file: the `yaml` library's duplicate-key check compares each key with
  * every earlier key of its mapping (quadratic); modeflow parses without it and checks
- * duplicates in one pass (lib/yaml-config.ts). Same text, one process, baseline first.
+ * duplicates in one pass (lib/config/yaml-config.ts). Same text, one process, baseline first.
  */
 import { parse } from 'yaml';
-import type * as YamlConfig from '../lib/yaml-config.ts';
+import type * as YamlConfig from '../lib/config/yaml-config.ts';
 import { fromSource } from './fixtures/modeflow.ts';
 import { sample, stats, type Stats } from './measure.ts';
 import type { BenchCase } from './types.ts';
 
-const { parseYaml } = (await import(new URL(fromSource ? '../lib/yaml-config.ts' : '../dist/lib/yaml-config.js', import.meta.url).href)) as typeof YamlConfig;
+const { parseYaml } = (await import(new URL(fromSource ? '../lib/config/yaml-config.ts' : '../dist/lib/config/yaml-config.js', import.meta.url).href)) as typeof YamlConfig;
 
 const KEYS = 100_000;
 /** A smaller file, to show how the time per key grows with the mapping. */

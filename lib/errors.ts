@@ -1,6 +1,7 @@
 /**
  * The errors modeflow throws. Every one extends {@link ModeflowError}, carries its facts
- * as fields, and says what was wrong, where, and what would be valid.
+ * as fields, and says what was wrong, where, and what would be valid. And errors as data
+ * ({@link SerializedError}): how events, logs and other threads carry them.
  */
 
 /** Base class of every error modeflow throws. */
@@ -126,4 +127,56 @@ export class StepExecutionError<R = unknown> extends ModeflowError {
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+// ---- errors as data -----------------------------------------------------------------
+
+/** An error as events carry it: JSON-serialisable, with the thrower's own fields. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  readonly cause?: SerializedError | unknown;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Turns anything thrown into a JSON-serialisable error: name, message, stack, cause and
+ * the error's own enumerable fields (e.g. `code`, `issues`, `stepKey`).
+ */
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) {
+    if (typeof error === 'object' && error !== null && 'name' in error && 'message' in error) {
+      return { ...(error as object), name: String(error.name), message: String(error.message), stack: (error as { stack?: string }).stack };
+    }
+    return { name: 'Error', message: typeof error === 'string' ? error : safeString(error), stack: undefined };
+  }
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(error)) {
+    if (key === 'result' || key === 'cause') continue;
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (isJsonable(value)) fields[key] = value;
+  }
+  const out: Record<string, unknown> = { ...fields, name: error.name, message: error.message, stack: error.stack };
+  if (error.cause !== undefined && depth < 5) out['cause'] = serializeError(error.cause, depth + 1);
+  return out as unknown as SerializedError;
+}
+
+function isJsonable(value: unknown): boolean {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
+  if (typeof value !== 'object') return false;
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  } catch {
+    return String(value);
+  }
 }

@@ -1,20 +1,23 @@
 // definitions
-export { solid, isSolid, type Solid, type AnySolid, type SingleOutputSolidOptions, type MultiOutputSolidOptions, type SolidContext, type RetryPolicy, type InputValues, type OutputValues, type Emits } from './solid.ts';
-export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './pipeline.ts';
-export { mode, isMode, defaultExecutors, type Mode, type ModeOptions } from './mode.ts';
-export { resource, isResource, type Resource, type ResourceOptions, type Resources, type ResourceValue, type ResourceInitContext } from './resource.ts';
-export { logger, isLogger, levelSchema, type Logger, type LoggerOptions, type LogDestination } from './logger.ts';
-export { executor, isExecutor, type Executor, type ExecutorOptions, type ExecutorInstance, type ExecutorCreateContext } from './executor.ts';
-export { preset, presetFromFiles, type Preset, type PresetOptions } from './preset.ts';
-export type { OutputHandle, CollectedHandle, Wire } from './handle.ts';
-export type { Log, LogFn, LevelName } from './log.ts';
-export type { StepRequest, StepMessage } from './step-request.ts';
+export { solid, isSolid } from './define/solid.ts';
+export type { Solid, AnySolid, SingleOutputSolidOptions, MultiOutputSolidOptions, SolidContext, RetryPolicy, InputValues, OutputValues, Emits } from './define/solid-types.ts';
+export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
+export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
+export { resource, isResource, type Resource, type ResourceOptions, type Resources, type ResourceValue, type ResourceInitContext } from './define/resource.ts';
+export { logger, isLogger, levelSchema, type Logger, type LoggerOptions, type LogDestination } from './define/logger.ts';
+export { executor, isExecutor, type Executor, type ExecutorOptions, type ExecutorInstance, type ExecutorCreateContext, type ResourceReport } from './define/executor.ts';
+export { preset, type Preset, type PresetOptions } from './define/preset.ts';
+export { presetFromFiles } from './config/preset-files.ts';
+export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
+export type { Log, LogFn, LevelName } from './define/log.ts';
+export type { StepRequest, StepMessage } from './define/step-request.ts';
 
-// built-ins
+// built-ins (lib/built-ins.ts makes them what modes default to)
+export { defaultExecutors } from './built-ins.ts';
 export { syncExecutor } from '../modes/executors/sync.ts';
 export { asyncExecutor } from '../modes/executors/async.ts';
-export { workerPoolExecutor } from '../modes/executors/worker-pool.ts';
-export { transfer } from '../modes/executors/worker-crossing.ts';
+export { workerPoolExecutor } from '../modes/executors/worker-pool/main/worker-pool-executor.ts';
+export { transfer } from '../modes/executors/worker-pool/transfer.ts';
 export { virtualTimeExecutor } from '../modes/executors/virtual-time.ts';
 export { consoleLogger } from '../modes/loggers/console.ts';
 export { jsonLogger } from '../modes/loggers/json.ts';
@@ -24,16 +27,24 @@ export { mockResource, type Mock, type MockCall } from '../modes/resources/mock.
 
 // running
 export { run, execute } from './run.ts';
-export type { RunOptions } from './prepare.ts';
-export { runConfigSchema } from './run-config-schema.ts';
-export { runConfigJsonSchema } from './run-config-json-schema.ts';
-export type { RunResult, SolidResult, SolidStatus } from './result.ts';
-export { initialRunState, applyEvent, reduceRunState, type RunState, type StepState, type StepStatus, type RunStatus } from './run-state.ts';
-export { isTerminal, serializeError, type RunEvent, type RunEventType, type SerializedError } from './events.ts';
-export { describeEvent } from './run-logger.ts';
-export type * from './events.ts';
-export { toRunResult } from '../operators/to-result.ts';
-export { runStep } from '../operators/run-step.ts';
+export type { RunOptions } from './plan/prepare.ts';
+export { runConfigSchema } from './config/run-config-schema.ts';
+export { runConfigJsonSchema } from './config/run-config-json-schema.ts';
+export { RunAccumulator, type RunResult, type SolidResult, type SolidStatus } from './events/result.ts';
+export { initialRunState, applyEvent, reduceRunState, type RunState, type StepState, type StepStatus, type RunStatus } from './events/run-state.ts';
+export { isTerminal, type RunEvent, type RunEventType } from './events/events.ts';
+export { describeEvent } from './events/describe-event.ts';
+export type * from './events/events.ts';
+export { toRunResult } from '../operators/to-run-result.ts';
+
+// running steps elsewhere: what an executor with runStep uses where it runs them (the
+// workerPool's threads do)
+export { exportedPipelines } from './define/pipeline.ts';
+export { runStep, invokeCompute, type ComputeSink, type RunningCompute } from './engine/compute.ts';
+export { StepContext, declaredResources, type StepContextSource } from './engine/step-context.ts';
+export { ResourceScope, type ResourceScopeOptions, type ScopeReport } from './engine/resource-scope.ts';
+export { recordLog, type LogRecord } from './logging/log-record.ts';
+export { originalError } from './events/error-registry.ts';
 
 // errors
 export {
@@ -47,5 +58,7 @@ export {
   WorkerCrashedError,
   RunCanceledError,
   RetryRequested,
+  serializeError,
   type ConfigIssue,
+  type SerializedError,
 } from './errors.ts';

@@ -1,12 +1,11 @@
-import { Observable } from 'rxjs';
-import { startRun } from './engine.ts';
+import { Observable, type Subscription } from 'rxjs';
+import type { Pipeline } from './define/pipeline.ts';
+import { startRun } from './engine/run-engine.ts';
 import { StepExecutionError } from './errors.ts';
-import { originalError } from './error-registry.ts';
-import type { RunEvent } from './events.ts';
-import type { Pipeline } from './pipeline.ts';
-import { prepare, type RunOptions } from './prepare.ts';
-import type { RunResult } from './result.ts';
-import { toRunResult } from '../operators/to-result.ts';
+import { originalError } from './events/error-registry.ts';
+import type { RunEvent } from './events/events.ts';
+import { RunAccumulator, type RunResult } from './events/result.ts';
+import { prepare, type RunOptions } from './plan/prepare.ts';
 
 /**
  * Runs a pipeline as a cold Observable of events. Subscribing starts the run (with the
@@ -50,15 +49,32 @@ export function run(pipeline: Pipeline, options: RunOptions = {}): Observable<Ru
  */
 export function execute(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
-    run(pipeline, options)
-      .pipe(toRunResult(pipeline))
-      .subscribe({
-        next: (result) => {
+    const accumulator = new RunAccumulator();
+    // An error met while folding rejects and stops the run (as toRunResult errors its stream).
+    let failed = false;
+    const fold = (step: () => void): void => {
+      if (failed) return;
+      try {
+        step();
+      } catch (error) {
+        failed = true;
+        reject(error);
+        subscription?.unsubscribe();
+      }
+    };
+    let subscription: Subscription | undefined;
+    subscription = run(pipeline, options).subscribe({
+      next: (event) => fold(() => accumulator.add(event)),
+      error: reject,
+      complete: () =>
+        fold(() => {
+          const result = accumulator.result(pipeline);
           if (result.success || options.raiseOnError === false) resolve(result);
           else reject(failureOf(result));
-        },
-        error: reject,
-      });
+        }),
+    });
+    // Failed while subscribe() ran the run synchronously: stop it now that it can be stopped.
+    if (failed) subscription.unsubscribe();
   });
 }
 

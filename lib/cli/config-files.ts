@@ -1,5 +1,5 @@
-import { deepMerge } from '../deep-merge.ts';
-import { readYamlConfig } from '../yaml-config.ts';
+import { deepMerge } from '../support/deep-merge.ts';
+import { readYamlConfig } from '../config/yaml-config.ts';
 
 /**
  * Reads run-config YAML files (`-c a.yaml -c b.yaml`) and deep-merges them in order:

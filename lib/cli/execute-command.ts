@@ -1,9 +1,10 @@
-import type { RunEvent, SerializedError } from '../events.ts';
+import type { RunEvent } from '../events/events.ts';
+import type { SerializedError } from '../errors.ts';
 import { replaceConsole } from '../../modes/loggers/console.ts';
-import type { Pipeline } from '../pipeline.ts';
-import type { RunOptions } from '../prepare.ts';
+import type { Pipeline } from '../define/pipeline.ts';
+import type { RunOptions } from '../plan/prepare.ts';
 import { run } from '../run.ts';
-import { applyEvent, initialRunState, type RunState } from '../run-state.ts';
+import { applyEvent, initialRunState, type RunState } from '../events/run-state.ts';
 import { captureOutput } from './capture-output.ts';
 import { CliError } from './cli-error.ts';
 import { readConfigFiles } from './config-files.ts';

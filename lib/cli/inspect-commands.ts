@@ -1,5 +1,5 @@
-import { runConfigJsonSchema } from '../run-config-json-schema.ts';
-import { exportedPipelines } from '../pipeline.ts';
+import { runConfigJsonSchema } from '../config/run-config-json-schema.ts';
+import { exportedPipelines } from '../define/pipeline.ts';
 import { loadModule, loadPipeline } from './load-pipeline.ts';
 import { printPipeline } from './print-pipeline.ts';
 import type { ErrorContext } from './report-error.ts';

@@ -1,17 +1,22 @@
-import type { RunEvent } from '../events.ts';
-import { initialRunState, reduceRunState, type RunState } from '../run-state.ts';
+import type { RunEvent } from '../events/events.ts';
+import { initialRunState, reduceRunState, type RunState } from '../events/run-state.ts';
 import { preview } from './preview.ts';
 import { renderProgress } from './render-progress.ts';
 
 /** Where and how the live view draws. */
+/** What the live progress view draws on. */
 export interface LiveViewOptions {
   /** Writes to the terminal, past any output capture. */
   readonly write: (text: string) => void;
+  /** The terminal's width now (it may be resized). */
   readonly columns: () => number;
+  /** The terminal's height now. */
   readonly rows: () => number;
+  /** ANSI colours on. */
   readonly color: boolean;
   /** Milliseconds between redraws; events arriving in between are folded as one batch. */
   readonly tickMs?: number;
+  /** The clock, epoch ms (default `Date.now`). */
   readonly now?: () => number;
 }
 

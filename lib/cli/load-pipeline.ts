@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { listNames } from '../definition.ts';
-import { exportedPipelines, type Pipeline } from '../pipeline.ts';
+import { listNames } from '../define/definition.ts';
+import { exportedPipelines, type Pipeline } from '../define/pipeline.ts';
 import { CliError } from './cli-error.ts';
 import { isLibraryFrame } from './package-info.ts';
 import { isModeflowError } from './report-error.ts';

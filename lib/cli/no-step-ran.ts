@@ -1,6 +1,6 @@
-import type { Pipeline } from '../pipeline.ts';
-import type { RunState } from '../run-state.ts';
-import { selectSolids } from '../select.ts';
+import type { Pipeline } from '../define/pipeline.ts';
+import type { RunState } from '../events/run-state.ts';
+import { selectSolids } from '../config/select.ts';
 
 /**
  * Why a run that ended without running any step ran none, for the CLI's summaries; or

@@ -1,5 +1,5 @@
-import type { RunEvent } from '../events.ts';
-import { describeEvent } from '../run-logger.ts';
+import type { RunEvent } from '../events/events.ts';
+import { describeEvent } from '../events/describe-event.ts';
 import { preview } from './preview.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { GraphNode } from '../graph.ts';
-import type { Pipeline } from '../pipeline.ts';
+import type { GraphNode } from '../define/graph.ts';
+import type { Pipeline } from '../define/pipeline.ts';
 
 /**
  * A pipeline as text (`modeflow pipeline print`): its modes and presets, then each solid

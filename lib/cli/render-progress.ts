@@ -1,10 +1,12 @@
-import type { LogEvent, SerializedError } from '../events.ts';
-import type { RunState, StepState } from '../run-state.ts';
+import type { LogEvent } from '../events/events.ts';
+import type { SerializedError } from '../errors.ts';
+import type { RunState, StepState } from '../events/run-state.ts';
 import { noStepRan, resourcesFailedText } from './no-step-ran.ts';
 import { preview } from './preview.ts';
 import { makeStyle, truncate, type Style } from './style.ts';
 
 /** What the progress view needs besides the run state; all of it plain data, so rendering stays pure. */
+/** How the progress of a run is drawn. */
 export interface ProgressOptions {
   /** The clock, epoch ms: elapsed times and the spinner are computed from it. */
   readonly now: number;
@@ -12,6 +14,7 @@ export interface ProgressOptions {
   readonly width?: number;
   /** Most lines to return (the terminal's rows); long step lists are summarised. Default 30. */
   readonly height?: number;
+  /** ANSI colours on (default off). */
   readonly color?: boolean;
   /** A short preview of the last output of each step, by step key. */
   readonly outputs?: Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 import type { ConfigIssue } from '../errors.ts';
 import { formatPath } from '../errors.ts';
-import type { Pipeline } from '../pipeline.ts';
-import { runConfigJsonSchema } from '../run-config-json-schema.ts';
+import type { Pipeline } from '../define/pipeline.ts';
+import { runConfigJsonSchema } from '../config/run-config-json-schema.ts';
 import { nodeAt, propertiesOf, type SchemaNode } from './json-schema.ts';
 import type { Style } from './style.ts';
 

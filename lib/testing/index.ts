@@ -1,13 +1,15 @@
-import { isResource, type Resource } from '../resource.ts';
-import { logger, type Logger } from '../logger.ts';
-import { mode as makeMode, type Mode, type ModeOptions } from '../mode.ts';
-import { pipeline } from '../pipeline.ts';
-import type { RunResult, SolidResult } from '../result.ts';
+import { isResource, type Resource } from '../define/resource.ts';
+import { logger, type Logger } from '../define/logger.ts';
+import { mode as makeMode, type Mode, type ModeOptions } from '../define/mode.ts';
+import { pipeline } from '../define/pipeline.ts';
+import type { RunResult, SolidResult } from '../events/result.ts';
 import { execute } from '../run.ts';
-import type { AnySolid } from '../solid.ts';
+import type { AnySolid } from '../define/solid-types.ts';
 import { StepExecutionError } from '../errors.ts';
-import { originalError } from '../error-registry.ts';
+import { originalError } from '../events/error-registry.ts';
 import { hardcodedResource } from '../../modes/resources/helpers.ts';
+// Modes made here default to the built-ins, as everywhere.
+import '../built-ins.ts';
 
 /**
  * The `console` sink of executeSolid's own mode: it takes records at its level (so they
@@ -18,6 +20,7 @@ const silentConsole = logger({
   init: () => ({ write: () => undefined }),
 });
 
+/** What {@link executeSolid} takes besides the solid. */
 export interface ExecuteSolidOptions {
   /** Resource values (plain values or resource definitions) by key. */
   readonly resources?: Readonly<Record<string, unknown>>;

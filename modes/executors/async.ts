@@ -1,12 +1,12 @@
 import { asapScheduler } from 'rxjs';
 import { z } from 'zod';
-import { executor } from '../../lib/executor.ts';
+import { executor } from '../../lib/define/executor.ts';
 
 /**
  * How many computes the async executor keeps in flight by default. Its steps wait on I/O,
  * which takes no core while it waits, so the core count is the wrong bound: 128 steps each
- * waiting 10 ms ran 7.6× faster with 16 than with 2 (a 2-core machine's count; `npm run
- * bench -- async-io`). 16 keeps a fan-out from flooding a database or an API with more
+ * waiting 10 ms ran 7.6× faster with 16 than with 2, a 2-core machine's count (bench:
+ * async-io-latency). 16 keeps a fan-out from flooding a database or an API with more
  * requests than a typical connection pool serves at once; raise it for latency-bound work.
  */
 export const DEFAULT_ASYNC_MAX_CONCURRENT = 16;

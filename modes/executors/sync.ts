@@ -1,5 +1,5 @@
 import { queueScheduler } from 'rxjs';
-import { executor } from '../../lib/executor.ts';
+import { executor } from '../../lib/define/executor.ts';
 
 /**
  * Runs steps one after another on RxJS's `queueScheduler`. A run of synchronous solids

@@ -1,7 +1,7 @@
 import { VirtualAction, VirtualTimeScheduler, type SchedulerAction, type Subscription } from 'rxjs';
 import { dateTimestampProvider } from 'rxjs/internal/scheduler/dateTimestampProvider';
 import { z } from 'zod';
-import { executor } from '../../lib/executor.ts';
+import { executor } from '../../lib/define/executor.ts';
 
 // Captured at load, so that fake timers installed later (vi.useFakeTimers) cannot stall runs.
 const realSetImmediate = globalThis.setImmediate;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { logger, type LogDestination } from '../../lib/logger.ts';
+import { logger, type LogDestination } from '../../lib/define/logger.ts';
 
 const require = createRequire(import.meta.url);
 

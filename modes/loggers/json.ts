@@ -1,4 +1,4 @@
-import { logger, type LogDestination } from '../../lib/logger.ts';
+import { logger, type LogDestination } from '../../lib/define/logger.ts';
 
 /** Writes one JSON line (NDJSON) per record to stdout, for log shippers. */
 export const jsonLogger = logger({

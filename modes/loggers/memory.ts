@@ -1,4 +1,4 @@
-import { logger, type Logger } from '../../lib/logger.ts';
+import { logger, type Logger } from '../../lib/define/logger.ts';
 
 /** A logger sink that keeps what it receives, for tests. */
 export interface MemoryLogger extends Logger {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { resource, type Resource } from '../../lib/resource.ts';
+import { resource, type Resource } from '../../lib/define/resource.ts';
 
 /**
  * A resource that is always `value`.

@@ -1,4 +1,4 @@
-import { resource, type Resource } from '../../lib/resource.ts';
+import { resource, type Resource } from '../../lib/define/resource.ts';
 
 /** One call recorded by a {@link mockResource}. */
 export interface MockCall {

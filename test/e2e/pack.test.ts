@@ -101,7 +101,7 @@ describe('npm pack', () => {
       'dist/lib/testing/index.js',
       'dist/lib/testing/index.d.ts',
       'dist/lib/cli/main.js',
-      'dist/modes/executors/worker-entry.mjs',
+      'dist/modes/executors/worker-pool/thread/worker-entry.mjs',
     ]) {
       expect(packedFiles).toContain(file);
     }

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { takeTransferList, uncrossable } from '../../modes/executors/worker-crossing.ts';
+import { uncrossable } from '../../modes/executors/worker-pool/crossing.ts';
+import { takeTransferList } from '../../modes/executors/worker-pool/transfer.ts';
 import {
   StepExecutionError,
   execute,
@@ -572,15 +573,15 @@ describe('the workerPool executor', () => {
     rmSync(out, { recursive: true, force: true });
     const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: root, stdio: 'pipe' });
-    copyFileSync(join(root, 'modes/executors/worker-entry.mjs'), join(out, 'modes/executors/worker-entry.mjs'));
+    copyFileSync(join(root, 'modes/executors/worker-pool/thread/worker-entry.mjs'), join(out, 'modes/executors/worker-pool/thread/worker-entry.mjs'));
     const output = execFileSync(process.execPath, [join(root, 'test/integration/fixtures/compiled-run.mjs')], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, MODEFLOW_DIST: out },
     });
-    expect(JSON.parse(output)).toEqual({ status: 'SUCCESS', doubled: [2, 4, 6], runtime: 'worker-runtime.js' });
+    expect(JSON.parse(output)).toEqual({ status: 'SUCCESS', doubled: [2, 4, 6], runtime: 'thread-runtime.js' });
     const build = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
-    expect(build).toContain('worker-entry.mjs');
+    expect(build).toContain('worker-pool/thread/worker-entry.mjs');
     rmSync(out, { recursive: true, force: true });
   });
 });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StepExecutionError, execute, memoryLogger, mode, pipeline, resource, solid, type MemoryLogger } from '../../lib/index.ts';
-import { makeRedactor } from '../../lib/redact.ts';
+import { makeRedactor } from '../../lib/config/redact.ts';
 import { events, ofType } from './helpers.ts';
 
 const NAME = 'MODEFLOW_REDACTION_TEST_SECRET';

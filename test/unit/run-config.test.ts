@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidConfigError, InvariantViolationError, type ConfigIssue } from '../../lib/errors.ts';
-import { executor } from '../../lib/executor.ts';
-import { logger } from '../../lib/logger.ts';
-import { mode } from '../../lib/mode.ts';
-import { pipeline, type Pipeline } from '../../lib/pipeline.ts';
-import { resource } from '../../lib/resource.ts';
-import { resolveRunConfig } from '../../lib/run-config.ts';
-import { runConfigJsonSchema } from '../../lib/run-config-json-schema.ts';
-import { runConfigSchema } from '../../lib/run-config-schema.ts';
-import { selectSolids } from '../../lib/select.ts';
-import { solid } from '../../lib/solid.ts';
+import {
+  InvalidConfigError,
+  InvariantViolationError,
+  executor,
+  logger,
+  mode,
+  pipeline,
+  resource,
+  runConfigJsonSchema,
+  runConfigSchema,
+  solid,
+  type ConfigIssue,
+  type Pipeline,
+} from '../../lib/index.ts';
+import { resolveRunConfig } from '../../lib/config/run-config.ts';
+import { selectSolids } from '../../lib/config/select.ts';
 
 const store = resource({
   config: z.object({ path: z.string().min(3), poolSize: z.coerce.number().int().default(4) }),

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidSubsetError } from '../../lib/errors.ts';
-import { pipeline } from '../../lib/pipeline.ts';
-import { isInputUnconnected, selectSolids } from '../../lib/select.ts';
-import { solid } from '../../lib/solid.ts';
+import { InvalidSubsetError, pipeline, solid } from '../../lib/index.ts';
+import { isInputUnconnected, selectSolids } from '../../lib/config/select.ts';
 
 const source = solid({ name: 'source', output: z.number(), compute: () => 1 });
 const step = solid({ name: 'step', inputs: { x: z.number() }, output: z.number(), compute: (_ctx, { x }) => x + 1 });

@@ -1,0 +1,101 @@
+/**
+ * modeflow's layout, as rules (`npm run depcheck`, part of `npm test`; see
+ * scripts/depcheck.mjs). The folders of lib/ read in the order a run flows and depend
+ * downward only:
+ *
+ *   errors.ts < support/ < schema/ < define/ < events/ < config/ < logging/ < plan/ < engine/
+ *     < run.ts < the entries (index.ts, built-ins.ts) and the faces (cli/, testing/)
+ *
+ * modes/ and operators/ are made from lib/'s public pieces, as a user's own would be (the
+ * script checks the names too); only the entries and faces may import them. Nothing in
+ * the library imports tests, benches or lib/index.ts.
+ */
+
+/** lib/'s layers, bottom first: each may import only those before it (and itself). */
+const layers = [
+  ['errors', 'lib/errors\\.[jt]s$'],
+  ['support', 'lib/support/'],
+  ['schema', 'lib/schema/'],
+  ['define', 'lib/define/'],
+  ['events', 'lib/events/'],
+  ['config', 'lib/config/'],
+  ['logging', 'lib/logging/'],
+  ['plan', 'lib/plan/'],
+  ['engine', 'lib/engine/'],
+  ['run', 'lib/run\\.[jt]s$'],
+];
+
+/** The top of lib/: the entries and the faces users reach from outside. */
+const top = ['lib/index\\.[jt]s$', 'lib/built-ins\\.[jt]s$', 'lib/cli/', 'lib/testing/'];
+
+const anyOf = (patterns) => `^(${patterns.join('|')})`;
+
+/** One rule per layer: nothing above it. */
+const downwardOnly = layers.slice(0, -1).map(([name, path], i) => ({
+  name: `${name}-depends-downward`,
+  comment: `${name} may import only ${layers.slice(0, i).map(([below]) => below).join(', ') || 'nothing else in lib/'}`,
+  severity: 'error',
+  from: { path: `^${path}` },
+  to: { path: anyOf([...layers.slice(i + 1).map(([, above]) => above), ...top]) },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'no import cycles, type-only ones included',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    ...downwardOnly,
+    {
+      name: 'run-below-entries',
+      comment: 'lib/run.ts sits below the entries and the faces',
+      severity: 'error',
+      from: { path: '^lib/run\\.[jt]s$' },
+      to: { path: anyOf(top) },
+    },
+    {
+      name: 'lib-core-not-on-built-ins',
+      comment: 'only the entries and the faces of lib/ import modes/ and operators/: the rest is what they are made from',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: anyOf(top) },
+      to: { path: '^(modes|operators)/' },
+    },
+    {
+      name: 'built-ins-not-on-faces',
+      comment: 'modes/ and operators/ use lib/ as a user would, never its entries or faces',
+      severity: 'error',
+      from: { path: '^(modes|operators)/' },
+      to: { path: anyOf(top) },
+    },
+    {
+      name: 'operators-not-on-modes',
+      comment: 'operators work on any run, whatever built-ins its mode has',
+      severity: 'error',
+      from: { path: '^operators/' },
+      to: { path: '^modes/' },
+    },
+    {
+      name: 'no-index-inside',
+      comment: 'inside the library nothing imports lib/index.ts (it is the one entry for users)',
+      severity: 'error',
+      from: { path: '^(lib|modes|operators)/' },
+      to: { path: '^lib/index\\.[jt]s$' },
+    },
+    {
+      name: 'no-tests-in-source',
+      comment: 'no source imports a test or a bench',
+      severity: 'error',
+      from: { path: '^(lib|modes|operators|examples)/' },
+      to: { path: '^(test|bench)/' },
+    },
+  ],
+  options: {
+    // The check runs over a JavaScript mirror of the sources (scripts/depcheck.mjs): a path
+    // is `lib/engine/step.js` there for lib/engine/step.ts, and packages lie outside it.
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/|^\\.\\./' },
+  },
+};

@@ -1,0 +1,105 @@
+/** The JSON Schema of a pipeline's run config, for editors and the CLI. */
+import { z } from 'zod';
+import { entry } from './config-entry.ts';
+import { isPlainObject } from '../support/deep-merge.ts';
+import { envDefaultJson, withEnvJson } from '../schema/env-schema.ts';
+import type { Pipeline } from '../define/pipeline.ts';
+import { builtFor, pickMode, runConfigObject, type Built, type runConfigSchema } from './run-config-schema.ts';
+import { selectSolids } from './select.ts';
+import { NOTHING, type EntryKind, type SolidsSection } from './solids-config.ts';
+
+/**
+ * The JSON Schema (draft 2020-12, input side) of {@link runConfigSchema}, for editors and
+ * the CLI; every config position also accepts `{ "env": "NAME" }`. Solids with nothing to
+ * configure share one entry, `$defs.solidWithoutRunConfig`.
+ *
+ * @example
+ * writeFileSync('run-config.schema.json', JSON.stringify(runConfigJsonSchema(queryPipeline, 'prod')));
+ *
+ * @throws {InvariantViolationError} when `modeName` is unknown, or left out of a pipeline with several modes
+ * @throws {InvalidSubsetError} when `select` is malformed or matches no solid
+ */
+export function runConfigJsonSchema(pipeline: Pipeline, modeName?: string, select?: string): Record<string, unknown> {
+  const built = builtFor(pipeline, pickMode(pipeline, modeName), selectSolids(pipeline, select));
+  // The parse schema checks solids by hand; JSON comes from a twin with one entry per kind.
+  const { schema, kindKeys } = jsonTwin(built);
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: envDefaultJson }) as Record<string, unknown>;
+  // Recursive user schemas land in $defs; their positions take env references too.
+  const defs = objectAt(json, '$defs');
+  for (const [name, def] of Object.entries(defs)) defs[name] = withEnvJson(def, false);
+  const sections = objectAt(json, 'properties');
+  for (const section of ['solids', 'resources', 'loggers', 'execution']) {
+    for (const entry of Object.values(objectAt(objectAt(sections, section), 'properties'))) {
+      const props = objectAt(entry, 'properties');
+      if ('config' in props) props['config'] = withEnvJson(props['config'], true);
+      for (const input of Object.values(objectAt(objectAt(props, 'inputs'), 'properties'))) {
+        const inputProps = objectAt(input, 'properties');
+        if ('value' in inputProps) inputProps['value'] = withEnvJson(inputProps['value'], true);
+      }
+    }
+  }
+  expandSolidsJson(json, built.solids, kindKeys);
+  return json;
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON Schema of the solids section
+
+/** The run config schema with a `solids` object holding one entry per kind, not per solid. */
+function jsonTwin(built: Built): { schema: z.ZodType; kindKeys: ReadonlyMap<EntryKind | undefined, string> } {
+  const kindKeys = new Map<EntryKind | undefined, string>();
+  const shape: Record<string, z.ZodType> = {};
+  for (const slot of built.solids.slots.values()) {
+    if (kindKeys.has(slot.kind)) continue;
+    const key = `kind${kindKeys.size}`;
+    kindKeys.set(slot.kind, key);
+    shape[key] = slot.kind ? kindSchema(slot.kind) : z.unknown().optional();
+  }
+  return { schema: runConfigObject({ solids: entry(z.strictObject(shape)), ...built.sections }), kindKeys };
+}
+
+function kindSchema(kind: EntryKind): z.ZodType {
+  const inputs: Record<string, z.ZodType> = {};
+  for (const input of kind.inputs) {
+    const obj = z.strictObject({ value: input.value });
+    inputs[input.name] = input.required ? obj : entry(obj);
+  }
+  const shape: Record<string, z.ZodType> = { inputs: entry(z.strictObject(inputs)) };
+  if (kind.config) shape['config'] = kind.config;
+  return entry(z.strictObject(shape));
+}
+
+const NOTHING_DEF = 'solidWithoutRunConfig';
+
+/** Replaces the twin's per-kind entries with one per solid, in pipeline order. */
+function expandSolidsJson(json: Record<string, unknown>, section: SolidsSection, kindKeys: ReadonlyMap<EntryKind | undefined, string>): void {
+  const solids = objectAt(objectAt(json, 'properties'), 'solids');
+  const byKind = objectAt(solids, 'properties');
+  const requiredKinds = new Set(Array.isArray(solids['required']) ? (solids['required'] as string[]) : []);
+  const used = new Set<unknown>();
+  const properties: [string, unknown][] = [];
+  const required: string[] = [];
+  for (const [name, slot] of section.slots) {
+    const key = kindKeys.get(slot.kind)!;
+    let schema = byKind[key];
+    if (slot.kind === NOTHING) {
+      const defs = (json['$defs'] ??= {}) as Record<string, unknown>;
+      defs[NOTHING_DEF] ??= schema;
+      schema = { $ref: `#/$defs/${NOTHING_DEF}` };
+    } else if (used.has(schema)) {
+      schema = structuredClone(schema);
+    } else {
+      used.add(schema);
+    }
+    properties.push([name, schema]);
+    if (requiredKinds.has(key)) required.push(name);
+  }
+  solids['properties'] = Object.fromEntries(properties);
+  if (required.length > 0) solids['required'] = required;
+  else delete solids['required'];
+}
+
+function objectAt(value: unknown, key: string): Record<string, unknown> {
+  const found = isPlainObject(value) ? value[key] : undefined;
+  return isPlainObject(found) ? found : {};
+}

@@ -1,0 +1,229 @@
+import { originalOf } from './json-safe.ts';
+import { ModeflowError } from '../errors.ts';
+import type { SerializedError } from '../errors.ts';
+import type { RunEvent, StepOutputEvent } from './events.ts';
+import type { Pipeline } from '../define/pipeline.ts';
+import { applyEvent, initialRunState, type RunState, type StepState } from './run-state.ts';
+
+/** How a solid (all of its steps) ended. */
+export type SolidStatus = 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'CANCELED';
+
+/** What one solid did in a run; a fanned-out solid aggregates its mapped steps. */
+export interface SolidResult {
+  readonly solid: string;
+  readonly status: SolidStatus;
+  readonly success: boolean;
+  readonly skipped: boolean;
+  /** Every value of every output, in emission order (mapped steps in index order). */
+  readonly outputs: Readonly<Record<string, readonly unknown[]>>;
+  /** The only value of `name` (default `result`); `undefined` if none, the array if several. */
+  output(name?: string): unknown;
+  /** The events of this solid's steps. */
+  readonly events: readonly RunEvent[];
+  /** The error of its first failed step. */
+  readonly error: SerializedError | undefined;
+  /** Step keys, in index order. */
+  readonly stepKeys: readonly string[];
+}
+
+/** The outcome of a run, folded from its events. */
+export interface RunResult {
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly mode: string;
+  readonly status: 'SUCCESS' | 'FAILURE' | 'CANCELED';
+  readonly success: boolean;
+  readonly events: readonly RunEvent[];
+  /** The run state the events add up to. */
+  readonly state: RunState;
+  /**
+   * What invocation `name` did. @throws {ModeflowError} for a name that is no invocation
+   * of the pipeline
+   */
+  solid(name: string): SolidResult;
+  /** `solid(solidName).output(outputName)`. */
+  output(solidName: string, outputName?: string): unknown;
+}
+
+/**
+ * Folds the events of one run into its {@link RunResult}, in O(events): a mutable
+ * accumulator, frozen once at the end (never one immutable update per event). What
+ * `execute` and `toRunResult` use; also for events read back from elsewhere (a log file).
+ *
+ * @example
+ * const accumulator = new RunAccumulator();
+ * for (const event of events) accumulator.add(event);
+ * const result = accumulator.result(pipeline);
+ *
+ * @throws {ModeflowError} from `add` for an event of a second run, naming both run ids
+ */
+export class RunAccumulator {
+  readonly events: RunEvent[] = [];
+  readonly state: RunState = initialRunState();
+  private runId: string | undefined;
+
+  add(event: RunEvent): void {
+    if (this.runId === undefined) this.runId = event.runId;
+    else if (event.runId !== this.runId) throw twoRuns(this.runId, event);
+    this.events.push(event);
+    applyEvent(this.state, event);
+  }
+
+  /** The result so far (call once the terminal event is in). */
+  result(pipeline: Pipeline): RunResult {
+    return new Result(pipeline, Object.freeze(this.events), freezeState(this.state));
+  }
+}
+
+function twoRuns(first: string, event: RunEvent): ModeflowError {
+  return new ModeflowError(
+    `toRunResult got events of two runs: ${first} and ${event.runId} (a ${event.type} event); ` +
+      `it folds one run into one result, so apply it to each run's events separately`,
+  );
+}
+
+function freezeState(state: RunState): RunState {
+  for (const key in state.steps) {
+    const step = state.steps[key]!;
+    Object.freeze(step.outputCounts);
+    Object.freeze(step);
+  }
+  Object.freeze(state.steps);
+  Object.freeze(state.stepOrder);
+  Object.freeze(state.resources);
+  Object.freeze(state.counts);
+  Object.freeze(state.recentLogs);
+  return Object.freeze(state);
+}
+
+class Result implements RunResult {
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly mode: string;
+  readonly status: 'SUCCESS' | 'FAILURE' | 'CANCELED';
+  readonly success: boolean;
+  #index: Map<string, { steps: StepState[]; events: RunEvent[] }> | undefined;
+  readonly #solids = new Map<string, SolidResult>();
+
+  readonly events: readonly RunEvent[];
+  readonly state: RunState;
+  private readonly pipeline: Pipeline;
+
+  constructor(pipeline: Pipeline, events: readonly RunEvent[], state: RunState) {
+    this.pipeline = pipeline;
+    this.events = events;
+    this.state = state;
+    this.runId = state.runId ?? '';
+    this.pipelineName = state.pipelineName ?? pipeline.name;
+    this.mode = state.mode ?? '';
+    this.status = state.status === 'SUCCESS' ? 'SUCCESS' : state.status === 'CANCELED' ? 'CANCELED' : 'FAILURE';
+    this.success = this.status === 'SUCCESS';
+  }
+
+  solid(name: string): SolidResult {
+    const cached = this.#solids.get(name);
+    if (cached) return cached;
+    const node = this.pipeline.node(name);
+    if (!node) {
+      throw new ModeflowError(
+        `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}`,
+      );
+    }
+    const entry = this.index().get(name) ?? { steps: [], events: [] };
+    const result = solidResult(name, Object.keys(node.solid.outputs), entry.steps, entry.events, this.status);
+    this.#solids.set(name, result);
+    return result;
+  }
+
+  output(solidName: string, outputName = 'result'): unknown {
+    return this.solid(solidName).output(outputName);
+  }
+
+  private index(): Map<string, { steps: StepState[]; events: RunEvent[] }> {
+    if (this.#index) return this.#index;
+    const index = new Map<string, { steps: StepState[]; events: RunEvent[] }>();
+    const entry = (solid: string) => {
+      let e = index.get(solid);
+      if (!e) index.set(solid, (e = { steps: [], events: [] }));
+      return e;
+    };
+    for (const key of this.state.stepOrder) {
+      const step = this.state.steps[key]!;
+      entry(step.solid).steps.push(step);
+    }
+    for (const event of this.events) {
+      if ('solid' in event && event.solid !== undefined) entry(event.solid).events.push(event);
+    }
+    this.#index = index;
+    return index;
+  }
+}
+
+function solidResult(
+  name: string,
+  outputNames: readonly string[],
+  unsorted: readonly StepState[],
+  events: readonly RunEvent[],
+  runStatus: RunResult['status'],
+): SolidResult {
+  const steps = [...unsorted].sort((a, b) => compareKeys(a.stepKey, b.stepKey));
+  const finalAttempt = new Map(steps.map((s) => [s.stepKey, s.attempt]));
+  const byStep = new Map<string, StepOutputEvent[]>();
+  for (const event of events) {
+    if (event.type !== 'STEP_OUTPUT' || event.attempt !== finalAttempt.get(event.stepKey)) continue;
+    const list = byStep.get(event.stepKey) ?? [];
+    list.push(event);
+    byStep.set(event.stepKey, list);
+  }
+  const outputs: Record<string, unknown[]> = Object.fromEntries(outputNames.map((o) => [o, []]));
+  for (const step of steps) {
+    for (const event of byStep.get(step.stepKey) ?? []) {
+      // Own keys only: an output may be named `constructor` or `toString`.
+      const list = Object.hasOwn(outputs, event.output) ? outputs[event.output]! : (outputs[event.output] = []);
+      list.push(originalOf(event, event.value));
+    }
+  }
+  for (const o of Object.keys(outputs)) Object.freeze(outputs[o]);
+  const status = aggregate(steps, runStatus);
+  const failed = steps.find((s) => s.status === 'FAILURE') ?? steps.find((s) => s.status === 'CANCELED');
+  return Object.freeze({
+    solid: name,
+    status,
+    success: status === 'SUCCESS',
+    skipped: status === 'SKIPPED',
+    outputs: Object.freeze(outputs),
+    output(outputName = 'result') {
+      if (!Object.hasOwn(outputs, outputName)) {
+        throw new ModeflowError(`solid "${name}" has no output "${outputName}"; its outputs are: ${outputNames.join(', ')}`);
+      }
+      const values = outputs[outputName]!;
+      return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+    },
+    events: Object.freeze([...events]),
+    error: failed?.error,
+    stepKeys: Object.freeze(steps.map((s) => s.stepKey)),
+  });
+}
+
+function aggregate(steps: readonly StepState[], runStatus: RunResult['status']): SolidStatus {
+  if (steps.length === 0) return runStatus === 'CANCELED' ? 'CANCELED' : 'SKIPPED';
+  if (steps.some((s) => s.status === 'FAILURE')) return 'FAILURE';
+  if (steps.some((s) => s.status === 'CANCELED' || s.status === 'RUNNING')) return 'CANCELED';
+  if (steps.every((s) => s.status === 'SKIPPED')) return 'SKIPPED';
+  return 'SUCCESS';
+}
+
+/** Orders `a[2][0]` before `a[10]`: by the numeric indexes of a step key. */
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = indexes(a);
+  const ib = indexes(b);
+  for (let i = 0; i < Math.min(ia.length, ib.length); i++) if (ia[i] !== ib[i]) return ia[i]! - ib[i]!;
+  return ia.length - ib.length;
+}
+
+function indexes(key: string): number[] {
+  const out: number[] = [];
+  for (const m of key.matchAll(/\[(\d+)\]/g)) out.push(Number(m[1]));
+  return out;
+}
