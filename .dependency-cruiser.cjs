@@ -1,6 +1,6 @@
 /**
  * modeflow's layout, as rules (`npm run depcheck`, part of `npm test`; see
- * scripts/depcheck.mjs). The folders of lib/ read in the order a run flows and depend
+ * test/depcheck.mjs). The folders of lib/ read in the order a run flows and depend
  * downward only:
  *
  *   errors.ts < support/ < schema/ < define/ < events/ < config/ < logging/ < plan/ < engine/
@@ -93,7 +93,7 @@ module.exports = {
     },
   ],
   options: {
-    // The check runs over a JavaScript mirror of the sources (scripts/depcheck.mjs): a path
+    // The check runs over a JavaScript mirror of the sources (test/depcheck.mjs): a path
     // is `lib/engine/step.js` there for lib/engine/step.ts, and packages lie outside it.
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)node_modules/|^\\.\\./' },
