@@ -33,7 +33,12 @@ const anyOf = (patterns) => `^(${patterns.join('|')})`;
 /** One rule per layer: nothing above it. */
 const downwardOnly = layers.slice(0, -1).map(([name, path], i) => ({
   name: `${name}-depends-downward`,
-  comment: `${name} may import only ${layers.slice(0, i).map(([below]) => below).join(', ') || 'nothing else in lib/'}`,
+  comment: `${name} may import only ${
+    layers
+      .slice(0, i)
+      .map(([below]) => below)
+      .join(', ') || 'nothing else in lib/'
+  }`,
   severity: 'error',
   from: { path: `^${path}` },
   to: { path: anyOf([...layers.slice(i + 1).map(([, above]) => above), ...top]) },

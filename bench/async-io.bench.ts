@@ -41,7 +41,10 @@ async function compare(p: Pipeline, reps: { warmup: number; reps: number }): Pro
 
 function speedups(rows: readonly Measured[]): string {
   const base = rows[0]!.median;
-  return rows.slice(1).map((r) => `${r.contender.replace('maxConcurrent ', '')}: ${(base / r.median).toFixed(1)}×`).join(', ');
+  return rows
+    .slice(1)
+    .map((r) => `${r.contender.replace('maxConcurrent ', '')}: ${(base / r.median).toFixed(1)}×`)
+    .join(', ');
 }
 
 export const cases: BenchCase[] = [
@@ -70,7 +73,10 @@ export const cases: BenchCase[] = [
         return {
           unit: 'ms/run',
           rows,
-          notes: [`faster than the core count: ${speedups(rows)}`, `libuv thread pool: UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`],
+          notes: [
+            `faster than the core count: ${speedups(rows)}`,
+            `libuv thread pool: UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`,
+          ],
         };
       } finally {
         rmSync(dir, { recursive: true, force: true });

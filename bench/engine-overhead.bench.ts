@@ -61,7 +61,9 @@ function overheadCase(make: () => Shape, name: string): BenchCase {
       const sync = rows.find((r) => r.contender === 'modeflow sync')!;
       notes.push('run() = prepare() (mode, run config, plan; cached per pipeline and mode) + the engine (startRun)');
       const events1 = await countEvents(p);
-      notes.push(`modeflow from ${libraryLabel}; ${steps.toLocaleString('en')} steps; modeflow emits ${events1.toLocaleString('en')} events per run, all delivered to the subscriber`);
+      notes.push(
+        `modeflow from ${libraryLabel}; ${steps.toLocaleString('en')} steps; modeflow emits ${events1.toLocaleString('en')} events per run, all delivered to the subscriber`,
+      );
       return {
         unit: 'µs/step',
         rows,

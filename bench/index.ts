@@ -36,8 +36,11 @@ if (!(globalThis as { gc?: unknown }).gc) {
 }
 
 const load = loadavg()[0]!;
-console.log(`modeflow from ${process.env['MODEFLOW_BENCH_SOURCE'] === '1' ? 'lib/*.ts under tsx' : 'dist/'}; node ${process.version}, ${availableParallelism()} cores, load average ${load.toFixed(1)}` +
-  (load > 1.2 ? ' (other work is running: expect noise)' : '') + '\n');
+console.log(
+  `modeflow from ${process.env['MODEFLOW_BENCH_SOURCE'] === '1' ? 'lib/*.ts under tsx' : 'dist/'}; node ${process.version}, ${availableParallelism()} cores, load average ${load.toFixed(1)}` +
+    (load > 1.2 ? ' (other work is running: expect noise)' : '') +
+    '\n',
+);
 const started = performance.now();
 const rows: Row[] = [];
 let missed = 0;
@@ -57,7 +60,9 @@ for (const c of chosen) {
   missed += (report.targets ?? []).filter((x) => !x.met).length;
 }
 writeResults(rows);
-console.log(`${chosen.length} case(s) in ${((performance.now() - started) / 1000).toFixed(0)} s; ${missed ? `${missed} target(s) missed` : 'all targets met'}; rows in bench/results/latest.json`);
+console.log(
+  `${chosen.length} case(s) in ${((performance.now() - started) / 1000).toFixed(0)} s; ${missed ? `${missed} target(s) missed` : 'all targets met'}; rows in bench/results/latest.json`,
+);
 
 function toRows(name: string, report: CaseReport): Row[] {
   const base = report.rows[0]?.median ?? NaN;
@@ -108,4 +113,3 @@ function writeResults(fresh: readonly Row[]): void {
   const merged = [...kept, ...fresh].sort((a, b) => (order.get(a.case) ?? 1e9) - (order.get(b.case) ?? 1e9));
   writeFileSync(RESULTS, JSON.stringify(merged, null, 2) + '\n');
 }
-

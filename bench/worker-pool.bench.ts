@@ -8,7 +8,15 @@ import type { Pipeline, RunOptions } from '../lib/index.ts';
 import { modeflow } from './fixtures/modeflow.ts';
 import { sample, scale, type Stats } from './measure.ts';
 import { calibrate, spin } from './fixtures/spin.ts';
-import { CPU_STEPS, cpuFan, TRIVIAL_LARGE, TRIVIAL_SMALL, trivialLarge, trivialSmall, workerPoolExecutor } from './fixtures/worker-pipelines.ts';
+import {
+  CPU_STEPS,
+  cpuFan,
+  TRIVIAL_LARGE,
+  TRIVIAL_SMALL,
+  trivialLarge,
+  trivialSmall,
+  workerPoolExecutor,
+} from './fixtures/worker-pipelines.ts';
 import type { BenchCase, Measured, TargetResult } from './types.ts';
 
 const { execute } = modeflow;
@@ -65,11 +73,17 @@ const cpu: BenchCase = {
     const rows: Measured[] = [];
     const opts = { warmup: 1, reps: 5 };
 
-    rows.push({ contender: 'modeflow sync (one thread)', ...(await sample(async () => check('sync', await mustSucceed(cpuFan, { runConfig: config })), { warmup: 1, reps: 3 })) });
+    rows.push({
+      contender: 'modeflow sync (one thread)',
+      ...(await sample(async () => check('sync', await mustSucceed(cpuFan, { runConfig: config })), { warmup: 1, reps: 3 })),
+    });
 
     const piscinaOnce = async (pool: Piscina) => {
       const values = await runLimited(pool, CPU_STEPS, iterations, CPU_STEPS);
-      check('piscina', values.reduce((a, b) => (a + b) | 0, 0));
+      check(
+        'piscina',
+        values.reduce((a, b) => (a + b) | 0, 0),
+      );
     };
     rows.push({
       contender: 'raw piscina, new pool per run',
@@ -95,13 +109,20 @@ const cpu: BenchCase = {
       const pool = await sample(async () => check('workerPool', await mustSucceed(cpuFan, poolRun(config))), opts);
       rows.push({ contender: 'modeflow workerPool (shared pool, warm)', ...pool });
       // What the first run of a process pays: a pool of its own, started with the run.
-      const coldRun = await sample(async () => check('workerPool cold', await mustSucceed(cpuFan, poolRun(config, { idleTimeoutMs: 0 }))), { warmup: 0, reps: 3 });
+      const coldRun = await sample(async () => check('workerPool cold', await mustSucceed(cpuFan, poolRun(config, { idleTimeoutMs: 0 }))), {
+        warmup: 0,
+        reps: 3,
+      });
       rows.push({ contender: 'modeflow workerPool, cold pool per run (idleTimeoutMs: 0)', ...coldRun });
       const sync = rows[0]!;
       const piscinaCold = rows[1]!;
       const piscinaWarm = rows[2]!;
       targets.push(
-        { label: `speedup of workerPool over sync ≥ ${MIN_SPEEDUP}×`, value: `${(sync.median / pool.median).toFixed(2)}×`, met: sync.median / pool.median >= MIN_SPEEDUP },
+        {
+          label: `speedup of workerPool over sync ≥ ${MIN_SPEEDUP}×`,
+          value: `${(sync.median / pool.median).toFixed(2)}×`,
+          met: sync.median / pool.median >= MIN_SPEEDUP,
+        },
         {
           label: `workerPool throughput ≥ ${MIN_VS_PISCINA}× raw piscina (both warm)`,
           value: `${(piscinaWarm.median / pool.median).toFixed(2)}×`,
@@ -130,7 +151,8 @@ const dispatch: BenchCase = {
     const pool = newPool();
     try {
       await runLimited(pool, 200, 0, WORKERS); // start the workers
-      const perTask = async (inFlight: number) => scale(await sample(() => runLimited(pool, N, 0, inFlight), { warmup: 2, reps: 7 }), 1000 / N);
+      const perTask = async (inFlight: number) =>
+        scale(await sample(() => runLimited(pool, N, 0, inFlight), { warmup: 2, reps: 7 }), 1000 / N);
       rows.push({ contender: `raw piscina, warm pool, ${WORKERS} in flight`, ...(await perTask(WORKERS)) });
       rows.push({ contender: `raw piscina, warm pool, all ${N} submitted`, ...(await perTask(N)) });
     } finally {
@@ -142,7 +164,10 @@ const dispatch: BenchCase = {
       const small = await timeOf(trivialSmall);
       // A cold pool per run (idleTimeoutMs: 0): start-up as the first run of a process pays it.
       const cold = await sample(() => execute(trivialSmall, poolRun({}, { idleTimeoutMs: 0 })), { warmup: 0, reps: 3 });
-      rows.push({ contender: `modeflow workerPool, ${TRIVIAL_LARGE.toLocaleString('en')} steps, whole run`, ...scale(large, 1000 / TRIVIAL_LARGE) });
+      rows.push({
+        contender: `modeflow workerPool, ${TRIVIAL_LARGE.toLocaleString('en')} steps, whole run`,
+        ...scale(large, 1000 / TRIVIAL_LARGE),
+      });
       // The fixed cost of a run cancels in the difference.
       const marginal = ((large.median - small.median) * 1000) / (TRIVIAL_LARGE - TRIVIAL_SMALL);
       const fixedMs = small.median - (marginal * TRIVIAL_SMALL) / 1000;

@@ -63,9 +63,7 @@ export const generateTable2 = solid({
   compute: async (ctx) => {
     const db = ctx.resources.database;
     await db.executeQuery('drop table if exists table_2');
-    await db.executeQuery(
-      'create table table_2 as select category, count(*) as n, sum(value) as total from table_1 group by category',
-    );
+    await db.executeQuery('create table table_2 as select category, count(*) as n, sum(value) as total from table_1 group by category');
     return count(db, 'table_2');
   },
 });

@@ -59,13 +59,7 @@ export class TypeCheckError extends ModeflowError {
   /** The input or output name. */
   readonly port: string;
   readonly issues: readonly ConfigIssue[];
-  constructor(fields: {
-    solid: string;
-    stepKey: string;
-    direction: 'input' | 'output';
-    port: string;
-    issues: readonly ConfigIssue[];
-  }) {
+  constructor(fields: { solid: string; stepKey: string; direction: 'input' | 'output'; port: string; issues: readonly ConfigIssue[] }) {
     super(
       `${fields.direction} "${fields.port}" of solid "${fields.solid}" (step ${fields.stepKey}) ` +
         `failed its type check: ` +

@@ -1,11 +1,37 @@
 // definitions
 export { solid, isSolid } from './define/solid.ts';
-export type { Solid, AnySolid, SingleOutputSolidOptions, MultiOutputSolidOptions, SolidContext, RetryPolicy, InputValues, OutputValues, Emits } from './define/solid-types.ts';
+export type {
+  Solid,
+  AnySolid,
+  SingleOutputSolidOptions,
+  MultiOutputSolidOptions,
+  SolidContext,
+  RetryPolicy,
+  InputValues,
+  OutputValues,
+  Emits,
+} from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
 export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
-export { resource, isResource, type Resource, type ResourceOptions, type Resources, type ResourceValue, type ResourceInitContext } from './define/resource.ts';
+export {
+  resource,
+  isResource,
+  type Resource,
+  type ResourceOptions,
+  type Resources,
+  type ResourceValue,
+  type ResourceInitContext,
+} from './define/resource.ts';
 export { logger, isLogger, levelSchema, type Logger, type LoggerOptions, type LogDestination } from './define/logger.ts';
-export { executor, isExecutor, type Executor, type ExecutorOptions, type ExecutorInstance, type ExecutorCreateContext, type ResourceReport } from './define/executor.ts';
+export {
+  executor,
+  isExecutor,
+  type Executor,
+  type ExecutorOptions,
+  type ExecutorInstance,
+  type ExecutorCreateContext,
+  type ResourceReport,
+} from './define/executor.ts';
 export { preset, type Preset, type PresetOptions } from './define/preset.ts';
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
@@ -31,7 +57,15 @@ export type { RunOptions } from './plan/prepare.ts';
 export { runConfigSchema } from './config/run-config-schema.ts';
 export { runConfigJsonSchema } from './config/run-config-json-schema.ts';
 export { RunAccumulator, type RunResult, type SolidResult, type SolidStatus } from './events/result.ts';
-export { initialRunState, applyEvent, reduceRunState, type RunState, type StepState, type StepStatus, type RunStatus } from './events/run-state.ts';
+export {
+  initialRunState,
+  applyEvent,
+  reduceRunState,
+  type RunState,
+  type StepState,
+  type StepStatus,
+  type RunStatus,
+} from './events/run-state.ts';
 export { isTerminal, type RunEvent, type RunEventType } from './events/events.ts';
 export { describeEvent } from './events/describe-event.ts';
 export type * from './events/events.ts';

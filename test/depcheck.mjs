@@ -43,7 +43,10 @@ function filesUnder(dir) {
 function keepTypeImports(source) {
   return source
     .replace(/\b(import|export)\s+type\s+(?=[{*])/g, '$1 ')
-    .replace(/(\b(?:import|export)\s*\{)([^}]*)(\}\s*from\s*['"])/g, (_, head, names, tail) => head + names.replace(/\btype\s+/g, '') + tail);
+    .replace(
+      /(\b(?:import|export)\s*\{)([^}]*)(\}\s*from\s*['"])/g,
+      (_, head, names, tail) => head + names.replace(/\btype\s+/g, '') + tail,
+    );
 }
 
 // ---- 1. dependency-cruiser over a JavaScript mirror of the sources ----------------------
@@ -70,11 +73,18 @@ await Promise.all(
   }),
 );
 const cruiser = join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
-const cruised = spawnSync(process.execPath, [cruiser, '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err', ...folders], {
-  cwd: mirror,
-  encoding: 'utf8',
-});
-const named = (text) => text.replace(/\b((?:lib|modes|operators|examples|bench|test)\/[\w./-]+?\.js)\b/g, (path) => (fromTs.has(path) ? path.replace(/\.js$/, '.ts') : path));
+const cruised = spawnSync(
+  process.execPath,
+  [cruiser, '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err', ...folders],
+  {
+    cwd: mirror,
+    encoding: 'utf8',
+  },
+);
+const named = (text) =>
+  text.replace(/\b((?:lib|modes|operators|examples|bench|test)\/[\w./-]+?\.js)\b/g, (path) =>
+    fromTs.has(path) ? path.replace(/\.js$/, '.ts') : path,
+  );
 process.stdout.write(named(cruised.stdout));
 process.stderr.write(named(cruised.stderr));
 
@@ -88,7 +98,11 @@ function publicNames() {
   for (const [, list, from] of index.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     const file = posix.normalize(posix.join('lib', from));
     const set = names.get(file) ?? new Set();
-    for (const name of list.split(',').map((n) => n.replace(/\btype\s+/, '').trim()).filter(Boolean)) set.add(name);
+    for (const name of list
+      .split(',')
+      .map((n) => n.replace(/\btype\s+/, '').trim())
+      .filter(Boolean))
+      set.add(name);
     names.set(file, set);
   }
   for (const [, from] of index.matchAll(/export\s+type\s+\*\s+from\s*'([^']+)'/g)) allTypes.add(posix.normalize(posix.join('lib', from)));
@@ -108,9 +122,16 @@ for (const file of sources.filter((f) => /^(modes|operators)\/.*\.ts$/.test(f)))
       misses.push(`${file}: imports ${target} whole (${clause ?? 'for its side effects'}); import named public pieces`);
       continue;
     }
-    for (const raw of clause.slice(1, -1).split(',').map((n) => n.trim()).filter(Boolean)) {
+    for (const raw of clause
+      .slice(1, -1)
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)) {
       const isType = Boolean(typeOnly) || raw.startsWith('type ');
-      const name = raw.replace(/^type\s+/, '').split(/\s+as\s+/)[0].trim();
+      const name = raw
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]
+        .trim();
       const ok = exported.names.get(target)?.has(name) || (isType && exported.allTypes.has(target));
       if (!ok) misses.push(`${file}: ${name} from ${target} is not exported by lib/index.ts`);
     }

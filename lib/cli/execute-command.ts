@@ -87,7 +87,8 @@ export async function executeCommand(name: string | undefined, flags: ExecuteFla
           applyEvent(state, event);
           if (event.type === 'RUN_START') select = event.select;
           if (event.type === 'RESOURCE_INIT_FAILURE') resourceErrors.push({ resource: event.resource, error: event.error, during: 'init' });
-          if (event.type === 'RESOURCE_TEARDOWN' && event.error) resourceErrors.push({ resource: event.resource, error: event.error, during: 'teardown' });
+          if (event.type === 'RESOURCE_TEARDOWN' && event.error)
+            resourceErrors.push({ resource: event.resource, error: event.error, during: 'teardown' });
           reporter.event(event);
         },
         error: reject,

@@ -66,7 +66,9 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-s, --select <selection>', 'solids to run: "a", "*a" (with ancestors), "a*" (descendants), "+a", "a+", comma-separated')
     .option('--tags <json>', 'tags for the run, a JSON object')
     .option('--json', 'print the events as NDJSON on stdout (logs go to stderr)')
-    .action(async (name: string | undefined, flags: ExecuteFlags) => setExitCode(await (await loadExecute()).executeCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: ExecuteFlags) =>
+      setExitCode(await (await loadExecute()).executeCommand(name, flags, context)),
+    );
 
   pipeline
     .command('list')
@@ -76,7 +78,7 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
 
   pipeline
     .command('print')
-    .description('print a pipeline\'s graph as text')
+    .description("print a pipeline's graph as text")
     .argument('[name]', 'the pipeline, when the module exports several')
     .requiredOption('-f, --file <file>', 'the module (.ts or .js)')
     .option('-p, --pipeline <name>', 'the pipeline, when the module exports several')
@@ -90,17 +92,21 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-p, --pipeline <name>', 'the pipeline, when the module exports several')
     .option('-d, --mode <mode>', 'the mode (required when the pipeline has several)')
     .option('-s, --select <selection>', 'only the config a selection of solids needs')
-    .action(async (name: string | undefined, flags: InspectFlags) => out(await (await loadInspect()).scaffoldCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: InspectFlags) =>
+      out(await (await loadInspect()).scaffoldCommand(name, flags, context)),
+    );
 
   pipeline
     .command('config-schema')
-    .description('print the JSON Schema of a mode\'s run config, for editors')
+    .description("print the JSON Schema of a mode's run config, for editors")
     .argument('[name]', 'the pipeline, when the module exports several')
     .requiredOption('-f, --file <file>', 'the module (.ts or .js)')
     .option('-p, --pipeline <name>', 'the pipeline, when the module exports several')
     .option('-d, --mode <mode>', 'the mode (required when the pipeline has several)')
     .option('-s, --select <selection>', 'only the config a selection of solids needs')
-    .action(async (name: string | undefined, flags: InspectFlags) => out(await (await loadInspect()).configSchemaCommand(name, flags, context)));
+    .action(async (name: string | undefined, flags: InspectFlags) =>
+      out(await (await loadInspect()).configSchemaCommand(name, flags, context)),
+    );
 
   return program;
 }

@@ -157,7 +157,8 @@ function countsLine(state: RunState, s: Style): string {
 }
 
 function logLine(log: LogEvent, s: Style): string {
-  const level = log.level === 'error' || log.level === 'fatal' ? s.red(log.level) : log.level === 'warn' ? s.yellow(log.level) : s.dim(log.level);
+  const level =
+    log.level === 'error' || log.level === 'fatal' ? s.red(log.level) : log.level === 'warn' ? s.yellow(log.level) : s.dim(log.level);
   const where = log.stepKey ? `${s.dim(`[${log.stepKey}]`)} ` : '';
   const fields = Object.keys(log.fields).length ? s.dim(` ${preview(log.fields, 200)}`) : '';
   return `  ${level.padEnd(5 + (level.length - log.level.length))} ${where}${log.message}${fields}`;

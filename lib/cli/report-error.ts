@@ -21,7 +21,16 @@ export interface Report {
 }
 
 const SETUP_ERRORS = new Set(['InvalidDefinitionError', 'InvariantViolationError', 'InvalidSubsetError', 'InvalidConfigError']);
-const MODEFLOW_ERRORS = new Set([...SETUP_ERRORS, 'ModeflowError', 'StepExecutionError', 'TypeCheckError', 'WorkerCrashedError', 'RunCanceledError', 'RetryRequested', 'CliError']);
+const MODEFLOW_ERRORS = new Set([
+  ...SETUP_ERRORS,
+  'ModeflowError',
+  'StepExecutionError',
+  'TypeCheckError',
+  'WorkerCrashedError',
+  'RunCanceledError',
+  'RetryRequested',
+  'CliError',
+]);
 
 /**
  * True for an error modeflow threw, judged by `name`: the pipeline module may have loaded
@@ -48,7 +57,7 @@ export function reportError(error: unknown, context: ErrorContext, style: Style)
     return { text: prefix + formatConfigError((error as { issues: ConfigIssue[] }).issues, context, style), exitCode: 2 };
   }
   if (SETUP_ERRORS.has(name)) return { text: prefix + (error as Error).message, exitCode: 2 };
-  const stack = error instanceof Error ? error.stack ?? String(error) : String(error);
+  const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   return { text: `${prefix}unexpected error: ${stack}`, exitCode: 1 };
 }
 

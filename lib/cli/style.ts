@@ -38,7 +38,7 @@ export function truncate(text: string, width: number): string {
   let out = '';
   let visible = 0;
   let styled = false;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     ANSI_HERE.lastIndex = i;
     const match = text[i] === '\x1b' ? ANSI_HERE.exec(text) : null;
     if (match) {

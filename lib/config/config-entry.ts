@@ -14,7 +14,8 @@ export function configEntry(
   what: string,
   extra: Readonly<Record<string, z.ZodType>> = {},
 ): z.ZodObject {
-  const shape: Record<string, z.ZodType> = def.config && !def.bound ? { config: optionalConfig(withEnv(def.config)), ...extra } : { ...extra };
+  const shape: Record<string, z.ZodType> =
+    def.config && !def.bound ? { config: optionalConfig(withEnv(def.config)), ...extra } : { ...extra };
   return strictObject(shape, (k) =>
     k === 'config' ? noConfigMessage(def, what, where) : `unknown key "${k}" in ${where}; valid: ${listNames(Object.keys(shape))}`,
   );

@@ -72,7 +72,11 @@ function kindSchema(kind: EntryKind): z.ZodType {
 const NOTHING_DEF = 'solidWithoutRunConfig';
 
 /** Replaces the twin's per-kind entries with one per solid, in pipeline order. */
-function expandSolidsJson(json: Record<string, unknown>, section: SolidsSection, kindKeys: ReadonlyMap<EntryKind | undefined, string>): void {
+function expandSolidsJson(
+  json: Record<string, unknown>,
+  section: SolidsSection,
+  kindKeys: ReadonlyMap<EntryKind | undefined, string>,
+): void {
   const solids = objectAt(objectAt(json, 'properties'), 'solids');
   const byKind = objectAt(solids, 'properties');
   const requiredKinds = new Set(Array.isArray(solids['required']) ? (solids['required'] as string[]) : []);

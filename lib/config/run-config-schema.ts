@@ -127,9 +127,13 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
   // Keyed by user names, which may be `constructor` or `toString`: read own keys only.
   const sections = {
     resources: entry(
-      ownKeysOnly(strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`)),
+      ownKeysOnly(
+        strictObject(resources, (k) => `unknown resource "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.resources))}`),
+      ),
     ),
-    loggers: entry(ownKeysOnly(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`))),
+    loggers: entry(
+      ownKeysOnly(strictObject(loggers, (k) => `unknown logger "${k}"; mode "${mode.name}" has: ${listNames(Object.keys(mode.loggers))}`)),
+    ),
     execution: entry(ownKeysOnly(executionObject, executorNames)),
   };
   const schema = runConfigObject({ solids: solidsParser(solids), ...sections });

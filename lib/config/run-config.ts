@@ -74,7 +74,8 @@ export function resolveRunConfig(
     for (const [key, r] of Object.entries(mode.resources)) {
       const path = ['resources', key, 'config'];
       const needed = built.neededResources.has(key);
-      const given = data.resources && Object.hasOwn(data.resources, key) ? data.resources[key] : quietParse(built.resourceEntries.get(key)!, {});
+      const given =
+        data.resources && Object.hasOwn(data.resources, key) ? data.resources[key] : quietParse(built.resourceEntries.get(key)!, {});
       let config: unknown;
       if (r.bound && r.config) config = parseBound(withEnv(r.config), r.bound.value, path, needed ? issues : []);
       else config = given?.config;
@@ -83,7 +84,9 @@ export function resolveRunConfig(
 
     const loggers: Record<string, { config: { level: LevelName } & Record<string, unknown> }> = {};
     for (const [key, l] of Object.entries(mode.loggers)) {
-      const config = l.bound ? parseBound(withEnv(l.config), l.bound.value, ['loggers', key, 'config'], issues) : data.loggers?.[key]?.config;
+      const config = l.bound
+        ? parseBound(withEnv(l.config), l.bound.value, ['loggers', key, 'config'], issues)
+        : data.loggers?.[key]?.config;
       loggers[key] = Object.freeze({ config: config as { level: LevelName } & Record<string, unknown> });
     }
 
@@ -178,7 +181,9 @@ function boundSolidConfig(node: GraphNode, issues: ConfigIssue[]): unknown {
   } catch (error) {
     // By name: the solid may come from another copy of the library (a worker, tsx).
     if ((error as Error | undefined)?.name !== 'InvalidConfigError') throw error;
-    issues.push(...(error as InvalidConfigError).issues.map((i) => ({ path: [...path, ...i.path], message: `${i.message} (in .configured())` })));
+    issues.push(
+      ...(error as InvalidConfigError).issues.map((i) => ({ path: [...path, ...i.path], message: `${i.message} (in .configured())` })),
+    );
   }
   return resolved;
 }

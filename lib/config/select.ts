@@ -20,12 +20,18 @@ const GRAMMAR =
  */
 export function selectSolids(pipeline: Pipeline, select: string | undefined): ReadonlySet<string> | undefined {
   if (select === undefined) return undefined;
-  const clauses = select.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const clauses = select
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   if (clauses.length === 0) return undefined;
   const upstream = new Map<string, string[]>();
   const downstream = new Map<string, string[]>();
   for (const node of pipeline.nodes) {
-    upstream.set(node.name, Object.values(node.inputs).map((w) => w.node));
+    upstream.set(
+      node.name,
+      Object.values(node.inputs).map((w) => w.node),
+    );
     for (const wire of Object.values(node.inputs)) downstream.get(wire.node)?.push(node.name);
     downstream.set(node.name, []);
   }
@@ -77,11 +83,7 @@ function walk(start: string, levels: number, edges: ReadonlyMap<string, readonly
  * @example
  * isInputUnconnected(p.node('report')!, 'rows', new Set(['report'])); // true
  */
-export function isInputUnconnected(
-  node: GraphNode,
-  input: string,
-  selection: ReadonlySet<string> | undefined,
-): boolean {
+export function isInputUnconnected(node: GraphNode, input: string, selection: ReadonlySet<string> | undefined): boolean {
   const wire = node.inputs[input];
   return wire === undefined || (selection !== undefined && !selection.has(wire.node));
 }

@@ -153,9 +153,13 @@ function parseEntry(node: GraphNode, kind: EntryKind, raw: unknown, issues: Issu
   }
   const unknown = given === EMPTY ? [] : Object.keys(given).filter((k) => !kind.keys.includes(k));
   if (unknown.length > 0) {
-    issues.push(unknownKeys(given, unknown, [node.name], (k) =>
-      k === 'config' ? noConfigMessage(node.solid, `solid "${node.name}"`, where) : `unknown key "${k}" in ${where}; valid: ${listNames(kind.keys)}`,
-    ));
+    issues.push(
+      unknownKeys(given, unknown, [node.name], (k) =>
+        k === 'config'
+          ? noConfigMessage(node.solid, `solid "${node.name}"`, where)
+          : `unknown key "${k}" in ${where}; valid: ${listNames(kind.keys)}`,
+      ),
+    );
   }
   return parsed;
 }
@@ -185,21 +189,28 @@ function parseInputs(node: GraphNode, kind: EntryKind, raw: unknown, issues: Iss
     if (failed) addAt(issues, failed, [node.name, 'inputs', input.name, 'value']);
     const unknown = value === EMPTY ? [] : Object.keys(value).filter((k) => k !== 'value');
     if (unknown.length > 0) {
-      issues.push(unknownKeys(value, unknown, [node.name, 'inputs', input.name], (k) =>
-        `unknown key "${k}" in ${where}.inputs.${input.name}; valid: "value"`,
-      ));
+      issues.push(
+        unknownKeys(
+          value,
+          unknown,
+          [node.name, 'inputs', input.name],
+          (k) => `unknown key "${k}" in ${where}.inputs.${input.name}; valid: "value"`,
+        ),
+      );
     }
     parsed[input.name] = out;
   }
   const unknown = given === EMPTY ? [] : Object.keys(given).filter((k) => !kind.inputs.some((i) => i.name === k));
   if (unknown.length > 0) {
     const unconnected = listNames(kind.inputs.map((i) => i.name));
-    issues.push(unknownKeys(given, unknown, [node.name, 'inputs'], (k) =>
-      Object.hasOwn(node.inputs, k) // not `node.inputs[k]`: a key "__proto__" would find Object.prototype
-        ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k]!.node}"; only unconnected inputs take a value ` +
-          `(unconnected: ${unconnected})`
-        : `solid "${node.name}" has no input "${k}"; its unconnected inputs are: ${unconnected}`,
-    ));
+    issues.push(
+      unknownKeys(given, unknown, [node.name, 'inputs'], (k) =>
+        Object.hasOwn(node.inputs, k) // not `node.inputs[k]`: a key "__proto__" would find Object.prototype
+          ? `input "${k}" of solid "${node.name}" is wired from "${node.inputs[k]!.node}"; only unconnected inputs take a value ` +
+            `(unconnected: ${unconnected})`
+          : `solid "${node.name}" has no input "${k}"; its unconnected inputs are: ${unconnected}`,
+      ),
+    );
   }
   return parsed;
 }
@@ -211,7 +222,12 @@ const EMPTY: Record<string, unknown> = Object.freeze({});
  * Parses `holder[key]` into `into[key]` as a zod object parses a property: a key left out
  * of an optional schema is skipped, a defaulted one gets its default. Returns the issues.
  */
-function parseProperty(schema: z.ZodType, holder: Record<string, unknown>, key: string, into: Record<string, unknown>): z.core.$ZodIssue[] | undefined {
+function parseProperty(
+  schema: z.ZodType,
+  holder: Record<string, unknown>,
+  key: string,
+  into: Record<string, unknown>,
+): z.core.$ZodIssue[] | undefined {
   const present = Object.hasOwn(holder, key);
   const { optin, optout } = schema._zod;
   if (!present && optin === 'optional' && optout === 'optional') return undefined;

@@ -10,11 +10,7 @@ export type Kind = 'solid' | 'pipeline' | 'mode' | 'resource' | 'logger' | 'exec
 
 /** True when `value` carries the modeflow brand of `kind`. */
 export function isKind(value: unknown, kind: Kind): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    (value as { [KIND]?: unknown })[KIND] === kind
-  );
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && (value as { [KIND]?: unknown })[KIND] === kind;
 }
 
 const NAME = /^[A-Za-z0-9_]+$/;
@@ -47,7 +43,10 @@ export function assertName(name: unknown, what: string): asserts name is string 
 export function listNames(names: Iterable<string>, max = 40): string {
   const all = [...names];
   if (all.length === 0) return '(none)';
-  const shown = all.slice(0, max).map((n) => `"${n}"`).join(', ');
+  const shown = all
+    .slice(0, max)
+    .map((n) => `"${n}"`)
+    .join(', ');
   return all.length > max ? `${shown} and ${all.length - max} more` : shown;
 }
 

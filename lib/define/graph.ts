@@ -38,16 +38,11 @@ export function buildGraph(pipelineName: string, graph: () => unknown): GraphNod
 }
 
 /** Registers one invocation. Called by a solid when invoked. */
-export function addInvocation(
-  solid: Solid,
-  alias: string | undefined,
-  inputs: Record<string, Wire<unknown>>,
-): GraphNode {
+export function addInvocation(solid: Solid, alias: string | undefined, inputs: Record<string, Wire<unknown>>): GraphNode {
   const builder = current;
   if (!builder) {
     throw new InvalidDefinitionError(
-      `solid "${solid.name}" was called outside a pipeline's graph(); ` +
-        `call solids only inside pipeline({ graph: () => { ... } })`,
+      `solid "${solid.name}" was called outside a pipeline's graph(); ` + `call solids only inside pipeline({ graph: () => { ... } })`,
     );
   }
   // An alias is taken as given; the Nth unaliased use of a solid is `<name>_N`.

@@ -22,9 +22,9 @@ export interface LoggerOptions<C extends z.ZodObject | undefined> {
   /** A z.object of the sink's own settings; `level` is added to it. */
   readonly config?: C;
   /** Opens the sink for one run: a pino destination (anything with `write(line)`), or a Promise of one. */
-  readonly init: (context: { readonly config: ConfigOf<C> & { level: (typeof LEVELS)[number] } }) =>
-    | LogDestination
-    | Promise<LogDestination>;
+  readonly init: (context: {
+    readonly config: ConfigOf<C> & { level: (typeof LEVELS)[number] };
+  }) => LogDestination | Promise<LogDestination>;
 }
 
 /** A logger sink definition. */
@@ -56,18 +56,15 @@ export function logger<C extends z.ZodObject | undefined = undefined>(options: L
   }
   assertSchema(options.config, 'logger config');
   if (options.config !== undefined && options.config._zod.def.type !== 'object') {
-    throw new InvalidDefinitionError(`logger config must be a z.object (its "level" key is added), got a ${options.config._zod.def.type} schema`);
+    throw new InvalidDefinitionError(
+      `logger config must be a z.object (its "level" key is added), got a ${options.config._zod.def.type} schema`,
+    );
   }
   const config = (options.config ?? z.object({})).extend({ level: levelSchema });
   return makeLogger(options.description, config, options.init as Logger['init'], undefined);
 }
 
-function makeLogger(
-  description: string | undefined,
-  config: z.ZodObject,
-  init: Logger['init'],
-  bound: BoundConfig | undefined,
-): Logger {
+function makeLogger(description: string | undefined, config: z.ZodObject, init: Logger['init'], bound: BoundConfig | undefined): Logger {
   return Object.freeze({
     [KIND]: 'logger' as const,
     description,

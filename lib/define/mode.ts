@@ -55,7 +55,7 @@ export function setModeDefaults(given: ModeDefaults): void {
 function modeDefaults(): ModeDefaults {
   if (!defaults) {
     throw new ModeflowError(
-      'mode() has no default executors and loggers: they are set when modeflow\'s entry loads; ' +
+      "mode() has no default executors and loggers: they are set when modeflow's entry loads; " +
         "import mode() and pipeline() from 'modeflow' (lib/index.ts), not from the file that defines them",
     );
   }
@@ -79,10 +79,20 @@ function modeFactory<R extends Record<string, Resource<any>> = {}>(options: Mode
   const name = options.name ?? 'default';
   assertName(name, 'mode');
   const where = `mode "${name}"`;
-  const resources = checkMembers(options.resources ?? {}, isResource, `${where}: resource`, 'resource definition',
-    'wrap plain values with hardcodedResource(value) or use mode.fromResources({ ... })');
-  const loggers = checkMembers(options.loggers ?? modeDefaults().loggers, isLogger, `${where}: logger`, 'logger definition',
-    'define sinks with logger({ init })');
+  const resources = checkMembers(
+    options.resources ?? {},
+    isResource,
+    `${where}: resource`,
+    'resource definition',
+    'wrap plain values with hardcodedResource(value) or use mode.fromResources({ ... })',
+  );
+  const loggers = checkMembers(
+    options.loggers ?? modeDefaults().loggers,
+    isLogger,
+    `${where}: logger`,
+    'logger definition',
+    'define sinks with logger({ init })',
+  );
   const executors = options.executors ?? modeDefaults().executors;
   if (!Array.isArray(executors) || executors.length === 0) {
     throw new InvalidDefinitionError(`${where}: executors must be a non-empty array of executors`);

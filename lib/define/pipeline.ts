@@ -66,10 +66,17 @@ export function pipeline(options: PipelineOptions): Pipeline {
     throw new InvalidDefinitionError(`${where}: modes must be a non-empty array of mode() definitions (or left out)`);
   }
   for (const m of modes) if (!isMode(m)) throw new InvalidDefinitionError(`${where}: modes holds ${describe(m)}, not a mode`);
-  assertUnique(modes.map((m) => m.name), `${where}: two modes are named`);
+  assertUnique(
+    modes.map((m) => m.name),
+    `${where}: two modes are named`,
+  );
   const presets = options.presets ?? [];
-  for (const p of presets) if (!isKind(p, 'preset')) throw new InvalidDefinitionError(`${where}: presets holds ${describe(p)}, not a preset`);
-  assertUnique(presets.map((p) => p.name), `${where}: two presets are named`);
+  for (const p of presets)
+    if (!isKind(p, 'preset')) throw new InvalidDefinitionError(`${where}: presets holds ${describe(p)}, not a preset`);
+  assertUnique(
+    presets.map((p) => p.name),
+    `${where}: two presets are named`,
+  );
   for (const p of presets) {
     if (p.mode !== undefined && !modes.some((m) => m.name === p.mode)) {
       throw new InvalidDefinitionError(

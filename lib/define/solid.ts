@@ -7,7 +7,14 @@ import { addInvocation } from './graph.ts';
 import { isHandle, outputHandle, type Wire } from './handle.ts';
 import type { ConfigOf } from './resource.ts';
 import type {
-  AnySolid, CommonSolidOptions, MultiOutputSolidOptions, OutputValues, Schemas, SingleOutputSolidOptions, Solid, SolidContext,
+  AnySolid,
+  CommonSolidOptions,
+  MultiOutputSolidOptions,
+  OutputValues,
+  Schemas,
+  SingleOutputSolidOptions,
+  Solid,
+  SolidContext,
 } from './solid-types.ts';
 
 /**
@@ -62,7 +69,10 @@ function validate(options: AnySolidOptions): AnySolidOptions {
   if (options.output !== undefined && options.outputs !== undefined) {
     throw new InvalidDefinitionError(`${where}: give either "output" (one output) or "outputs" (several), not both`);
   }
-  for (const [field, schemas] of [['inputs', options.inputs], ['outputs', options.outputs]] as const) {
+  for (const [field, schemas] of [
+    ['inputs', options.inputs],
+    ['outputs', options.outputs],
+  ] as const) {
     if (schemas === undefined) continue;
     if (typeof schemas !== 'object' || schemas === null || Object.hasOwn(schemas, '_zod')) {
       throw new InvalidDefinitionError(`${where}: ${field} must map names to zod schemas, e.g. { x: z.number() }`);
@@ -154,12 +164,7 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
   return Object.freeze(self);
 }
 
-function wireArguments(
-  self: AnySolid,
-  node: string,
-  inputNames: readonly string[],
-  args: unknown[],
-): Record<string, Wire<unknown>> {
+function wireArguments(self: AnySolid, node: string, inputNames: readonly string[], args: unknown[]): Record<string, Wire<unknown>> {
   const where = `invocation "${node}" of solid "${self.name}"`;
   // Keyed by input name: no prototype, so an input named `toString` is unwired until wired.
   const wires: Record<string, Wire<unknown>> = Object.create(null);
@@ -167,9 +172,7 @@ function wireArguments(
   if (args.length === 1 && !isHandle(args[0]) && typeof args[0] === 'object' && args[0] !== null) {
     for (const [input, value] of Object.entries(args[0])) {
       if (!inputNames.includes(input)) {
-        throw new InvalidDefinitionError(
-          `${where} has no input "${input}"; its inputs are: ${inputNames.join(', ') || '(none)'}`,
-        );
+        throw new InvalidDefinitionError(`${where} has no input "${input}"; its inputs are: ${inputNames.join(', ') || '(none)'}`);
       }
       if (value === undefined) continue;
       wires[input] = asWire(value, `${where}: input "${input}"`, node, input);

@@ -5,8 +5,24 @@
  */
 import { freeze } from 'immer';
 import {
-  COLLECTED, DOWN_FROM, DOWN_TO, EDGE, EDGES_FROM, EDGES_TO, NODE, OUTPUT, RUN_STATE, SLOT, SLOT_BASE, SLOTS, TARGET, UPSTREAM,
-  filled, type ExecutionPlan, type PlanNode, type PlanWiring,
+  COLLECTED,
+  DOWN_FROM,
+  DOWN_TO,
+  EDGE,
+  EDGES_FROM,
+  EDGES_TO,
+  NODE,
+  OUTPUT,
+  RUN_STATE,
+  SLOT,
+  SLOT_BASE,
+  SLOTS,
+  TARGET,
+  UPSTREAM,
+  filled,
+  type ExecutionPlan,
+  type PlanNode,
+  type PlanWiring,
 } from '../plan/plan.ts';
 import type { Step } from './step.ts';
 import { comparePaths, fanPaths, ROOT, type Path } from './fan-out.ts';

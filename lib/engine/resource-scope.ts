@@ -112,7 +112,12 @@ export class ResourceScope {
       const close = teardown ?? disposerOf(value);
       if (this.abandoned) {
         // It came too late: the run is over, so what it opened is closed at once, quietly.
-        void Promise.resolve(attempt(() => close?.(), () => undefined)).catch(() => undefined);
+        void Promise.resolve(
+          attempt(
+            () => close?.(),
+            () => undefined,
+          ),
+        ).catch(() => undefined);
         return;
       }
       this.values[key] = value;

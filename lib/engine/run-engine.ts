@@ -102,10 +102,11 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
   start(): void {
     const p = this.prepared;
     const opened = attempt(
-      () => andThen(openRunLogger(p.mode, p.config, { runId: p.runId, pipeline: p.pipeline.name, mode: p.mode.name }, p.redact), (logger) => {
-        this.events.logger = logger;
-        return true;
-      }),
+      () =>
+        andThen(openRunLogger(p.mode, p.config, { runId: p.runId, pipeline: p.pipeline.name, mode: p.mode.name }, p.redact), (logger) => {
+          this.events.logger = logger;
+          return true;
+        }),
       (error) => {
         this.failures.other(error);
         return false;

@@ -89,7 +89,12 @@ export class RunEvents {
         this.emit({ type: report.type, ...this.base(), resource: report.resource });
       }
     } else {
-      this.emit({ type: report.type, resource: report.resource, ...this.base(), ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}) } as RunEvent);
+      this.emit({
+        type: report.type,
+        resource: report.resource,
+        ...this.base(),
+        ...(report.type === 'RESOURCE_INIT_SUCCESS' ? { durationMs: report.durationMs } : {}),
+      } as RunEvent);
     }
   }
 

@@ -121,12 +121,32 @@ export class StepRunner implements StepStarter, AttemptHost {
     for (let i = 0; i < planned.length; i++) {
       const input = planned[i]!;
       if (input.slot < 0) {
-        this.events.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: 'config' });
+        this.events.emitDebug({
+          type: 'STEP_INPUT',
+          runId,
+          pipelineName,
+          mode,
+          timestamp,
+          stepKey,
+          solid,
+          input: input.name,
+          source: 'config',
+        });
         inputs[input.name] = this.solidConfig?.get(solid)?.inputs[input.name];
         continue;
       }
       const arrival = step.arrivals[input.slot]!;
-      this.events.emitDebug({ type: 'STEP_INPUT', runId, pipelineName, mode, timestamp, stepKey, solid, input: input.name, source: arrival.source });
+      this.events.emitDebug({
+        type: 'STEP_INPUT',
+        runId,
+        pipelineName,
+        mode,
+        timestamp,
+        stepKey,
+        solid,
+        input: input.name,
+        source: arrival.source,
+      });
       let value = arrival.value;
       const check = input.check;
       if (check && !check.accepts?.(value)) {

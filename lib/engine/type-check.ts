@@ -10,7 +10,10 @@ import type { Step } from './step.ts';
 export function checked(
   schema: z.ZodType,
   value: unknown,
-): { success: true; data: unknown } | { success: false; thrown: false; error: z.ZodError } | { success: false; thrown: true; error: unknown } {
+):
+  | { success: true; data: unknown }
+  | { success: false; thrown: false; error: z.ZodError }
+  | { success: false; thrown: true; error: unknown } {
   try {
     const parsed = schema.safeParse(value);
     return parsed.success ? parsed : { success: false, thrown: false, error: parsed.error };
@@ -20,7 +23,12 @@ export function checked(
 }
 
 /** A value that failed its input or output schema, as the step's error. */
-export function typeError(step: Step, direction: 'input' | 'output', port: string, issues: readonly { path: PropertyKey[]; message: string }[]): TypeCheckError {
+export function typeError(
+  step: Step,
+  direction: 'input' | 'output',
+  port: string,
+  issues: readonly { path: PropertyKey[]; message: string }[],
+): TypeCheckError {
   return new TypeCheckError({
     solid: step.node.name,
     stepKey: step.key,

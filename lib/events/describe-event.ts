@@ -13,8 +13,11 @@ export function describeEvent(event: RunEvent): string {
     case 'RUN_SUCCESS':
       return `run succeeded in ${event.durationMs} ms`;
     case 'RUN_FAILURE':
-      return `run failed in ${event.durationMs} ms` + (event.failedSteps.length ? `; failed steps: ${event.failedSteps.join(', ')}` : '') +
-        (event.error ? `: ${event.error.message}` : '');
+      return (
+        `run failed in ${event.durationMs} ms` +
+        (event.failedSteps.length ? `; failed steps: ${event.failedSteps.join(', ')}` : '') +
+        (event.error ? `: ${event.error.message}` : '')
+      );
     case 'RUN_CANCELED':
       return `run canceled after ${event.durationMs} ms`;
     case 'RESOURCE_INIT_START':
@@ -24,7 +27,9 @@ export function describeEvent(event: RunEvent): string {
     case 'RESOURCE_INIT_FAILURE':
       return `resource "${event.resource}" failed to initialise: ${event.error.message}`;
     case 'RESOURCE_TEARDOWN':
-      return event.error ? `resource "${event.resource}" teardown failed: ${event.error.message}` : `resource "${event.resource}" torn down`;
+      return event.error
+        ? `resource "${event.resource}" teardown failed: ${event.error.message}`
+        : `resource "${event.resource}" torn down`;
     case 'STEP_START':
       return `step ${event.stepKey} started`;
     case 'STEP_INPUT':

@@ -73,7 +73,8 @@ function copy(value: unknown, path: object[]): unknown {
     const record: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       // An own `__proto__` key (JSON.parse makes one) stays a key: assigning it would set the prototype.
-      if (key === '__proto__') Object.defineProperty(record, key, { value: copy(item, path), enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(record, key, { value: copy(item, path), enumerable: true, writable: true, configurable: true });
       else record[key] = copy(item, path);
     }
     out = record;

@@ -67,7 +67,10 @@ export class RunLogger {
       this.sinks.map((s) => ({ level: s.level, stream: s.destination as pino.DestinationStream })),
       { dedupe: false },
     );
-    return (this.#root = pino({ level: this.lowestLevel, base: { ...this.bindings }, timestamp: pino.stdTimeFunctions.epochTime }, streams));
+    return (this.#root = pino(
+      { level: this.lowestLevel, base: { ...this.bindings }, timestamp: pino.stdTimeFunctions.epochTime },
+      streams,
+    ));
   }
 
   /** True when some sink takes records at `level`. */
@@ -185,8 +188,9 @@ export function openRunLogger(
     return { level: sinkConfig.level, destination: def.init({ config: sinkConfig }) };
   });
   if (entries.some((e) => isThenable(e.destination))) {
-    return Promise.all(entries.map(async (e) => ({ level: e.level, destination: await e.destination })))
-      .then((sinks) => new RunLogger(sinks, bindings, redact));
+    return Promise.all(entries.map(async (e) => ({ level: e.level, destination: await e.destination }))).then(
+      (sinks) => new RunLogger(sinks, bindings, redact),
+    );
   }
   return new RunLogger(entries as OpenSink[], bindings, redact);
 }

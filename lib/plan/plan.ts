@@ -176,7 +176,12 @@ const plans = new WeakMap<Pipeline, WeakMap<Mode, Map<string, ExecutionPlan>>>()
  * only on pipeline, mode and selection, so it is built once and shared by later runs; run
  * config values are read when steps start.
  */
-export function planFor(pipeline: Pipeline, mode: Mode, select: string | undefined, selection: ReadonlySet<string> | undefined): ExecutionPlan {
+export function planFor(
+  pipeline: Pipeline,
+  mode: Mode,
+  select: string | undefined,
+  selection: ReadonlySet<string> | undefined,
+): ExecutionPlan {
   let byMode = plans.get(pipeline);
   if (!byMode) plans.set(pipeline, (byMode = new WeakMap()));
   let bySelect = byMode.get(mode);
@@ -227,7 +232,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
     }
     // Every input wired, in order: share one list among the solid's invocations (fewer
     // objects for the engine to walk per step).
-    if (slots.length === inputs.length && inputs.length > 0) inputs = (info.wired ??= inputs);
+    if (slots.length === inputs.length && inputs.length > 0) inputs = info.wired ??= inputs;
     for (const key of node.solid.resources) resources.add(key);
     if (node.solid.priority !== 0) prioritized = true;
     nodes.push({

@@ -82,8 +82,12 @@ export function withEnv(schema: z.ZodType): z.ZodType {
   // A key like `constructor` reads only the input's own keys (`lib/schema/own-keys.ts`).
   const own = def.type === 'object' && hasPrototypeKey(def['shape']);
   const prepare = literalEnv
-    ? own ? ownKeysOf : undefined
-    : own ? (v: unknown, ctx: z.core.$RefinementCtx) => ownKeysOf(resolveEnvRef(v, ctx)) : resolveEnvRef;
+    ? own
+      ? ownKeysOf
+      : undefined
+    : own
+      ? (v: unknown, ctx: z.core.$RefinementCtx) => ownKeysOf(resolveEnvRef(v, ctx))
+      : resolveEnvRef;
   const wrapped = prepare ? z.preprocess(prepare, inner) : inner;
   envMade.add(wrapped);
   envAware.set(schema, wrapped);
@@ -95,7 +99,8 @@ function rebuild(schema: z.ZodType, def: AnyDef, literalKey?: string): z.ZodType
   if (!children) return schema;
   // Keep getters (e.g. `default`'s value, cloned per parse) by copying descriptors.
   const next = Object.defineProperties({}, Object.getOwnPropertyDescriptors(def)) as AnyDef;
-  for (const [k, v] of Object.entries(children)) Object.defineProperty(next, k, { value: v, enumerable: true, configurable: true, writable: true });
+  for (const [k, v] of Object.entries(children))
+    Object.defineProperty(next, k, { value: v, enumerable: true, configurable: true, writable: true });
   if (def.type === 'object' && next['catchall']?._zod.def.type === 'never' && next['error'] === undefined) {
     // Name the valid keys, one message per unknown key (see config-issues.ts).
     next['error'] = unknownKeyError(Object.keys(def['shape'] as object));
@@ -119,8 +124,13 @@ function childrenOf(def: AnyDef, literalKey: string | undefined): Record<string,
       if (catchall === undefined) return { shape, catchall: REFUSE_UNKNOWN };
       return { shape, catchall: catchall._zod.def.type !== 'never' ? withEnv(catchall) : catchall };
     }
-    case 'optional': case 'nullable': case 'default': case 'prefault':
-    case 'nonoptional': case 'readonly': case 'catch':
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
       return { innerType: withEnv(def['innerType']) };
     case 'array':
       return { element: withEnv(def['element']) };

@@ -7,7 +7,8 @@
 import type { z } from 'zod';
 
 /** What {@link parseConfig} gives: zod's result, with issues for values nested too deeply. */
-export type ConfigParse = { readonly success: true; readonly data: unknown } | { readonly success: false; readonly issues: z.core.$ZodIssue[] };
+export type ConfigParse =
+  { readonly success: true; readonly data: unknown } | { readonly success: false; readonly issues: z.core.$ZodIssue[] };
 
 /** Below this depth a stack overflow is not blamed on the value (it is user code recursing). */
 const BLAME_DEPTH = 64;
@@ -63,7 +64,11 @@ function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean
 
 /** The keys down to the deepest value inside `root` (objects and arrays), found without recursion. */
 export function deepestPath(root: unknown): (string | number)[] {
-  interface Step { readonly key: string | number; readonly parent: Step | undefined; readonly depth: number }
+  interface Step {
+    readonly key: string | number;
+    readonly parent: Step | undefined;
+    readonly depth: number;
+  }
   const seen = new Set<object>();
   const todo: [unknown, Step | undefined][] = [[root, undefined]];
   let deepest: Step | undefined;

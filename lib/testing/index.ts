@@ -89,10 +89,12 @@ export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions
   const runConfig = { ...(options.runConfig ?? {}), solids: { [name]: solidEntry } };
   const result = await execute(single, { runConfig, raiseOnError: false });
   const solidResult = result.solid(name);
-  const out: SolidExecutionResult = Object.freeze(Object.assign(Object.create(null) as object, solidResult, {
-    output: solidResult.output,
-    runResult: result,
-  })) as SolidExecutionResult;
+  const out: SolidExecutionResult = Object.freeze(
+    Object.assign(Object.create(null) as object, solidResult, {
+      output: solidResult.output,
+      runResult: result,
+    }),
+  ) as SolidExecutionResult;
   if (!result.success && options.raiseOnError !== false) {
     const terminal = result.events[result.events.length - 1];
     const error = terminal?.type === 'RUN_FAILURE' ? terminal.error : undefined;

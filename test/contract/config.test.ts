@@ -109,7 +109,7 @@ describe('DESIGN "Run config": validated with zod against a schema built for the
     expect(issues.map((i) => i.path[0])).toContain('resources');
   });
 
-  it("a logger key and an executor that only another mode has are refused", async () => {
+  it('a logger key and an executor that only another mode has are refused', async () => {
     const loggerIssues = await issuesOf(execute(p, { mode: 'dev', runConfig: { loggers: { file: {} } } }));
     expect(loggerIssues.map((i) => i.path[0])).toContain('loggers');
     const executorIssues = await issuesOf(execute(p, { mode: 'dev', runConfig: { execution: { async: {} } } }));
@@ -117,7 +117,7 @@ describe('DESIGN "Run config": validated with zod against a schema built for the
     expect((await execute(p, { mode: 'prod', runConfig: { execution: { async: {} } } })).success).toBe(true);
   });
 
-  it('the mode\'s resource config is validated by the resource\'s schema', async () => {
+  it("the mode's resource config is validated by the resource's schema", async () => {
     const issues = await issuesOf(execute(p, { mode: 'dev', runConfig: { resources: { cache: { config: { ttl: 'long' } } } } }));
     expect(issues).toEqual([{ path: ['resources', 'cache', 'config', 'ttl'], message: expect.any(String) }]);
   });
@@ -126,7 +126,12 @@ describe('DESIGN "Run config": validated with zod against a schema built for the
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Run config": every problem is reported at once with its path, as InvalidConfigError.issues', () => {
   const load = solid({ name: 'load', config: z.object({ limit: z.number(), table: z.string() }), compute: () => undefined });
-  const report = solid({ name: 'report', inputs: { n: z.number() }, config: z.object({ format: z.enum(['text', 'html']) }), compute: () => undefined });
+  const report = solid({
+    name: 'report',
+    inputs: { n: z.number() },
+    config: z.object({ format: z.enum(['text', 'html']) }),
+    compute: () => undefined,
+  });
   const p = pipeline({
     name: 'p',
     modes: [silent({ resources: { store: valuesResource(z.object({ path: z.string() })) } })],
@@ -300,7 +305,9 @@ describe('DESIGN "Run config" → `{ env: NAME }`', () => {
       const memory = memoryLogger();
       const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { r } })], graph: () => consume(use()) });
       const error = await rejectionOf(
-        execute(p, { runConfig: { resources: { r: { config: { password: { env: name } } } }, loggers: { memory: { config: { level: 'debug' } } } } }),
+        execute(p, {
+          runConfig: { resources: { r: { config: { password: { env: name } } } }, loggers: { memory: { config: { level: 'debug' } } } },
+        }),
       );
       expect(error).toBeInstanceOf(Error);
       const result = (error as { result: { events: RunEvent[]; output(s: string): unknown } }).result;
@@ -364,7 +371,7 @@ describe('DESIGN "Run config" → runConfigSchema(pipeline, mode) returns the zo
     expect(schema.safeParse({ solids: { cfg: { config: {} } } }).success).toBe(false);
   });
 
-  it('accepts `{ env: NAME }` at a leaf (resolved before the leaf\'s own schema: env values are strings)', () => {
+  it("accepts `{ env: NAME }` at a leaf (resolved before the leaf's own schema: env values are strings)", () => {
     const name = envName();
     process.env[name] = 'from the environment';
     const labelled = solid({ name: 'labelled', config: z.object({ label: z.string() }), compute: () => undefined });

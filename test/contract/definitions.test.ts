@@ -255,7 +255,15 @@ describe('DESIGN "Public API" → pipeline()', () => {
   });
 
   it('the Nth unaliased invocation of one solid is named <name>_N (N ≥ 2)', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => { one(); one(); one(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [silent()],
+      graph: () => {
+        one();
+        one();
+        one();
+      },
+    });
     const result = await execute(p);
     expect(ofType(result.events, 'STEP_START').map((e) => e.solid)).toEqual(['one', 'one_2', 'one_3']);
     expect(result.output('one_3')).toBe(1);
@@ -269,7 +277,12 @@ describe('DESIGN "Public API" → pipeline()', () => {
       compute: (_c, { xs }) => ({ even: xs.filter((x) => x % 2 === 0), odd: xs.filter((x) => x % 2 !== 0) }),
     });
     const xs = solid({ name: 'xs', output: z.array(z.number()), compute: () => [1, 2, 3, 4, 5] });
-    const sum = solid({ name: 'sum', inputs: { v: z.array(z.number()) }, output: z.number(), compute: (_c, { v }) => v.reduce((a, b) => a + b, 0) });
+    const sum = solid({
+      name: 'sum',
+      inputs: { v: z.array(z.number()) },
+      output: z.number(),
+      compute: (_c, { v }) => v.reduce((a, b) => a + b, 0),
+    });
     const p = pipeline({
       name: 'p',
       modes: [silent()],
@@ -384,7 +397,13 @@ describe('DESIGN "Public API" → resource()', () => {
     const p = pipeline({
       name: 'p',
       modes: [silent({ resources: { v: resource({ init: () => 'plain' }), pr: resource({ init: async () => 'promised' }) } })],
-      graph: () => solid({ name: 's', resources: ['v', 'pr'], output: z.string(), compute: (ctx) => `${ctx.resources.v as string}+${ctx.resources.pr as string}` })(),
+      graph: () =>
+        solid({
+          name: 's',
+          resources: ['v', 'pr'],
+          output: z.string(),
+          compute: (ctx) => `${ctx.resources.v as string}+${ctx.resources.pr as string}`,
+        })(),
     });
     expect((await execute(p)).output('s')).toBe('plain+promised');
   });
@@ -617,7 +636,10 @@ describe('DESIGN "Public API": `.configured(config)` binds config; it no longer 
   it('on a resource, a logger and an executor', async () => {
     const r = resource({ config: z.object({ n: z.number() }), init: ({ config }) => config.n });
     const lines: string[] = [];
-    const sink = logger({ config: z.object({ tag: z.string() }), init: ({ config }) => ({ write: (l: string) => void lines.push(`${config.tag}${l}`) }) });
+    const sink = logger({
+      config: z.object({ tag: z.string() }),
+      init: ({ config }) => ({ write: (l: string) => void lines.push(`${config.tag}${l}`) }),
+    });
     let maxSeen: unknown;
     const ex = executor({
       name: 'bounded',
@@ -627,7 +649,13 @@ describe('DESIGN "Public API": `.configured(config)` binds config; it no longer 
     const s = solid({ name: 's', resources: ['r'], output: z.number(), compute: (ctx) => ctx.resources.r as number });
     const p = pipeline({
       name: 'p',
-      modes: [mode({ resources: { r: r.configured({ n: 5 }) }, loggers: { sink: sink.configured({ tag: 'T', level: 'info' }) }, executors: [ex.configured({ max: 2 })] })],
+      modes: [
+        mode({
+          resources: { r: r.configured({ n: 5 }) },
+          loggers: { sink: sink.configured({ tag: 'T', level: 'info' }) },
+          executors: [ex.configured({ max: 2 })],
+        }),
+      ],
       graph: () => s(),
     });
     const result = await execute(p);
@@ -674,7 +702,10 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
     const error = thrownBy(() =>
       pipeline({
         name: 'needy_pipeline',
-        modes: [silent({ name: 'fine', resources: { warehouse: noneResource() } }), silent({ name: 'lacking', resources: { cache_1: noneResource(), files_1: noneResource() } })],
+        modes: [
+          silent({ name: 'fine', resources: { warehouse: noneResource() } }),
+          silent({ name: 'lacking', resources: { cache_1: noneResource(), files_1: noneResource() } }),
+        ],
         graph: () => user(),
       }),
     );
@@ -690,9 +721,7 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
   it('a mode missing a resource that another resource requires: names the requiring resource', () => {
     const client = resource({ resources: ['connection_pool'], init: () => 1 });
     const user = solid({ name: 'user', resources: ['client'], compute: () => undefined });
-    const error = thrownBy(() =>
-      pipeline({ name: 'p2', modes: [silent({ name: 'dev', resources: { client } })], graph: () => user() }),
-    );
+    const error = thrownBy(() => pipeline({ name: 'p2', modes: [silent({ name: 'dev', resources: { client } })], graph: () => user() }));
     expect(error).toBeInstanceOf(InvalidDefinitionError);
     expect(error.message).toContain('connection_pool');
     expect(error.message).toContain('client');
@@ -704,12 +733,25 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
     const a = resource({ resources: ['b'], init: () => 1 });
     const b = resource({ resources: ['a'], init: () => 2 });
     const attempt = () =>
-      pipeline({ name: 'p', modes: [silent({ resources: { a, b } })], graph: () => solid({ name: 's', resources: ['a'], compute: () => 1 })() });
+      pipeline({
+        name: 'p',
+        modes: [silent({ resources: { a, b } })],
+        graph: () => solid({ name: 's', resources: ['a'], compute: () => 1 })(),
+      });
     expect(attempt).toThrow(InvalidDefinitionError);
   });
 
   it('duplicate names: two invocations with one name, two modes with one name, two presets with one name', () => {
-    expect(() => pipeline({ name: 'p', modes: [silent()], graph: () => { one(); inc.alias('one')(); } })).toThrow(InvalidDefinitionError);
+    expect(() =>
+      pipeline({
+        name: 'p',
+        modes: [silent()],
+        graph: () => {
+          one();
+          inc.alias('one')();
+        },
+      }),
+    ).toThrow(InvalidDefinitionError);
     expect(() => pipeline({ name: 'p', modes: [silent({ name: 'dev' }), silent({ name: 'dev' })], graph: () => noop() })).toThrow(
       InvalidDefinitionError,
     );
@@ -779,7 +821,11 @@ describe('DESIGN "Public API": resource helpers and mode.fromResources', () => {
 
   it('mockResource() with no partial works too', async () => {
     const m = mockResource();
-    const s = solid({ name: 's', resources: ['thing'], compute: (ctx) => void (ctx.resources.thing as { hello(x: number): void }).hello(1) });
+    const s = solid({
+      name: 's',
+      resources: ['thing'],
+      compute: (ctx) => void (ctx.resources.thing as { hello(x: number): void }).hello(1),
+    });
     await execute(pipeline({ name: 'p', modes: [silent({ resources: { thing: m } })], graph: () => s() }));
     expect(m.value.calls).toEqual([{ method: 'hello', args: [1] }]);
   });
@@ -794,4 +840,3 @@ describe('DESIGN "Public API": resource helpers and mode.fromResources', () => {
     expect(result.output('probe')).toEqual({ answer: 42 });
   });
 });
-

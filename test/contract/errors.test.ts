@@ -52,7 +52,7 @@ describe('DESIGN "Errors" → TypeCheckError: an input or output failed its zod 
     expect(result.solid('lies').error?.name).toBe('TypeCheckError');
   });
 
-  it('an input that fails its schema fails the consuming step with TypeCheckError (the cause of execute\'s rejection)', async () => {
+  it("an input that fails its schema fails the consuming step with TypeCheckError (the cause of execute's rejection)", async () => {
     const text = solid({ name: 'text', output: z.unknown(), compute: () => 'abc' });
     const wantsNumber = solid({ name: 'wants_number', inputs: { n: z.number() }, compute: () => undefined });
     const p = pipeline({ name: 'p', modes: [silent()], graph: () => wantsNumber({ n: text() as never }) });

@@ -338,7 +338,16 @@ describe('DESIGN "Events" → RunResult', () => {
   it("output(solidName, outputName = 'result')", async () => {
     const two = solid({ name: 'two', outputs: { a: z.number(), b: z.string() }, compute: () => ({ a: 1, b: 'x' }) });
     const single = solid({ name: 'single', output: z.number(), compute: () => 7 });
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => { two(); single(); } }));
+    const result = await execute(
+      pipeline({
+        name: 'p',
+        modes: [silent()],
+        graph: () => {
+          two();
+          single();
+        },
+      }),
+    );
     expect(result.output('single')).toBe(7);
     expect(result.output('two', 'a')).toBe(1);
     expect(result.output('two', 'b')).toBe('x');

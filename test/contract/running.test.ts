@@ -191,7 +191,12 @@ describe('DESIGN "Running" → executeSolid(solid, { resources?, config?, inputs
   });
 
   it('runs one solid alone with plain resource values, config and inputs', async () => {
-    const result = await executeSolid(scaled, { resources: { offset: 1 }, config: { factor: 10 }, inputs: { n: 4 }, runConfig: quietConsole });
+    const result = await executeSolid(scaled, {
+      resources: { offset: 1 },
+      config: { factor: 10 },
+      inputs: { n: 4 },
+      runConfig: quietConsole,
+    });
     expect(result.success).toBe(true);
     expect(result.output()).toBe(41);
   });
@@ -283,7 +288,7 @@ describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'
     expect((await execute(two, { preset: 'nightly' })).mode).toBe('prod');
   });
 
-  it('an explicit mode equal to the preset\'s is fine', async () => {
+  it("an explicit mode equal to the preset's is fine", async () => {
     expect((await execute(two, { preset: 'nightly', mode: 'prod' })).mode).toBe('prod');
   });
 
@@ -313,7 +318,7 @@ describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'
     expect(message).toContain('prod');
   });
 
-  it("a preset whose mode differs from an explicit `mode` is an InvariantViolationError", async () => {
+  it('a preset whose mode differs from an explicit `mode` is an InvariantViolationError', async () => {
     expect(await rejectionOf(execute(two, { preset: 'nightly', mode: 'dev' }))).toBeInstanceOf(InvariantViolationError);
   });
 
@@ -338,28 +343,34 @@ describe('DESIGN "Semantics/Run lifecycle" as referenced by "Running": errors be
     ['mode resolution', two, { mode: 'nope' }, InvariantViolationError],
     ['config', needsConfig, {}, InvalidConfigError],
     ['selection', two, { mode: 'dev', select: 'nothing_here' }, InvalidSubsetError],
-  ] as const)('%s problems are the Observable\'s `error` on subscribe, with no event and no synchronous throw from run()', async (_what, p, options, cls) => {
-    let observable: ReturnType<typeof run> | undefined;
-    expect(() => (observable = run(p, options))).not.toThrow();
-    void observable;
-    const { error, events } = await subscribeError(p, options);
-    expect(error).toBeInstanceOf(cls);
-    expect(events).toEqual([]);
-  });
+  ] as const)(
+    "%s problems are the Observable's `error` on subscribe, with no event and no synchronous throw from run()",
+    async (_what, p, options, cls) => {
+      let observable: ReturnType<typeof run> | undefined;
+      expect(() => (observable = run(p, options))).not.toThrow();
+      void observable;
+      const { error, events } = await subscribeError(p, options);
+      expect(error).toBeInstanceOf(cls);
+      expect(events).toEqual([]);
+    },
+  );
 
   it.each([
     ['mode resolution', two, { mode: 'nope' }, InvariantViolationError],
     ['config', needsConfig, {}, InvalidConfigError],
     ['selection', two, { mode: 'dev', select: 'nothing_here' }, InvalidSubsetError],
-  ] as const)('execute rejects with the %s error unchanged, whatever raiseOnError says, and never throws synchronously', async (_what, p, options, cls) => {
-    for (const raiseOnError of [true, false, undefined]) {
-      let promise: Promise<unknown> | undefined;
-      expect(() => (promise = execute(p, { ...options, ...(raiseOnError === undefined ? {} : { raiseOnError }) }))).not.toThrow();
-      const error = await rejectionOf(promise!);
-      expect(error).toBeInstanceOf(cls);
-      expect(error).not.toBeInstanceOf(StepExecutionError);
-    }
-  });
+  ] as const)(
+    'execute rejects with the %s error unchanged, whatever raiseOnError says, and never throws synchronously',
+    async (_what, p, options, cls) => {
+      for (const raiseOnError of [true, false, undefined]) {
+        let promise: Promise<unknown> | undefined;
+        expect(() => (promise = execute(p, { ...options, ...(raiseOnError === undefined ? {} : { raiseOnError }) }))).not.toThrow();
+        const error = await rejectionOf(promise!);
+        expect(error).toBeInstanceOf(cls);
+        expect(error).not.toBeInstanceOf(StepExecutionError);
+      }
+    },
+  );
 
   it('execute never throws synchronously, even when handed something that is not a pipeline', async () => {
     let promise: Promise<unknown> | undefined;
@@ -402,7 +413,12 @@ describe('DESIGN "Running" → selection (`select`)', () => {
     '+join,a': ['a', 'd', 'join', 'side'],
   };
   /** Where each input comes from: a selected solid whose upstream is not selected takes it from run config. */
-  const upstream: Record<string, Record<string, string>> = { b: { n: 'a' }, c: { n: 'b' }, d: { n: 'c' }, join: { left: 'd', right: 'side' } };
+  const upstream: Record<string, Record<string, string>> = {
+    b: { n: 'a' },
+    c: { n: 'b' },
+    d: { n: 'c' },
+    join: { left: 'd', right: 'side' },
+  };
   /** Runs `select`, giving `inputs.<i>.value` exactly for the inputs cut by the selection; the solids that ran. */
   async function selected(select: string): Promise<string[]> {
     const chosen = new Set(expected[select]);
@@ -433,7 +449,14 @@ describe('DESIGN "Running" → selection (`select`)', () => {
 
   it('config for solids outside the selection is accepted and ignored', async () => {
     const cfg = solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => { cfg(); one(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [silent()],
+      graph: () => {
+        cfg();
+        one();
+      },
+    });
     const result = await execute(p, { select: 'one', runConfig: { solids: { cfg: { config: { n: 'not a number' } } } } });
     expect(result.success).toBe(true);
     expect(startedSolids(result.events)).toEqual(['one']);
@@ -564,7 +587,14 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
     const p = pipeline({ name: 'log_pipeline', modes: [m], graph: () => talk.alias('talker')() });
     await execute(p, { runId: 'log-run' });
     const record = memory.records().find((r) => r['msg'] === 'loaded');
-    expect(record).toMatchObject({ runId: 'log-run', pipeline: 'log_pipeline', mode: 'logmode', solid: 'talker', stepKey: 'talker', rows: 3 });
+    expect(record).toMatchObject({
+      runId: 'log-run',
+      pipeline: 'log_pipeline',
+      mode: 'logmode',
+      solid: 'talker',
+      stepKey: 'talker',
+      rows: 3,
+    });
   });
 
   it('ctx.log is pino-style: trace, debug, info, warn, error and fatal each write a record at that level', async () => {

@@ -40,7 +40,13 @@ describe('runConfigSchema and { env: NAME }', () => {
     config: z.object({ n: z.coerce.number(), names: z.array(z.string()) }),
     compute: () => undefined,
   });
-  const p = pipeline({ name: 'env_schema', modes: [silentMode()], graph: () => { withConfig(); } });
+  const p = pipeline({
+    name: 'env_schema',
+    modes: [silentMode()],
+    graph: () => {
+      withConfig();
+    },
+  });
 
   it('runConfigSchema(pipeline) may leave the mode out when the pipeline has one mode', () => {
     const schema = runConfigSchema(p);
@@ -64,8 +70,13 @@ describe('runConfigSchema and { env: NAME }', () => {
     const withDb = resource({ config: z.object({ url: z.string() }), init: ({ config }) => config.url });
     const twoModes = pipeline({
       name: 'schema_per_mode',
-      modes: [mode({ name: 'real', loggers: {}, resources: { db: withDb } }), mode({ name: 'fake', loggers: {}, resources: { db: hardcodedResource('x') } })],
-      graph: () => { needsDb(); },
+      modes: [
+        mode({ name: 'real', loggers: {}, resources: { db: withDb } }),
+        mode({ name: 'fake', loggers: {}, resources: { db: hardcodedResource('x') } }),
+      ],
+      graph: () => {
+        needsDb();
+      },
     });
     expect(runConfigSchema(twoModes, 'real').safeParse({}).success).toBe(false);
     expect(runConfigSchema(twoModes, 'real').safeParse({ resources: { db: { config: { url: 'u' } } } }).success).toBe(true);
@@ -78,7 +89,13 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
     process.env[ENV_SET] = '42';
     const seen: unknown[] = [];
     const s = solid({ name: 's', config: z.object({ n: z.coerce.number() }), compute: (ctx) => void seen.push(ctx.config.n) });
-    const p = pipeline({ name: 'env_resolved', modes: [silentMode()], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'env_resolved',
+      modes: [silentMode()],
+      graph: () => {
+        s();
+      },
+    });
     await execute(p, { runConfig: { ...runConfig, solids: { s: { config: { n: { env: ENV_SET } } } } } });
     expect(seen).toEqual([42]);
   });
@@ -86,8 +103,16 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
   it("the resolved value must pass the leaf's own schema (else an InvalidConfigError issue at that path)", async () => {
     process.env[ENV_SET] = 'abc';
     const s = solid({ name: 's', config: z.object({ word: z.string().min(5) }), compute: () => undefined });
-    const p = pipeline({ name: 'env_leaf_schema', modes: [silentMode()], graph: () => { s(); } });
-    const issues = issuesOf(await rejectionOf(execute(p, { runConfig: { ...runConfig, solids: { s: { config: { word: { env: ENV_SET } } } } } })));
+    const p = pipeline({
+      name: 'env_leaf_schema',
+      modes: [silentMode()],
+      graph: () => {
+        s();
+      },
+    });
+    const issues = issuesOf(
+      await rejectionOf(execute(p, { runConfig: { ...runConfig, solids: { s: { config: { word: { env: ENV_SET } } } } } })),
+    );
     expect(issues.map((i) => i.path)).toContainEqual(['solids', 's', 'config', 'word']);
   });
 
@@ -95,7 +120,13 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
     process.env[ENV_SET] = '';
     const seen: unknown[] = [];
     const s = solid({ name: 's', config: z.object({ v: z.string() }), compute: (ctx) => void seen.push(ctx.config.v) });
-    const p = pipeline({ name: 'env_empty', modes: [silentMode()], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'env_empty',
+      modes: [silentMode()],
+      graph: () => {
+        s();
+      },
+    });
     await execute(p, { runConfig: { ...runConfig, solids: { s: { config: { v: { env: ENV_SET } } } } } });
     expect(seen).toEqual(['']);
   });
@@ -105,7 +136,13 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
     const seen: unknown[] = [];
     const db = resource({ config: z.object({ url: z.string() }), init: ({ config }) => config.url });
     const s = solid({ name: 's', resources: ['db'], compute: (ctx) => void seen.push(ctx.resources['db']) });
-    const p = pipeline({ name: 'env_resource', modes: [silentMode({ resources: { db } })], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'env_resource',
+      modes: [silentMode({ resources: { db } })],
+      graph: () => {
+        s();
+      },
+    });
     await execute(p, { runConfig: { ...runConfig, resources: { db: { config: { url: { env: ENV_SET } } } } } });
     expect(seen).toEqual(['postgres://x']);
   });
@@ -113,12 +150,20 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
   it('an unset variable is an issue of InvalidConfigError, reported before any step starts', async () => {
     let calls = 0;
     const s = solid({ name: 's', config: z.object({ n: z.string() }), compute: () => void calls++ });
-    const p = pipeline({ name: 'env_unset', modes: [silentMode()], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'env_unset',
+      modes: [silentMode()],
+      graph: () => {
+        s();
+      },
+    });
     const options = { runConfig: { ...runConfig, solids: { s: { config: { n: { env: ENV_UNSET } } } } } };
     const issues = issuesOf(await rejectionOf(execute(p, options)));
     expect(issues.map((i) => i.path)).toContainEqual(['solids', 's', 'config', 'n']);
     const seen: RunEvent[] = [];
-    const error = await new Promise<unknown>((resolve) => run(p, options).subscribe({ next: (e) => seen.push(e), error: resolve, complete: () => resolve(undefined) }));
+    const error = await new Promise<unknown>((resolve) =>
+      run(p, options).subscribe({ next: (e) => seen.push(e), error: resolve, complete: () => resolve(undefined) }),
+    );
     expect(error).toBeInstanceOf(InvalidConfigError);
     expect(seen).toEqual([]);
     expect(calls).toBe(0);
@@ -128,9 +173,18 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
     let calls = 0;
     const first = solid({ name: 'first', compute: () => void calls++ });
     const needsInput = solid({ name: 'needs_input', inputs: { x: z.number() }, compute: () => void calls++ });
-    const p = pipeline({ name: 'missing_input', modes: [silentMode()], graph: () => { first(); needsInput(); } });
+    const p = pipeline({
+      name: 'missing_input',
+      modes: [silentMode()],
+      graph: () => {
+        first();
+        needsInput();
+      },
+    });
     const seen: RunEvent[] = [];
-    const error = await new Promise<unknown>((resolve) => run(p, { runConfig }).subscribe({ next: (e) => seen.push(e), error: resolve, complete: () => resolve(undefined) }));
+    const error = await new Promise<unknown>((resolve) =>
+      run(p, { runConfig }).subscribe({ next: (e) => seen.push(e), error: resolve, complete: () => resolve(undefined) }),
+    );
     const issues = issuesOf(error);
     expect(issues.some((i) => ['solids', 'needs_input', 'inputs', 'x'].every((k, n) => i.path[n] === k))).toBe(true);
     expect(seen).toEqual([]);
@@ -142,8 +196,19 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
   it('every problem is reported at once, each path an array of keys', async () => {
     const s = solid({ name: 's', config: z.object({ n: z.string() }), inputs: { x: z.number() }, compute: () => undefined });
     const t = solid({ name: 't', config: z.object({ m: z.number() }), compute: () => undefined });
-    const p = pipeline({ name: 'all_issues', modes: [silentMode()], graph: () => { s(); t(); } });
-    const issues = issuesOf(await rejectionOf(execute(p, { runConfig: { ...runConfig, solids: { s: { config: { n: { env: ENV_UNSET } } }, t: { config: { m: 'x' } } } } })));
+    const p = pipeline({
+      name: 'all_issues',
+      modes: [silentMode()],
+      graph: () => {
+        s();
+        t();
+      },
+    });
+    const issues = issuesOf(
+      await rejectionOf(
+        execute(p, { runConfig: { ...runConfig, solids: { s: { config: { n: { env: ENV_UNSET } } }, t: { config: { m: 'x' } } } } }),
+      ),
+    );
     expect(issues.length).toBeGreaterThanOrEqual(3);
     for (const issue of issues) {
       expect(Array.isArray(issue.path)).toBe(true);
@@ -158,7 +223,13 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
   it('execution.<name>.config and solids entries are optional when all they hold has defaults', async () => {
     const seen: unknown[] = [];
     const s = solid({ name: 's', config: z.object({ n: z.number().default(3) }), compute: (ctx) => void seen.push(ctx.config.n) });
-    const p = pipeline({ name: 'optional_entries', modes: [silentMode()], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'optional_entries',
+      modes: [silentMode()],
+      graph: () => {
+        s();
+      },
+    });
     await execute(p, { runConfig });
     await execute(p, { runConfig: { execution: { async: null } } });
     await execute(p, { runConfig: { execution: { async: { config: {} } } } });
@@ -169,7 +240,13 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
   describe('with a selection', () => {
     const a = solid({ name: 'a', config: z.object({ required: z.string() }), output: z.number(), compute: () => 1 });
     const b = solid({ name: 'b', inputs: { x: z.number() }, output: z.number(), compute: (_c, { x }) => x * 10 });
-    const p = pipeline({ name: 'selection_config', modes: [silentMode()], graph: () => { b(a()); } });
+    const p = pipeline({
+      name: 'selection_config',
+      modes: [silentMode()],
+      graph: () => {
+        b(a());
+      },
+    });
 
     it('solids outside it are optional in config', async () => {
       const result = await execute(p, { runConfig: { ...runConfig, solids: { b: { inputs: { x: { value: 2 } } } } }, select: 'b' });
@@ -185,7 +262,11 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
     });
 
     it('names that are no solid are refused', async () => {
-      const issues = issuesOf(await rejectionOf(execute(p, { runConfig: { ...runConfig, solids: { b: { inputs: { x: { value: 1 } } }, nope: {} } }, select: 'b' })));
+      const issues = issuesOf(
+        await rejectionOf(
+          execute(p, { runConfig: { ...runConfig, solids: { b: { inputs: { x: { value: 1 } } }, nope: {} } }, select: 'b' }),
+        ),
+      );
       expect(issues.some((i) => i.path.includes('nope') || i.message.includes('nope'))).toBe(true);
     });
 
@@ -200,7 +281,10 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
       );
       expect(withoutSelection).toBeInstanceOf(InvalidConfigError);
       const withBoth = await rejectionOf(
-        execute(p, { runConfig: { ...runConfig, solids: { a: { config: { required: 'r' } }, b: { inputs: { x: { value: 1 } } } } }, select: 'a,b' }),
+        execute(p, {
+          runConfig: { ...runConfig, solids: { a: { config: { required: 'r' } }, b: { inputs: { x: { value: 1 } } } } },
+          select: 'a,b',
+        }),
       );
       expect(withBoth).toBeInstanceOf(InvalidConfigError);
     });
@@ -225,7 +309,9 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
         name: 'preset_merge',
         modes: [silentMode()],
         presets: [preset({ name: 'base', runConfig: { solids: { s: { config: { a: 1, b: 2, c: [1, 2] } } } } })],
-        graph: () => { s(); },
+        graph: () => {
+          s();
+        },
       });
       const result = await execute(p, { preset: 'base', runConfig: { ...runConfig, solids: { s: { config: { b: 3, c: [9] } } } } });
       expect(result.output('s')).toEqual({ a: 1, b: 3, c: [9] });
@@ -233,13 +319,27 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
 
     it('a preset naming an unknown mode is an InvalidDefinitionError', () => {
       expect(() =>
-        pipeline({ name: 'preset_unknown_mode', modes: [silentMode()], presets: [preset({ name: 'p1', mode: 'ghost' })], graph: () => { s(); } }),
+        pipeline({
+          name: 'preset_unknown_mode',
+          modes: [silentMode()],
+          presets: [preset({ name: 'p1', mode: 'ghost' })],
+          graph: () => {
+            s();
+          },
+        }),
       ).toThrow(InvalidDefinitionError);
     });
 
     it('a duplicate preset name is an InvalidDefinitionError', () => {
       expect(() =>
-        pipeline({ name: 'preset_duplicate', modes: [silentMode()], presets: [preset({ name: 'p1' }), preset({ name: 'p1' })], graph: () => { s(); } }),
+        pipeline({
+          name: 'preset_duplicate',
+          modes: [silentMode()],
+          presets: [preset({ name: 'p1' }), preset({ name: 'p1' })],
+          graph: () => {
+            s();
+          },
+        }),
       ).toThrow(InvalidDefinitionError);
     });
 
@@ -247,8 +347,13 @@ describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConf
       const p = pipeline({
         name: 'preset_unknown',
         modes: [silentMode()],
-        presets: [preset({ name: 'alpha_preset', runConfig: { solids: { s: { config: { a: 1, b: 1 } } } } }), preset({ name: 'beta_preset' })],
-        graph: () => { s(); },
+        presets: [
+          preset({ name: 'alpha_preset', runConfig: { solids: { s: { config: { a: 1, b: 1 } } } } }),
+          preset({ name: 'beta_preset' }),
+        ],
+        graph: () => {
+          s();
+        },
       });
       const error = await rejectionOf(execute(p, { preset: 'gamma', runConfig }));
       expect(error).toBeInstanceOf(InvariantViolationError);

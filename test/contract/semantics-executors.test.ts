@@ -5,16 +5,7 @@
 import { asapScheduler, from, of, throwError, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  InvalidConfigError,
-  asyncExecutor,
-  execute,
-  executor,
-  pipeline,
-  solid,
-  syncExecutor,
-  type StepRequest,
-} from '../../lib/index.ts';
+import { InvalidConfigError, asyncExecutor, execute, executor, pipeline, solid, syncExecutor, type StepRequest } from '../../lib/index.ts';
 import { allInProcessConfigs, ofType, rejectionOf, silentMode, sleep } from './semantics-helpers.ts';
 
 /** A scheduler that counts what is scheduled on it, delegating to asapScheduler. */
@@ -66,7 +57,13 @@ describe('executor({ name, config?, create })', () => {
     });
     const a = solid({ name: 'a', output: z.number(), compute: () => 1 });
     const b = solid({ name: 'b', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n + 1 });
-    const p = pipeline({ name: 'custom_executor', modes: [silentMode({ executors: [syncExecutor, custom] })], graph: () => { b(a()); } });
+    const p = pipeline({
+      name: 'custom_executor',
+      modes: [silentMode({ executors: [syncExecutor, custom] })],
+      graph: () => {
+        b(a());
+      },
+    });
     const result = await execute(p, { runConfig: { execution: { custom: { config: { label: 'x' } } } } });
     expect(result.output('b')).toBe(2);
     expect(created).toHaveLength(1);
@@ -79,18 +76,42 @@ describe('executor({ name, config?, create })', () => {
 
   it('dispose also runs when the run fails', async () => {
     let disposed = 0;
-    const custom = executor({ name: 'custom', create: () => ({ scheduler: asapScheduler, maxConcurrent: 1, dispose: () => void disposed++ }) });
-    const bad = solid({ name: 'bad', compute: () => { throw new Error('x'); } });
-    const p = pipeline({ name: 'custom_dispose_failure', modes: [silentMode({ executors: [custom] })], graph: () => { bad(); } });
+    const custom = executor({
+      name: 'custom',
+      create: () => ({ scheduler: asapScheduler, maxConcurrent: 1, dispose: () => void disposed++ }),
+    });
+    const bad = solid({
+      name: 'bad',
+      compute: () => {
+        throw new Error('x');
+      },
+    });
+    const p = pipeline({
+      name: 'custom_dispose_failure',
+      modes: [silentMode({ executors: [custom] })],
+      graph: () => {
+        bad();
+      },
+    });
     const result = await execute(p, { raiseOnError: false });
     expect(result.status).toBe('FAILURE');
     expect(disposed).toBe(1);
   });
 
   it('an executor config without defaults is required in run config', async () => {
-    const custom = executor({ name: 'custom', config: z.object({ label: z.string() }), create: () => ({ scheduler: asapScheduler, maxConcurrent: 1 }) });
+    const custom = executor({
+      name: 'custom',
+      config: z.object({ label: z.string() }),
+      create: () => ({ scheduler: asapScheduler, maxConcurrent: 1 }),
+    });
     const ok = solid({ name: 'ok', compute: () => 1 });
-    const p = pipeline({ name: 'custom_required_config', modes: [silentMode({ executors: [syncExecutor, custom] })], graph: () => { ok(); } });
+    const p = pipeline({
+      name: 'custom_required_config',
+      modes: [silentMode({ executors: [syncExecutor, custom] })],
+      graph: () => {
+        ok();
+      },
+    });
     const error = await rejectionOf(execute(p, { runConfig: { execution: { custom: {} } } }));
     expect(error).toBeInstanceOf(InvalidConfigError);
   });
@@ -117,9 +138,28 @@ describe('executor({ name, config?, create })', () => {
         },
       }),
     });
-    const source = solid({ name: 'source', output: z.number(), compute: () => { throw new Error('must not run in process'); } });
-    const next = solid({ name: 'next', inputs: { n: z.number() }, output: z.number(), compute: () => { throw new Error('must not run in process'); } });
-    const p = pipeline({ name: 'remote_steps', modes: [silentMode({ executors: [remote] })], graph: () => { next(source()); } });
+    const source = solid({
+      name: 'source',
+      output: z.number(),
+      compute: () => {
+        throw new Error('must not run in process');
+      },
+    });
+    const next = solid({
+      name: 'next',
+      inputs: { n: z.number() },
+      output: z.number(),
+      compute: () => {
+        throw new Error('must not run in process');
+      },
+    });
+    const p = pipeline({
+      name: 'remote_steps',
+      modes: [silentMode({ executors: [remote] })],
+      graph: () => {
+        next(source());
+      },
+    });
     const result = await execute(p);
     expect(result.output('source')).toBe(20);
     expect(result.output('next')).toBe(21);
@@ -134,12 +174,21 @@ describe('executor({ name, config?, create })', () => {
         scheduler: asapScheduler,
         maxConcurrent: 1,
         runStep: (request) =>
-          request.solid === 'fails' ? throwError(() => new Error('remote failed')) : from([{ type: 'output' as const, output: 'result', value: 'not a number' }]),
+          request.solid === 'fails'
+            ? throwError(() => new Error('remote failed'))
+            : from([{ type: 'output' as const, output: 'result', value: 'not a number' }]),
       }),
     });
     const fails = solid({ name: 'fails', compute: () => 1 });
     const typed = solid({ name: 'typed', output: z.number(), compute: () => 1 });
-    const p = pipeline({ name: 'remote_failures', modes: [silentMode({ executors: [remote] })], graph: () => { fails(); typed(); } });
+    const p = pipeline({
+      name: 'remote_failures',
+      modes: [silentMode({ executors: [remote] })],
+      graph: () => {
+        fails();
+        typed();
+      },
+    });
     const result = await execute(p, { raiseOnError: false });
     expect(result.solid('fails').status).toBe('FAILURE');
     expect(result.solid('fails').error?.message).toContain('remote failed');
@@ -232,7 +281,15 @@ describe.each(allInProcessConfigs)('Outputs handed to more than one consumer are
       },
     });
     const reader = solid({ name: 'reader', inputs: { v: z.unknown() }, output: z.unknown(), compute: (_c, { v }) => v });
-    const p = pipeline({ name: 'frozen_failure', modes: [silentMode()], graph: () => { const v = produce(); mutator(v); reader(v); } });
+    const p = pipeline({
+      name: 'frozen_failure',
+      modes: [silentMode()],
+      graph: () => {
+        const v = produce();
+        mutator(v);
+        reader(v);
+      },
+    });
     const result = await execute(p, { runConfig, raiseOnError: false });
     expect(result.solid('mutator').status).toBe('FAILURE');
     expect(result.solid('reader').status).toBe('SUCCESS');
@@ -243,9 +300,23 @@ describe.each(allInProcessConfigs)('Outputs handed to more than one consumer are
 describe('All executors give the same outputs for the same pipeline', () => {
   it('sync, async and virtualTime agree on a fan-out/collect pipeline', async () => {
     const numbers = solid({ name: 'numbers', output: z.number(), compute: () => from([3, 1, 2]) });
-    const square = solid({ name: 'square', inputs: { n: z.number() }, output: z.number(), compute: async (_c, { n }) => { await sleep(3 - n); return n * n; } });
+    const square = solid({
+      name: 'square',
+      inputs: { n: z.number() },
+      output: z.number(),
+      compute: async (_c, { n }) => {
+        await sleep(3 - n);
+        return n * n;
+      },
+    });
     const total = solid({ name: 'total', inputs: { xs: z.array(z.number()) }, output: z.array(z.number()), compute: (_c, { xs }) => xs });
-    const p = pipeline({ name: 'equivalence', modes: [silentMode()], graph: () => { total(square(numbers()).collect()); } });
+    const p = pipeline({
+      name: 'equivalence',
+      modes: [silentMode()],
+      graph: () => {
+        total(square(numbers()).collect());
+      },
+    });
     const outputs = [];
     for (const { runConfig } of allInProcessConfigs) {
       const result = await execute(p, { runConfig });
@@ -256,4 +327,3 @@ describe('All executors give the same outputs for the same pipeline', () => {
     expect(outputs[2]).toEqual(outputs[0]);
   });
 });
-

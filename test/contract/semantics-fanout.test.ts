@@ -8,8 +8,7 @@ import { z } from 'zod';
 import { InvalidDefinitionError, StepExecutionError, execute, pipeline, solid, type RunResult } from '../../lib/index.ts';
 import { executorConfigs, expectInvariants, ofType, rejectionOf, silentMode, sleep, stepKeysOf } from './semantics-helpers.ts';
 
-const numbersOf = (name: string, values: number[]) =>
-  solid({ name, output: z.number(), compute: () => from(values) });
+const numbersOf = (name: string, values: number[]) => solid({ name, output: z.number(), compute: () => from(values) });
 const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 2 });
 const sum = solid({
   name: 'sum',
@@ -78,7 +77,13 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
         outputs: { a: z.number(), b: z.string() },
         compute: () => of<{ a?: number; b?: string }[]>({ a: 1 }, { a: 2, b: 'x' }),
       });
-      const p = pipeline({ name: 'multi_stream', modes: [silentMode()], graph: () => { multi(); } });
+      const p = pipeline({
+        name: 'multi_stream',
+        modes: [silentMode()],
+        graph: () => {
+          multi();
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.solid('multi').outputs).toEqual({ a: [1, 2], b: ['x'] });
       expect(result.solid('multi').output('b')).toBe('x');
@@ -87,7 +92,15 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const undeclared = solid({ name: 'undeclared', outputs: { a: z.number() }, compute: () => ({ a: 1, zzz: 2 }) as { a: number } });
       const notObject = solid({ name: 'not_object', outputs: { a: z.number() }, compute: () => 5 as unknown as { a: number } });
       const nothing = solid({ name: 'nothing_at_all', outputs: { a: z.number() }, compute: () => of(undefined, null) as never });
-      const p = pipeline({ name: 'multi_bad_values', modes: [silentMode()], graph: () => { undeclared(); notObject(); nothing(); } });
+      const p = pipeline({
+        name: 'multi_bad_values',
+        modes: [silentMode()],
+        graph: () => {
+          undeclared();
+          notObject();
+          nothing();
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.solid('undeclared').status).toBe('FAILURE');
       expect(result.solid('undeclared').error?.message).toContain('a');
@@ -102,12 +115,18 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const p = pipeline({
         name: 'fan_keys',
         modes: [silentMode()],
-        graph: () => { double(numbersOf('numbers', [5, 6, 7])()); },
+        graph: () => {
+          double(numbersOf('numbers', [5, 6, 7])());
+        },
       });
       const result = await execute(p, { runConfig });
       const starts = ofType(result.events, 'STEP_START').filter((e) => e.solid === 'double');
       expect(starts.map((e) => e.stepKey).sort()).toEqual(['double[0]', 'double[1]', 'double[2]']);
-      const outputs = Object.fromEntries(ofType(result.events, 'STEP_OUTPUT').filter((e) => e.solid === 'double').map((e) => [e.stepKey, e.value]));
+      const outputs = Object.fromEntries(
+        ofType(result.events, 'STEP_OUTPUT')
+          .filter((e) => e.solid === 'double')
+          .map((e) => [e.stepKey, e.value]),
+      );
       expect(outputs).toEqual({ 'double[0]': 10, 'double[1]': 12, 'double[2]': 14 });
       expect(result.solid('double').outputs['result']).toEqual([10, 12, 14]);
     });
@@ -116,7 +135,9 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const p = pipeline({
         name: 'fan_no_synthetic',
         modes: [silentMode()],
-        graph: () => { sum(double(numbersOf('numbers', [1, 2])()).collect()); },
+        graph: () => {
+          sum(double(numbersOf('numbers', [1, 2])()).collect());
+        },
       });
       const result = await execute(p, { runConfig });
       expect(stepKeysOf(result.events, 'STEP_START').sort()).toEqual(['double[0]', 'double[1]', 'numbers', 'sum']);
@@ -126,9 +147,19 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
 
     it('a fanned chain keeps its index (double[i] feeds triple[i])', async () => {
       const triple = solid({ name: 'triple', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 3 });
-      const p = pipeline({ name: 'fan_chain', modes: [silentMode()], graph: () => { triple(double(numbersOf('numbers', [1, 2, 3])())); } });
+      const p = pipeline({
+        name: 'fan_chain',
+        modes: [silentMode()],
+        graph: () => {
+          triple(double(numbersOf('numbers', [1, 2, 3])()));
+        },
+      });
       const result = await execute(p, { runConfig });
-      const outputs = Object.fromEntries(ofType(result.events, 'STEP_OUTPUT').filter((e) => e.solid === 'triple').map((e) => [e.stepKey, e.value]));
+      const outputs = Object.fromEntries(
+        ofType(result.events, 'STEP_OUTPUT')
+          .filter((e) => e.solid === 'triple')
+          .map((e) => [e.stepKey, e.value]),
+      );
       expect(outputs).toEqual({ 'triple[0]': 6, 'triple[1]': 12, 'triple[2]': 18 });
     });
 
@@ -143,21 +174,35 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const p = pipeline({
         name: 'fan_broadcast',
         modes: [silentMode()],
-        graph: () => { scale({ n: numbersOf('numbers', [1, 2, 3])(), factor: ten() }); },
+        graph: () => {
+          scale({ n: numbersOf('numbers', [1, 2, 3])(), factor: ten() });
+        },
       });
       const result = await execute(p, { runConfig });
       expect(result.solid('scale').outputs['result']).toEqual([10, 20, 30]);
-      expect(ofType(result.events, 'STEP_START').filter((e) => e.solid === 'scale').map((e) => e.stepKey).sort()).toEqual([
-        'scale[0]',
-        'scale[1]',
-        'scale[2]',
-      ]);
+      expect(
+        ofType(result.events, 'STEP_START')
+          .filter((e) => e.solid === 'scale')
+          .map((e) => e.stepKey)
+          .sort(),
+      ).toEqual(['scale[0]', 'scale[1]', 'scale[2]']);
       expect(ofType(result.events, 'STEP_START').filter((e) => e.solid === 'ten')).toHaveLength(1);
     });
 
     it('an input given in run config is broadcast to each mapped step too (documented)', async () => {
-      const scale = solid({ name: 'scale', inputs: { n: z.number(), factor: z.number() }, output: z.number(), compute: (_c, { n, factor }) => n * factor });
-      const p = pipeline({ name: 'fan_config_broadcast', modes: [silentMode()], graph: () => { scale({ n: numbersOf('numbers', [1, 2, 3])() }); } });
+      const scale = solid({
+        name: 'scale',
+        inputs: { n: z.number(), factor: z.number() },
+        output: z.number(),
+        compute: (_c, { n, factor }) => n * factor,
+      });
+      const p = pipeline({
+        name: 'fan_config_broadcast',
+        modes: [silentMode()],
+        graph: () => {
+          scale({ n: numbersOf('numbers', [1, 2, 3])() });
+        },
+      });
       const result = await execute(p, { runConfig: { ...runConfig, solids: { scale: { inputs: { factor: { value: 5 } } } } } });
       expect(result.solid('scale').outputs['result']).toEqual([5, 10, 15]);
     });
@@ -181,7 +226,9 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const p = pipeline({
         name: 'fan_two_origins',
         modes: [silentMode()],
-        graph: () => { add(numbersOf('xs', [1, 2])(), numbersOf('ys', [3, 4])()); },
+        graph: () => {
+          add(numbersOf('xs', [1, 2])(), numbersOf('ys', [3, 4])());
+        },
       });
       let definitionError: unknown;
       let error: unknown;
@@ -203,9 +250,18 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
     });
     it('fan-outs nest: name[i][j] (documented)', async () => {
       const pair = solid({ name: 'pair', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => from([n, n + 100]) });
-      const p = pipeline({ name: 'fan_nested', modes: [silentMode()], graph: () => { double(pair(numbersOf('numbers', [1, 2])())); } });
+      const p = pipeline({
+        name: 'fan_nested',
+        modes: [silentMode()],
+        graph: () => {
+          double(pair(numbersOf('numbers', [1, 2])()));
+        },
+      });
       const result = await execute(p, { runConfig });
-      const keys = ofType(result.events, 'STEP_START').filter((e) => e.solid === 'double').map((e) => e.stepKey).sort();
+      const keys = ofType(result.events, 'STEP_START')
+        .filter((e) => e.solid === 'double')
+        .map((e) => e.stepKey)
+        .sort();
       expect(keys).toEqual(['double[0][0]', 'double[0][1]', 'double[1][0]', 'double[1][1]']);
       expect(result.solid('double').outputs['result']).toEqual([2, 202, 4, 204]);
     });
@@ -221,7 +277,13 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
           return n;
         },
       });
-      const p = pipeline({ name: 'fan_index_order', modes: [silentMode()], graph: () => { slow(numbersOf('numbers', values)()); } });
+      const p = pipeline({
+        name: 'fan_index_order',
+        modes: [silentMode()],
+        graph: () => {
+          slow(numbersOf('numbers', values)());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.solid('slow').outputs['result']).toEqual(values);
       expect(result.solid('slow').output()).toEqual(values);
@@ -237,11 +299,21 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
           return n;
         },
       });
-      const p = pipeline({ name: 'fan_partial_failure', modes: [silentMode()], graph: () => { double(picky(numbersOf('numbers', [1, 2, 3])())); } });
+      const p = pipeline({
+        name: 'fan_partial_failure',
+        modes: [silentMode()],
+        graph: () => {
+          double(picky(numbersOf('numbers', [1, 2, 3])()));
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.status).toBe('FAILURE');
       expect(ofType(result.events, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([['double[1]', 'UPSTREAM_FAILED']]);
-      expect(stepKeysOf(result.events, 'STEP_SUCCESS').filter((k) => k.startsWith('double')).sort()).toEqual(['double[0]', 'double[2]']);
+      expect(
+        stepKeysOf(result.events, 'STEP_SUCCESS')
+          .filter((k) => k.startsWith('double'))
+          .sort(),
+      ).toEqual(['double[0]', 'double[2]']);
       expect(result.solid('double').status).toBe('SUCCESS');
       expect(expectInvariants(result.events)).toEqual([]);
     });
@@ -265,22 +337,40 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const p = pipeline({
         name: 'collect_order',
         modes: [silentMode()],
-        graph: () => { gather(slowFirst(numbersOf('numbers', [1, 2, 3])()).collect()); },
+        graph: () => {
+          gather(slowFirst(numbersOf('numbers', [1, 2, 3])()).collect());
+        },
       });
       const result = await execute(p, { runConfig });
       expect(seen).toEqual([[10, 20, 30]]);
-      expect(ofType(result.events, 'STEP_START').filter((e) => e.solid === 'gather').map((e) => e.stepKey)).toEqual(['gather']);
+      expect(
+        ofType(result.events, 'STEP_START')
+          .filter((e) => e.solid === 'gather')
+          .map((e) => e.stepKey),
+      ).toEqual(['gather']);
     });
 
     it('collect() of an upstream emitting zero values gives []', async () => {
       const none = solid({ name: 'none', output: z.number(), compute: () => EMPTY });
-      const p = pipeline({ name: 'collect_empty', modes: [silentMode()], graph: () => { sum(none().collect()); } });
+      const p = pipeline({
+        name: 'collect_empty',
+        modes: [silentMode()],
+        graph: () => {
+          sum(none().collect());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.status).toBe('SUCCESS');
       expect(result.output('sum')).toBe(0);
       const seen: unknown[] = [];
       const grab = solid({ name: 'grab', inputs: { xs: z.array(z.number()) }, compute: (_c, { xs }) => void seen.push(xs) });
-      const p2 = pipeline({ name: 'collect_empty_chain', modes: [silentMode()], graph: () => { grab(double(none()).collect()); } });
+      const p2 = pipeline({
+        name: 'collect_empty_chain',
+        modes: [silentMode()],
+        graph: () => {
+          grab(double(none()).collect());
+        },
+      });
       const result2 = await execute(p2, { runConfig });
       expect(result2.status).toBe('SUCCESS');
       expect(seen).toEqual([[]]);
@@ -289,7 +379,13 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
     it('collect() of a single value gives a one-element array (documented)', async () => {
       const seen: unknown[] = [];
       const grab = solid({ name: 'grab', inputs: { xs: z.array(z.number()) }, compute: (_c, { xs }) => void seen.push(xs) });
-      const p = pipeline({ name: 'collect_one', modes: [silentMode()], graph: () => { grab(double(numbersOf('numbers', [4])()).collect()); } });
+      const p = pipeline({
+        name: 'collect_one',
+        modes: [silentMode()],
+        graph: () => {
+          grab(double(numbersOf('numbers', [4])()).collect());
+        },
+      });
       await execute(p, { runConfig });
       expect(seen).toEqual([[8]]);
     });
@@ -303,7 +399,13 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
           return n;
         },
       });
-      const p = pipeline({ name: 'collect_failure', modes: [silentMode()], graph: () => { sum(picky(numbersOf('numbers', [1, 2, 3])()).collect()); } });
+      const p = pipeline({
+        name: 'collect_failure',
+        modes: [silentMode()],
+        graph: () => {
+          sum(picky(numbersOf('numbers', [1, 2, 3])()).collect());
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(ofType(result.events, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([['sum', 'UPSTREAM_FAILED']]);
       expect(result.solid('sum').status).toBe('SKIPPED');
@@ -315,7 +417,15 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const single = solid({ name: 'single', output: z.number(), compute: () => 1 });
       const many = numbersOf('many', [1, 2, 3]);
       const partial = solid({ name: 'partial', outputs: { a: z.number(), b: z.number() }, compute: () => ({ a: 1 }) });
-      const p = pipeline({ name: 'output_shapes', modes: [silentMode()], graph: () => { single(); many(); partial(); } });
+      const p = pipeline({
+        name: 'output_shapes',
+        modes: [silentMode()],
+        graph: () => {
+          single();
+          many();
+          partial();
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.solid('single').outputs).toEqual({ result: [1] });
       expect(result.solid('single').output()).toBe(1);
@@ -329,7 +439,14 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
     it("output(solid, output = 'result') is solid(solid).output(output)", async () => {
       const single = solid({ name: 'single', output: z.number(), compute: () => 41 });
       const partial = solid({ name: 'partial', outputs: { a: z.number(), b: z.number() }, compute: () => ({ a: 1, b: 2 }) });
-      const p = pipeline({ name: 'output_shortcut', modes: [silentMode()], graph: () => { single(); partial(); } });
+      const p = pipeline({
+        name: 'output_shortcut',
+        modes: [silentMode()],
+        graph: () => {
+          single();
+          partial();
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.output('single')).toBe(41);
       expect(result.output('single', 'result')).toBe(41);
@@ -339,7 +456,13 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
 
     it('solid(name) has status, success, skipped, output, outputs, events and error', async () => {
       const ok = solid({ name: 'ok', output: z.number(), compute: () => 1 });
-      const p = pipeline({ name: 'solid_result_shape', modes: [silentMode()], graph: () => { ok(); } });
+      const p = pipeline({
+        name: 'solid_result_shape',
+        modes: [silentMode()],
+        graph: () => {
+          ok();
+        },
+      });
       const result = await execute(p, { runConfig });
       const s = result.solid('ok');
       expect(s.status).toBe('SUCCESS');
@@ -364,12 +487,22 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
           return n;
         },
       });
-      const p = pipeline({ name: 'fan_failure', modes: [silentMode()], graph: () => { picky(numbersOf('numbers', [1, 2, 3])()); } });
+      const p = pipeline({
+        name: 'fan_failure',
+        modes: [silentMode()],
+        graph: () => {
+          picky(numbersOf('numbers', [1, 2, 3])());
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.solid('picky').status).toBe('FAILURE');
       expect(result.solid('picky').success).toBe(false);
       expect(result.solid('picky').error?.message).toContain('two is bad');
-      expect(stepKeysOf(result.events, 'STEP_SUCCESS').filter((k) => k.startsWith('picky')).sort()).toEqual(['picky[0]', 'picky[2]']);
+      expect(
+        stepKeysOf(result.events, 'STEP_SUCCESS')
+          .filter((k) => k.startsWith('picky'))
+          .sort(),
+      ).toEqual(['picky[0]', 'picky[2]']);
       expect(expectInvariants(result.events)).toEqual([]);
     });
 
@@ -386,7 +519,11 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       });
       const result = await execute(p, { runConfig });
       expect(result.status).toBe('SUCCESS');
-      expect(stepKeysOf(result.events, 'STEP_SKIPPED').filter((k) => k.startsWith('after')).sort()).toEqual(['after[0]', 'after[1]', 'after[2]']);
+      expect(
+        stepKeysOf(result.events, 'STEP_SKIPPED')
+          .filter((k) => k.startsWith('after'))
+          .sort(),
+      ).toEqual(['after[0]', 'after[1]', 'after[2]']);
       expect(result.solid('after').status).toBe('SKIPPED');
       expect(result.solid('after').skipped).toBe(true);
     });
@@ -402,7 +539,9 @@ describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ 
       const p = pipeline({
         name: 'fan_some_skipped',
         modes: [silentMode()],
-        graph: () => { after(oddOnly(numbersOf('numbers', [1, 2, 3])()).x); },
+        graph: () => {
+          after(oddOnly(numbersOf('numbers', [1, 2, 3])()).x);
+        },
       });
       const result = await execute(p, { runConfig });
       expect(result.solid('after').status).toBe('SUCCESS');

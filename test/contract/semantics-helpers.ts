@@ -20,10 +20,7 @@ export const executorConfigs = [
 ] as const;
 
 /** The in-process executors plus virtual time. */
-export const allInProcessConfigs = [
-  ...executorConfigs,
-  { name: 'virtualTime', runConfig: { execution: { virtualTime: {} } } },
-] as const;
+export const allInProcessConfigs = [...executorConfigs, { name: 'virtualTime', runConfig: { execution: { virtualTime: {} } } }] as const;
 
 export const virtualTime = { execution: { virtualTime: {} } } as const;
 

@@ -42,7 +42,6 @@ import {
 } from './semantics-helpers.ts';
 import { EVENT_TYPES } from './api-helpers.ts';
 
-
 /** Resources that write `init <key>` / `teardown <key>` to `journal`. */
 function tracked(journal: string[], key: string, deps: readonly string[] = [], failTeardown = false) {
   return resource({
@@ -71,7 +70,15 @@ class QuotaError extends Error {
 /** A pipeline that exercises most event kinds: a resource, a log, fan-out, a retry, a failure, skips. */
 function busyPipeline() {
   const journal: string[] = [];
-  const numbers = solid({ name: 'numbers', resources: ['db'], output: z.number(), compute: (ctx) => { ctx.log.info('numbers'); return from([1, 2, 3]); } });
+  const numbers = solid({
+    name: 'numbers',
+    resources: ['db'],
+    output: z.number(),
+    compute: (ctx) => {
+      ctx.log.info('numbers');
+      return from([1, 2, 3]);
+    },
+  });
   const flaky = solid({
     name: 'flaky',
     inputs: { n: z.number() },
@@ -82,7 +89,12 @@ function busyPipeline() {
       return n;
     },
   });
-  const boom = solid({ name: 'boom', compute: () => { throw new Error('boom'); } });
+  const boom = solid({
+    name: 'boom',
+    compute: () => {
+      throw new Error('boom');
+    },
+  });
   const after = solid({ name: 'after', inputs: { x: z.unknown() }, compute: () => undefined });
   const independent = solid({ name: 'independent', output: z.number(), compute: () => 1 });
   const { mode: m, memory } = memoryMode({ resources: { db: tracked(journal, 'db') } });
@@ -102,15 +114,27 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
   describe('start and end', () => {
     it('the run Observable emits RUN_START first and one terminal event last, then completes (success)', async () => {
       const ok = solid({ name: 'ok', compute: () => 1 });
-      const p = pipeline({ name: 'starts_ends', modes: [silentMode()], graph: () => { ok(); } });
+      const p = pipeline({
+        name: 'starts_ends',
+        modes: [silentMode()],
+        graph: () => {
+          ok();
+        },
+      });
       const seen: RunEvent[] = [];
       let completed = false;
       let errored: unknown;
       await new Promise<void>((resolve) => {
         run(p, { runConfig }).subscribe({
           next: (e) => seen.push(e),
-          error: (e) => { errored = e; resolve(); },
-          complete: () => { completed = true; resolve(); },
+          error: (e) => {
+            errored = e;
+            resolve();
+          },
+          complete: () => {
+            completed = true;
+            resolve();
+          },
         });
       });
       expect(errored).toBeUndefined();
@@ -121,16 +145,33 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
     });
 
     it('it never errors for failures inside a run: a failed step ends in RUN_FAILURE, then complete', async () => {
-      const bad = solid({ name: 'bad', compute: () => { throw new Error('inside'); } });
-      const p = pipeline({ name: 'no_error_channel', modes: [silentMode()], graph: () => { bad(); } });
+      const bad = solid({
+        name: 'bad',
+        compute: () => {
+          throw new Error('inside');
+        },
+      });
+      const p = pipeline({
+        name: 'no_error_channel',
+        modes: [silentMode()],
+        graph: () => {
+          bad();
+        },
+      });
       const seen: RunEvent[] = [];
       let completed = false;
       let errored: unknown;
       await new Promise<void>((resolve) => {
         run(p, { runConfig }).subscribe({
           next: (e) => seen.push(e),
-          error: (e) => { errored = e; resolve(); },
-          complete: () => { completed = true; resolve(); },
+          error: (e) => {
+            errored = e;
+            resolve();
+          },
+          complete: () => {
+            completed = true;
+            resolve();
+          },
         });
       });
       expect(errored).toBeUndefined();
@@ -139,9 +180,19 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
     });
 
     it('a resource init failure is inside the run: RUN_FAILURE, not an Observable error', async () => {
-      const broken = resource({ init: () => { throw new Error('cannot open'); } });
+      const broken = resource({
+        init: () => {
+          throw new Error('cannot open');
+        },
+      });
       const needs = solid({ name: 'needs', resources: ['broken'], compute: () => 1 });
-      const p = pipeline({ name: 'init_failure', modes: [silentMode({ resources: { broken } })], graph: () => { needs(); } });
+      const p = pipeline({
+        name: 'init_failure',
+        modes: [silentMode({ resources: { broken } })],
+        graph: () => {
+          needs();
+        },
+      });
       const events = await collectEvents(p, { runConfig });
       expect(typesOf(events)).toContain('RESOURCE_INIT_FAILURE');
       expect(events[events.length - 1]?.type).toBe('RUN_FAILURE');
@@ -150,9 +201,20 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 
     it('a resource init failure: no step runs, initialised resources are torn down, execute rejects with stepKey undefined (documented)', async () => {
       const journal: string[] = [];
-      const broken = resource({ resources: ['good'], init: () => { throw new Error('cannot open broken'); } });
+      const broken = resource({
+        resources: ['good'],
+        init: () => {
+          throw new Error('cannot open broken');
+        },
+      });
       const needs = solid({ name: 'needs', resources: ['broken'], compute: () => void journal.push('needs ran') });
-      const p = pipeline({ name: 'init_failure_teardown', modes: [silentMode({ resources: { good: tracked(journal, 'good'), broken } })], graph: () => { needs(); } });
+      const p = pipeline({
+        name: 'init_failure_teardown',
+        modes: [silentMode({ resources: { good: tracked(journal, 'good'), broken } })],
+        graph: () => {
+          needs();
+        },
+      });
       const error = (await rejectionOf(execute(p, { runConfig }))) as StepExecutionError<RunResult>;
       expect(error).toBeInstanceOf(StepExecutionError);
       expect(error.stepKey).toBeUndefined();
@@ -173,7 +235,21 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
         expect(e.timestamp).toBeLessThanOrEqual(after + 1);
       }
       // the busy pipeline shows most kinds
-      for (const t of ['RUN_START', 'RESOURCE_INIT_START', 'RESOURCE_INIT_SUCCESS', 'STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_RETRY', 'LOG', 'RESOURCE_TEARDOWN', 'RUN_FAILURE']) {
+      for (const t of [
+        'RUN_START',
+        'RESOURCE_INIT_START',
+        'RESOURCE_INIT_SUCCESS',
+        'STEP_START',
+        'STEP_INPUT',
+        'STEP_OUTPUT',
+        'STEP_SUCCESS',
+        'STEP_FAILURE',
+        'STEP_SKIPPED',
+        'STEP_RETRY',
+        'LOG',
+        'RESOURCE_TEARDOWN',
+        'RUN_FAILURE',
+      ]) {
         expect(typesOf(events)).toContain(t);
       }
     });
@@ -185,16 +261,30 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
       name: 'two_modes',
       modes: [mode({ name: 'a', loggers: {} }), mode({ name: 'b', loggers: {} })],
       presets: [preset({ name: 'in_b', mode: 'b' })],
-      graph: () => { ok(); },
+      graph: () => {
+        ok();
+      },
     });
     const goodConfig = { solids: { ok: { config: { n: 1 } } } };
     const cases = [
       { what: 'an unknown mode', options: { mode: 'nope', runConfig: goodConfig }, error: InvariantViolationError },
       { what: 'several modes and none chosen', options: { runConfig: goodConfig }, error: InvariantViolationError },
-      { what: 'invalid run config', options: { mode: 'a', runConfig: { solids: { ok: { config: { n: 'x' } } } } }, error: InvalidConfigError },
+      {
+        what: 'invalid run config',
+        options: { mode: 'a', runConfig: { solids: { ok: { config: { n: 'x' } } } } },
+        error: InvalidConfigError,
+      },
       { what: 'an unknown preset', options: { preset: 'ghost', runConfig: goodConfig }, error: InvariantViolationError },
-      { what: "a preset whose mode differs from an explicit mode", options: { preset: 'in_b', mode: 'a', runConfig: goodConfig }, error: InvariantViolationError },
-      { what: 'a selection that matches nothing', options: { mode: 'a', runConfig: goodConfig, select: 'nothing_here' }, error: InvalidSubsetError },
+      {
+        what: 'a preset whose mode differs from an explicit mode',
+        options: { preset: 'in_b', mode: 'a', runConfig: goodConfig },
+        error: InvariantViolationError,
+      },
+      {
+        what: 'a selection that matches nothing',
+        options: { mode: 'a', runConfig: goodConfig, select: 'nothing_here' },
+        error: InvalidSubsetError,
+      },
     ] as const;
 
     it.each(cases)('$what is the Observable error on subscribe, with no event', async ({ options, error }) => {
@@ -212,18 +302,28 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 
     it.each(cases)('execute rejects with $what unchanged, whatever raiseOnError says', async ({ options, error }) => {
       for (const raiseOnError of [true, false, undefined]) {
-        const o = { ...options, runConfig: { ...options.runConfig, ...runConfig }, ...(raiseOnError === undefined ? {} : { raiseOnError }) };
+        const o = {
+          ...options,
+          runConfig: { ...options.runConfig, ...runConfig },
+          ...(raiseOnError === undefined ? {} : { raiseOnError }),
+        };
         const fromExecute = await rejectionOf(execute(twoModes, o));
         expect(fromExecute).toBeInstanceOf(error);
         expect(fromExecute).not.toBeInstanceOf(StepExecutionError);
-        const fromRun = await new Promise<unknown>((resolve) => run(twoModes, o).subscribe({ error: resolve, complete: () => resolve(undefined) }));
+        const fromRun = await new Promise<unknown>((resolve) =>
+          run(twoModes, o).subscribe({ error: resolve, complete: () => resolve(undefined) }),
+        );
         expect((fromExecute as Error).message).toBe((fromRun as Error).message);
       }
     });
 
     it('the error is delivered on subscribe (during the subscribe() call)', () => {
       let delivered: unknown;
-      run(twoModes, { mode: 'nope', runConfig: { ...goodConfig, ...runConfig } }).subscribe({ error: (e) => { delivered = e; } });
+      run(twoModes, { mode: 'nope', runConfig: { ...goodConfig, ...runConfig } }).subscribe({
+        error: (e) => {
+          delivered = e;
+        },
+      });
       expect(delivered).toBeInstanceOf(InvariantViolationError);
       expect((delivered as Error).message).toContain('a');
       expect((delivered as Error).message).toContain('b');
@@ -232,7 +332,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
     it('no step starts (no compute runs) when config is invalid', async () => {
       let calls = 0;
       const counted = solid({ name: 'counted', config: z.object({ n: z.number() }), compute: () => void calls++ });
-      const p = pipeline({ name: 'no_compute', modes: [silentMode()], graph: () => { counted(); } });
+      const p = pipeline({
+        name: 'no_compute',
+        modes: [silentMode()],
+        graph: () => {
+          counted();
+        },
+      });
       await rejectionOf(execute(p, { runConfig: { ...runConfig, solids: { counted: { config: { n: 'x' } } } } }));
       expect(calls).toBe(0);
     });
@@ -240,7 +346,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 
   it('execute never throws synchronously', async () => {
     const ok = solid({ name: 'ok', compute: () => 1 });
-    const p = pipeline({ name: 'no_sync_throw', modes: [silentMode()], graph: () => { ok(); } });
+    const p = pipeline({
+      name: 'no_sync_throw',
+      modes: [silentMode()],
+      graph: () => {
+        ok();
+      },
+    });
     const attempts: Array<() => Promise<unknown>> = [
       () => execute(p, { mode: 'missing', runConfig }),
       () => execute(p, { runConfig: { ...runConfig, solids: { nope: {} } } }),
@@ -249,7 +361,9 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
     ];
     for (const attempt of attempts) {
       let promise: Promise<unknown> | undefined;
-      expect(() => { promise = attempt(); }).not.toThrow();
+      expect(() => {
+        promise = attempt();
+      }).not.toThrow();
       expect(promise).toBeInstanceOf(Promise);
       await rejectionOf(promise!);
     }
@@ -258,7 +372,12 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
   describe('StepExecutionError for RUN_FAILURE', () => {
     it('.stepKey is the first failed step, .cause the first error, .result the result; its message includes the cause', async () => {
       const first = new Error('first failure message');
-      const failsFirst = solid({ name: 'fails_first', compute: () => { throw first; } });
+      const failsFirst = solid({
+        name: 'fails_first',
+        compute: () => {
+          throw first;
+        },
+      });
       const failsLater = solid({
         name: 'fails_later',
         compute: async () => {
@@ -266,7 +385,14 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           throw new Error('later failure');
         },
       });
-      const p = pipeline({ name: 'first_failure', modes: [silentMode()], graph: () => { failsFirst(); failsLater(); } });
+      const p = pipeline({
+        name: 'first_failure',
+        modes: [silentMode()],
+        graph: () => {
+          failsFirst();
+          failsLater();
+        },
+      });
       const error = await rejectionOf(execute(p, { runConfig }));
       expect(error).toBeInstanceOf(StepExecutionError);
       const e = error as StepExecutionError<RunResult>;
@@ -279,8 +405,19 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
     });
 
     it('raiseOnError: false resolves with the failed result', async () => {
-      const bad = solid({ name: 'bad', compute: () => { throw new Error('nope'); } });
-      const p = pipeline({ name: 'no_raise', modes: [silentMode()], graph: () => { bad(); } });
+      const bad = solid({
+        name: 'bad',
+        compute: () => {
+          throw new Error('nope');
+        },
+      });
+      const p = pipeline({
+        name: 'no_raise',
+        modes: [silentMode()],
+        graph: () => {
+          bad();
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.status).toBe('FAILURE');
       expect(result.success).toBe(false);
@@ -296,7 +433,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           throw new QuotaError('quota exceeded', { cause: new Error('upstream said 429') });
         },
       });
-      const p = pipeline({ name: 'error_shape', modes: [silentMode()], graph: () => { thrower(); } });
+      const p = pipeline({
+        name: 'error_shape',
+        modes: [silentMode()],
+        graph: () => {
+          thrower();
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       const failure = ofType(result.events, 'STEP_FAILURE')[0]!;
       expect(failure.error.name).toBe('QuotaError');
@@ -312,7 +455,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 
     it('is the TypeCheckError when an output fails its schema', async () => {
       const wrong = solid({ name: 'wrong', output: z.number(), compute: () => 'not a number' as unknown as number });
-      const p = pipeline({ name: 'type_check', modes: [silentMode()], graph: () => { wrong(); } });
+      const p = pipeline({
+        name: 'type_check',
+        modes: [silentMode()],
+        graph: () => {
+          wrong();
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       const failure = ofType(result.events, 'STEP_FAILURE')[0]!;
       expect(failure.error.name).toBe('TypeCheckError');
@@ -321,7 +470,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 
     it("a wrapper's message includes its cause's message (StepExecutionError around a TypeCheckError)", async () => {
       const wrong = solid({ name: 'wrong', output: z.number(), compute: () => 'nan' as unknown as number });
-      const p = pipeline({ name: 'wrapper_message', modes: [silentMode()], graph: () => { wrong(); } });
+      const p = pipeline({
+        name: 'wrapper_message',
+        modes: [silentMode()],
+        graph: () => {
+          wrong();
+        },
+      });
       const error = (await rejectionOf(execute(p, { runConfig }))) as StepExecutionError<RunResult>;
       expect(error).toBeInstanceOf(StepExecutionError);
       expect(error.cause).toBeInstanceOf(Error);
@@ -362,9 +517,19 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           },
         });
         const m = silentMode({
-          resources: { base: tracked(journal, 'base'), middle: tracked(journal, 'middle', ['base']), top: tracked(journal, 'top', ['middle']) },
+          resources: {
+            base: tracked(journal, 'base'),
+            middle: tracked(journal, 'middle', ['base']),
+            top: tracked(journal, 'top', ['middle']),
+          },
         });
-        const p = pipeline({ name: `teardown_${outcome}`, modes: [m], graph: () => { user(); } });
+        const p = pipeline({
+          name: `teardown_${outcome}`,
+          modes: [m],
+          graph: () => {
+            user();
+          },
+        });
         const events = await collectEvents(p, { runConfig });
         expect(journal).toEqual(['init base', 'init middle', 'init top', 'teardown top', 'teardown middle', 'teardown base']);
         expect(ofType(events, 'RESOURCE_INIT_SUCCESS').map((e) => e.resource)).toEqual(['base', 'middle', 'top']);
@@ -377,7 +542,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
       const journal: string[] = [];
       const user = solid({ name: 'user', resources: ['c', 'a', 'b'], compute: () => 1 });
       const m = silentMode({ resources: { a: tracked(journal, 'a'), b: tracked(journal, 'b'), c: tracked(journal, 'c') } });
-      const p = pipeline({ name: 'sibling_teardown', modes: [m], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'sibling_teardown',
+        modes: [m],
+        graph: () => {
+          user();
+        },
+      });
       const events = await collectEvents(p, { runConfig });
       const inits = ofType(events, 'RESOURCE_INIT_SUCCESS').map((e) => e.resource);
       expect(inits.slice().sort()).toEqual(['a', 'b', 'c']);
@@ -398,7 +569,15 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           unused: tracked(journal, 'unused'),
         },
       });
-      const p = pipeline({ name: 'needed_resources', modes: [m], graph: () => { needsTop(); needsOther(); plain(); } });
+      const p = pipeline({
+        name: 'needed_resources',
+        modes: [m],
+        graph: () => {
+          needsTop();
+          needsOther();
+          plain();
+        },
+      });
       await execute(p, { runConfig, select: 'needs_top,plain' });
       expect(journal.filter((j) => j.startsWith('init'))).toEqual(['init base', 'init top']);
       journal.length = 0;
@@ -419,7 +598,13 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           last: tracked(journal, 'last', ['faulty']),
         },
       });
-      const p = pipeline({ name: 'teardown_error', modes: [m], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'teardown_error',
+        modes: [m],
+        graph: () => {
+          user();
+        },
+      });
       const events = await collectEvents(p, { runConfig });
       expect(journal.filter((j) => j.startsWith('teardown'))).toEqual(['teardown last', 'teardown faulty', 'teardown first']);
       const teardowns = ofType(events, 'RESOURCE_TEARDOWN');
@@ -454,261 +639,320 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 });
 
 describe.each(allInProcessConfigs)('Cancel ($name executor)', ({ runConfig }) => {
-    it('the loggers get every event up to RUN_CANCELED, the canceled step included', async () => {
-      const { p, started, memory } = blocking();
-      const subscription = run(p, { runConfig }).subscribe();
-      await started;
-      subscription.unsubscribe();
-      await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
-      const eventLines = memory.records().filter((r) => typeof r['event'] === 'string');
-      expect(eventLines[eventLines.length - 1]?.['event']).toBe('RUN_CANCELED');
-      expect(eventLines.filter((r) => r['event'] === 'STEP_FAILURE' && r['stepKey'] === 'wait')).toHaveLength(1);
-    });
+  it('the loggers get every event up to RUN_CANCELED, the canceled step included', async () => {
+    const { p, started, memory } = blocking();
+    const subscription = run(p, { runConfig }).subscribe();
+    await started;
+    subscription.unsubscribe();
+    await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
+    const eventLines = memory.records().filter((r) => typeof r['event'] === 'string');
+    expect(eventLines[eventLines.length - 1]?.['event']).toBe('RUN_CANCELED');
+    expect(eventLines.filter((r) => r['event'] === 'STEP_FAILURE' && r['stepKey'] === 'wait')).toHaveLength(1);
+  });
 
-    it('a resource init still running at cancel is allowed to finish, then torn down exactly once (documented)', async () => {
-      const journal: string[] = [];
-      const initStarted = deferred();
-      const release = deferred();
-      const slowInit = resource({
-        async *init() {
-          initStarted.resolve();
-          await release.promise;
-          journal.push('init slow');
-          try {
-            yield 'slow';
-          } finally {
-            journal.push('teardown slow');
-          }
-        },
-      });
-      const user = solid({ name: 'user', resources: ['slow'], compute: () => void journal.push('user ran') });
-      const { mode: m, memory } = memoryMode({ resources: { slow: slowInit } });
-      const p = pipeline({ name: 'cancel_during_init', modes: [m], graph: () => { user(); } });
-      const subscription = run(p, { runConfig }).subscribe();
-      await initStarted.promise;
-      subscription.unsubscribe();
-      release.resolve();
-      await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
-      await sleep(20);
-      expect(journal).toEqual(['init slow', 'teardown slow']);
-    });
-
-    function blocking() {
-      const journal: string[] = [];
-      const started = deferred();
-      const signals: AbortSignal[] = [];
-      const wait = solid({
-        name: 'wait',
-        resources: ['second'],
-        output: z.number(),
-        compute: async (ctx) => {
-          signals.push(ctx.signal);
-          started.resolve();
-          await aborted(ctx.signal);
-          journal.push('wait saw abort');
-          return 1;
-        },
-      });
-      const later = solid({ name: 'later', inputs: { n: z.number() }, compute: () => void journal.push('later ran') });
-      const { mode: m, memory } = memoryMode({ resources: { first: tracked(journal, 'first'), second: tracked(journal, 'second', ['first']) } });
-      const p = pipeline({ name: 'blocking', modes: [m], graph: () => { later(wait()); } });
-      return { p, journal, started: started.promise, signals, memory };
-    }
-
-    it('after unsubscribe() nothing more is delivered; ctx.signal aborts; resources are torn down; the loggers get RUN_CANCELED', async () => {
-      const { p, journal, started, signals, memory } = blocking();
-      const seen: RunEvent[] = [];
-      let completed = false;
-      const subscription = run(p, { runConfig }).subscribe({ next: (e) => seen.push(e), complete: () => { completed = true; } });
-      await started;
-      const deliveredBefore = seen.length;
-      subscription.unsubscribe();
-      await until(() => signals[0]!.aborted, 'ctx.signal to abort');
-      await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
-      await until(() => journal.includes('teardown first'), 'teardown');
-      await sleep(20);
-      expect(seen.length).toBe(deliveredBefore);
-      expect(completed).toBe(false);
-      expect(signals[0]!.aborted).toBe(true);
-      expect(journal.filter((j) => j.startsWith('teardown'))).toEqual(['teardown second', 'teardown first']);
-      expect(journal).not.toContain('later ran');
-      expect(memory.records().filter((r) => r['event'] === 'RUN_CANCELED')).toHaveLength(1);
-      // the terminal event the loggers got is after the teardown lines (if any were logged)
-      expect(memory.records().some((r) => r['event'] === 'RUN_SUCCESS' || r['event'] === 'RUN_FAILURE')).toBe(false);
-    });
-
-    it('aborting options.signal ends the stream with RUN_CANCELED, then complete', async () => {
-      const { p, journal, started } = blocking();
-      const controller = new AbortController();
-      const seen: RunEvent[] = [];
-      const done = new Promise<string>((resolve) => {
-        run(p, { runConfig, signal: controller.signal }).subscribe({
-          next: (e) => seen.push(e),
-          error: () => resolve('error'),
-          complete: () => resolve('complete'),
-        });
-      });
-      await started;
-      controller.abort();
-      expect(await done).toBe('complete');
-      expect(seen[seen.length - 1]?.type).toBe('RUN_CANCELED');
-      expect(expectInvariants(seen)).toEqual([]);
-      expect(ofType(seen, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['second', 'first']);
-      expect(journal).not.toContain('later ran');
-    });
-
-    it("execute with an aborted signal resolves with status 'CANCELED' under raiseOnError: false; the running step is CANCELED", async () => {
-      const { p, started } = blocking();
-      const controller = new AbortController();
-      const promise = execute(p, { runConfig, signal: controller.signal, raiseOnError: false });
-      await started;
-      controller.abort();
-      const result = await promise;
-      expect(result.status).toBe('CANCELED');
-      expect(result.success).toBe(false);
-      expect(result.solid('wait').status).toBe('CANCELED');
-    });
-
-    it('execute with an aborted signal otherwise rejects with StepExecutionError (result.status CANCELED)', async () => {
-      const { p, started } = blocking();
-      const controller = new AbortController();
-      const promise = execute(p, { runConfig, signal: controller.signal });
-      await started;
-      controller.abort();
-      const error = await rejectionOf(promise);
-      expect(error).toBeInstanceOf(StepExecutionError);
-      expect((error as StepExecutionError<RunResult>).result.status).toBe('CANCELED');
-    });
-
-    it('a cancel while a retry waits: no further attempt; the step still has exactly one STEP_SUCCESS or STEP_FAILURE', async () => {
-      let calls = 0;
-      const retried = deferred();
-      const slowRetry = solid({
-        name: 'slow_retry',
-        retry: { maxRetries: 3, delayMs: 60_000 },
-        compute: () => {
-          calls++;
-          throw new Error('try later');
-        },
-      });
-      const p = pipeline({ name: 'cancel_retry', modes: [silentMode()], graph: () => { slowRetry(); } });
-      const controller = new AbortController();
-      const seen: RunEvent[] = [];
-      const done = new Promise<void>((resolve) => {
-        run(p, { runConfig, signal: controller.signal }).subscribe({
-          next: (e) => {
-            seen.push(e);
-            if (e.type === 'STEP_RETRY') retried.resolve();
-          },
-          complete: () => resolve(),
-          error: () => resolve(),
-        });
-      });
-      await retried.promise;
-      controller.abort();
-      await done;
-      expect(calls).toBe(1);
-      expect(seen[seen.length - 1]?.type).toBe('RUN_CANCELED');
-      expect(expectInvariants(seen)).toEqual([]);
-    });
-
-    it('unsubscribing from inside next() stops the run: no further step starts, the loggers get RUN_CANCELED', async () => {
-      const journal: string[] = [];
-      const a = solid({ name: 'a', output: z.number(), compute: () => { journal.push('a ran'); return 1; } });
-      const b = solid({ name: 'b', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => { journal.push('b ran'); return n; } });
-      const c = solid({ name: 'c', inputs: { n: z.number() }, compute: () => void journal.push('c ran') });
-      const { mode: m, memory } = memoryMode({ resources: { r: tracked(journal, 'r') } });
-      const usesR = solid({ name: 'uses_r', resources: ['r'], compute: () => undefined });
-      const p = pipeline({ name: 'unsubscribe_in_next', modes: [m], graph: () => { c(b(a())); usesR(); } });
-      const seen: RunEvent[] = [];
-      let subscription: { unsubscribe(): void } | undefined;
-      let count = -1;
-      subscription = run(p, { runConfig }).subscribe((e) => {
-        seen.push(e);
-        if (e.type === 'STEP_SUCCESS' && e.stepKey === 'a') {
-          count = seen.length;
-          subscription?.unsubscribe();
+  it('a resource init still running at cancel is allowed to finish, then torn down exactly once (documented)', async () => {
+    const journal: string[] = [];
+    const initStarted = deferred();
+    const release = deferred();
+    const slowInit = resource({
+      async *init() {
+        initStarted.resolve();
+        await release.promise;
+        journal.push('init slow');
+        try {
+          yield 'slow';
+        } finally {
+          journal.push('teardown slow');
         }
+      },
+    });
+    const user = solid({ name: 'user', resources: ['slow'], compute: () => void journal.push('user ran') });
+    const { mode: m, memory } = memoryMode({ resources: { slow: slowInit } });
+    const p = pipeline({
+      name: 'cancel_during_init',
+      modes: [m],
+      graph: () => {
+        user();
+      },
+    });
+    const subscription = run(p, { runConfig }).subscribe();
+    await initStarted.promise;
+    subscription.unsubscribe();
+    release.resolve();
+    await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
+    await sleep(20);
+    expect(journal).toEqual(['init slow', 'teardown slow']);
+  });
+
+  function blocking() {
+    const journal: string[] = [];
+    const started = deferred();
+    const signals: AbortSignal[] = [];
+    const wait = solid({
+      name: 'wait',
+      resources: ['second'],
+      output: z.number(),
+      compute: async (ctx) => {
+        signals.push(ctx.signal);
+        started.resolve();
+        await aborted(ctx.signal);
+        journal.push('wait saw abort');
+        return 1;
+      },
+    });
+    const later = solid({ name: 'later', inputs: { n: z.number() }, compute: () => void journal.push('later ran') });
+    const { mode: m, memory } = memoryMode({
+      resources: { first: tracked(journal, 'first'), second: tracked(journal, 'second', ['first']) },
+    });
+    const p = pipeline({
+      name: 'blocking',
+      modes: [m],
+      graph: () => {
+        later(wait());
+      },
+    });
+    return { p, journal, started: started.promise, signals, memory };
+  }
+
+  it('after unsubscribe() nothing more is delivered; ctx.signal aborts; resources are torn down; the loggers get RUN_CANCELED', async () => {
+    const { p, journal, started, signals, memory } = blocking();
+    const seen: RunEvent[] = [];
+    let completed = false;
+    const subscription = run(p, { runConfig }).subscribe({
+      next: (e) => seen.push(e),
+      complete: () => {
+        completed = true;
+      },
+    });
+    await started;
+    const deliveredBefore = seen.length;
+    subscription.unsubscribe();
+    await until(() => signals[0]!.aborted, 'ctx.signal to abort');
+    await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
+    await until(() => journal.includes('teardown first'), 'teardown');
+    await sleep(20);
+    expect(seen.length).toBe(deliveredBefore);
+    expect(completed).toBe(false);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(journal.filter((j) => j.startsWith('teardown'))).toEqual(['teardown second', 'teardown first']);
+    expect(journal).not.toContain('later ran');
+    expect(memory.records().filter((r) => r['event'] === 'RUN_CANCELED')).toHaveLength(1);
+    // the terminal event the loggers got is after the teardown lines (if any were logged)
+    expect(memory.records().some((r) => r['event'] === 'RUN_SUCCESS' || r['event'] === 'RUN_FAILURE')).toBe(false);
+  });
+
+  it('aborting options.signal ends the stream with RUN_CANCELED, then complete', async () => {
+    const { p, journal, started } = blocking();
+    const controller = new AbortController();
+    const seen: RunEvent[] = [];
+    const done = new Promise<string>((resolve) => {
+      run(p, { runConfig, signal: controller.signal }).subscribe({
+        next: (e) => seen.push(e),
+        error: () => resolve('error'),
+        complete: () => resolve('complete'),
       });
-      // With everything synchronous the subscription object exists only once subscribe() returns.
-      if (count >= 0 && seen.length === count) subscription.unsubscribe();
-      else if (count >= 0) count = seen.length;
-      await until(() => count >= 0, 'STEP_SUCCESS of a');
-      await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
-      await sleep(20);
-      expect(seen.length).toBe(count);
-      expect(seen[seen.length - 1]).toMatchObject({ type: 'STEP_SUCCESS', stepKey: 'a' });
-      expect(journal).not.toContain('c ran');
-      expect(journal.filter((j) => j === 'teardown r').length).toBeLessThanOrEqual(1);
-      expect(journal.filter((j) => j.startsWith('init')).length).toBe(journal.filter((j) => j.startsWith('teardown')).length);
     });
+    await started;
+    controller.abort();
+    expect(await done).toBe('complete');
+    expect(seen[seen.length - 1]?.type).toBe('RUN_CANCELED');
+    expect(expectInvariants(seen)).toEqual([]);
+    expect(ofType(seen, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['second', 'first']);
+    expect(journal).not.toContain('later ran');
+  });
 
-    it('a signal already aborted when the run starts gives RUN_START, RUN_CANCELED and no step (documented)', async () => {
-      const { p, journal } = blocking();
-      const controller = new AbortController();
-      controller.abort();
-      const events = await collectEvents(p, { runConfig, signal: controller.signal });
-      expect(events[0]?.type).toBe('RUN_START');
-      expect(events[events.length - 1]?.type).toBe('RUN_CANCELED');
-      expect(stepKeysOf(events, 'STEP_START')).toEqual([]);
-      expect(journal.filter((j) => j.startsWith('init')).length).toBe(journal.filter((j) => j.startsWith('teardown')).length);
+  it("execute with an aborted signal resolves with status 'CANCELED' under raiseOnError: false; the running step is CANCELED", async () => {
+    const { p, started } = blocking();
+    const controller = new AbortController();
+    const promise = execute(p, { runConfig, signal: controller.signal, raiseOnError: false });
+    await started;
+    controller.abort();
+    const result = await promise;
+    expect(result.status).toBe('CANCELED');
+    expect(result.success).toBe(false);
+    expect(result.solid('wait').status).toBe('CANCELED');
+  });
+
+  it('execute with an aborted signal otherwise rejects with StepExecutionError (result.status CANCELED)', async () => {
+    const { p, started } = blocking();
+    const controller = new AbortController();
+    const promise = execute(p, { runConfig, signal: controller.signal });
+    await started;
+    controller.abort();
+    const error = await rejectionOf(promise);
+    expect(error).toBeInstanceOf(StepExecutionError);
+    expect((error as StepExecutionError<RunResult>).result.status).toBe('CANCELED');
+  });
+
+  it('a cancel while a retry waits: no further attempt; the step still has exactly one STEP_SUCCESS or STEP_FAILURE', async () => {
+    let calls = 0;
+    const retried = deferred();
+    const slowRetry = solid({
+      name: 'slow_retry',
+      retry: { maxRetries: 3, delayMs: 60_000 },
+      compute: () => {
+        calls++;
+        throw new Error('try later');
+      },
     });
-
-    it('a canceled step gets STEP_FAILURE with canceled: true and a RunCanceledError; ctx.signal.reason is a RunCanceledError (documented)', async () => {
-      const { p, started, signals } = blocking();
-      const controller = new AbortController();
-      const promise = execute(p, { runConfig, signal: controller.signal, raiseOnError: false });
-      await started;
-      controller.abort();
-      const result = await promise;
-      const failure = ofType(result.events, 'STEP_FAILURE').find((e) => e.stepKey === 'wait');
-      expect(failure?.canceled).toBe(true);
-      expect(failure?.error.name).toBe('RunCanceledError');
-      expect((signals[0]!.reason as Error).name).toBe('RunCanceledError');
-      const terminal = result.events[result.events.length - 1];
-      expect(terminal?.type).toBe('RUN_CANCELED');
+    const p = pipeline({
+      name: 'cancel_retry',
+      modes: [silentMode()],
+      graph: () => {
+        slowRetry();
+      },
     });
-
-    it('a canceled run stays RUN_CANCELED even if a teardown throws; the error is in its RESOURCE_TEARDOWN (documented)', async () => {
-      const journal: string[] = [];
-      const started = deferred();
-      const wait = solid({
-        name: 'wait',
-        resources: ['faulty'],
-        compute: async (ctx) => {
-          started.resolve();
-          await aborted(ctx.signal);
+    const controller = new AbortController();
+    const seen: RunEvent[] = [];
+    const done = new Promise<void>((resolve) => {
+      run(p, { runConfig, signal: controller.signal }).subscribe({
+        next: (e) => {
+          seen.push(e);
+          if (e.type === 'STEP_RETRY') retried.resolve();
         },
+        complete: () => resolve(),
+        error: () => resolve(),
       });
-      const p = pipeline({ name: 'cancel_teardown_error', modes: [silentMode({ resources: { faulty: tracked(journal, 'faulty', [], true) } })], graph: () => { wait(); } });
-      const controller = new AbortController();
-      const promise = collectEvents(p, { runConfig, signal: controller.signal });
-      await started.promise;
-      controller.abort();
-      const events = await promise;
-      expect(events[events.length - 1]?.type).toBe('RUN_CANCELED');
-      expect(ofType(events, 'RESOURCE_TEARDOWN')[0]?.error?.message).toContain('close of faulty failed');
     });
+    await retried.promise;
+    controller.abort();
+    await done;
+    expect(calls).toBe(1);
+    expect(seen[seen.length - 1]?.type).toBe('RUN_CANCELED');
+    expect(expectInvariants(seen)).toEqual([]);
+  });
 
-    it('a compute that ignores ctx.signal gets only a short grace period; the run still ends', async () => {
-      const started = deferred();
-      const stubborn = solid({
-        name: 'stubborn',
-        compute: async () => {
-          started.resolve();
-          await sleep(20_000);
-        },
-      });
-      const p = pipeline({ name: 'stubborn', modes: [silentMode()], graph: () => { stubborn(); } });
-      const controller = new AbortController();
-      const t0 = Date.now();
-      const promise = execute(p, { runConfig, signal: controller.signal, raiseOnError: false });
-      await started.promise;
-      controller.abort();
-      const result = await promise;
-      expect(result.status).toBe('CANCELED');
-      expect(Date.now() - t0).toBeLessThan(15_000);
+  it('unsubscribing from inside next() stops the run: no further step starts, the loggers get RUN_CANCELED', async () => {
+    const journal: string[] = [];
+    const a = solid({
+      name: 'a',
+      output: z.number(),
+      compute: () => {
+        journal.push('a ran');
+        return 1;
+      },
     });
+    const b = solid({
+      name: 'b',
+      inputs: { n: z.number() },
+      output: z.number(),
+      compute: (_c, { n }) => {
+        journal.push('b ran');
+        return n;
+      },
+    });
+    const c = solid({ name: 'c', inputs: { n: z.number() }, compute: () => void journal.push('c ran') });
+    const { mode: m, memory } = memoryMode({ resources: { r: tracked(journal, 'r') } });
+    const usesR = solid({ name: 'uses_r', resources: ['r'], compute: () => undefined });
+    const p = pipeline({
+      name: 'unsubscribe_in_next',
+      modes: [m],
+      graph: () => {
+        c(b(a()));
+        usesR();
+      },
+    });
+    const seen: RunEvent[] = [];
+    let subscription: { unsubscribe(): void } | undefined;
+    let count = -1;
+    subscription = run(p, { runConfig }).subscribe((e) => {
+      seen.push(e);
+      if (e.type === 'STEP_SUCCESS' && e.stepKey === 'a') {
+        count = seen.length;
+        subscription?.unsubscribe();
+      }
+    });
+    // With everything synchronous the subscription object exists only once subscribe() returns.
+    if (count >= 0 && seen.length === count) subscription.unsubscribe();
+    else if (count >= 0) count = seen.length;
+    await until(() => count >= 0, 'STEP_SUCCESS of a');
+    await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
+    await sleep(20);
+    expect(seen.length).toBe(count);
+    expect(seen[seen.length - 1]).toMatchObject({ type: 'STEP_SUCCESS', stepKey: 'a' });
+    expect(journal).not.toContain('c ran');
+    expect(journal.filter((j) => j === 'teardown r').length).toBeLessThanOrEqual(1);
+    expect(journal.filter((j) => j.startsWith('init')).length).toBe(journal.filter((j) => j.startsWith('teardown')).length);
+  });
+
+  it('a signal already aborted when the run starts gives RUN_START, RUN_CANCELED and no step (documented)', async () => {
+    const { p, journal } = blocking();
+    const controller = new AbortController();
+    controller.abort();
+    const events = await collectEvents(p, { runConfig, signal: controller.signal });
+    expect(events[0]?.type).toBe('RUN_START');
+    expect(events[events.length - 1]?.type).toBe('RUN_CANCELED');
+    expect(stepKeysOf(events, 'STEP_START')).toEqual([]);
+    expect(journal.filter((j) => j.startsWith('init')).length).toBe(journal.filter((j) => j.startsWith('teardown')).length);
+  });
+
+  it('a canceled step gets STEP_FAILURE with canceled: true and a RunCanceledError; ctx.signal.reason is a RunCanceledError (documented)', async () => {
+    const { p, started, signals } = blocking();
+    const controller = new AbortController();
+    const promise = execute(p, { runConfig, signal: controller.signal, raiseOnError: false });
+    await started;
+    controller.abort();
+    const result = await promise;
+    const failure = ofType(result.events, 'STEP_FAILURE').find((e) => e.stepKey === 'wait');
+    expect(failure?.canceled).toBe(true);
+    expect(failure?.error.name).toBe('RunCanceledError');
+    expect((signals[0]!.reason as Error).name).toBe('RunCanceledError');
+    const terminal = result.events[result.events.length - 1];
+    expect(terminal?.type).toBe('RUN_CANCELED');
+  });
+
+  it('a canceled run stays RUN_CANCELED even if a teardown throws; the error is in its RESOURCE_TEARDOWN (documented)', async () => {
+    const journal: string[] = [];
+    const started = deferred();
+    const wait = solid({
+      name: 'wait',
+      resources: ['faulty'],
+      compute: async (ctx) => {
+        started.resolve();
+        await aborted(ctx.signal);
+      },
+    });
+    const p = pipeline({
+      name: 'cancel_teardown_error',
+      modes: [silentMode({ resources: { faulty: tracked(journal, 'faulty', [], true) } })],
+      graph: () => {
+        wait();
+      },
+    });
+    const controller = new AbortController();
+    const promise = collectEvents(p, { runConfig, signal: controller.signal });
+    await started.promise;
+    controller.abort();
+    const events = await promise;
+    expect(events[events.length - 1]?.type).toBe('RUN_CANCELED');
+    expect(ofType(events, 'RESOURCE_TEARDOWN')[0]?.error?.message).toContain('close of faulty failed');
+  });
+
+  it('a compute that ignores ctx.signal gets only a short grace period; the run still ends', async () => {
+    const started = deferred();
+    const stubborn = solid({
+      name: 'stubborn',
+      compute: async () => {
+        started.resolve();
+        await sleep(20_000);
+      },
+    });
+    const p = pipeline({
+      name: 'stubborn',
+      modes: [silentMode()],
+      graph: () => {
+        stubborn();
+      },
+    });
+    const controller = new AbortController();
+    const t0 = Date.now();
+    const promise = execute(p, { runConfig, signal: controller.signal, raiseOnError: false });
+    await started.promise;
+    controller.abort();
+    const result = await promise;
+    expect(result.status).toBe('CANCELED');
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
 });
 
 describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) => {
@@ -724,7 +968,13 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
         return 42;
       },
     });
-    const p = pipeline({ name: 'retry_success', modes: [silentMode()], graph: () => { flaky(); } });
+    const p = pipeline({
+      name: 'retry_success',
+      modes: [silentMode()],
+      graph: () => {
+        flaky();
+      },
+    });
     const result = await execute(p, { runConfig });
     const steps = result.events.filter((e) => e.type.startsWith('STEP_') && e.type !== 'STEP_OUTPUT' && e.type !== 'STEP_INPUT');
     expect(typesOf(steps)).toEqual(['STEP_START', 'STEP_RETRY', 'STEP_RETRY', 'STEP_SUCCESS']);
@@ -743,7 +993,13 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
         throw new Error(`failure ${ctx.attempt}`);
       },
     });
-    const p = pipeline({ name: 'retry_exhausted', modes: [silentMode()], graph: () => { hopeless(); } });
+    const p = pipeline({
+      name: 'retry_exhausted',
+      modes: [silentMode()],
+      graph: () => {
+        hopeless();
+      },
+    });
     const result = await execute(p, { runConfig, raiseOnError: false });
     expect(calls).toBe(3);
     expect(ofType(result.events, 'STEP_START')).toHaveLength(1);
@@ -771,7 +1027,14 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
         throw new RetryRequested();
       },
     });
-    const p = pipeline({ name: 'retry_requested', modes: [silentMode()], graph: () => { asksOnce(); asksAlways(); } });
+    const p = pipeline({
+      name: 'retry_requested',
+      modes: [silentMode()],
+      graph: () => {
+        asksOnce();
+        asksAlways();
+      },
+    });
     const result = await execute(p, { runConfig, raiseOnError: false });
     expect(attempts).toEqual([1, 2]);
     expect(result.solid('asks_once').status).toBe('SUCCESS');
@@ -792,7 +1055,13 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
         return ctx.attempt;
       },
     });
-    const p = pipeline({ name: 'retry_requested_count', modes: [silentMode()], graph: () => { patient(); } });
+    const p = pipeline({
+      name: 'retry_requested_count',
+      modes: [silentMode()],
+      graph: () => {
+        patient();
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(attempts).toEqual([1, 2, 3, 4]);
     expect(result.output('patient')).toBe(4);
@@ -813,11 +1082,22 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
     let inputCalls = 0;
     const badInput = solid({ name: 'bad_input', inputs: { s: z.string() }, retry: { maxRetries: 2 }, compute: () => void inputCalls++ });
     const makesNumber = solid({ name: 'makes_number', output: z.unknown(), compute: () => 1 });
-    const p = pipeline({ name: 'retry_type_checks', modes: [silentMode()], graph: () => { wrongFirst(); badInput({ s: makesNumber() as never }); } });
+    const p = pipeline({
+      name: 'retry_type_checks',
+      modes: [silentMode()],
+      graph: () => {
+        wrongFirst();
+        badInput({ s: makesNumber() as never });
+      },
+    });
     const result = await execute(p, { runConfig, raiseOnError: false });
     expect(attempts).toEqual([1, 2]);
     expect(result.output('wrong_first')).toBe(5);
-    expect(ofType(result.events, 'STEP_RETRY').filter((e) => e.stepKey === 'wrong_first').map((e) => e.error.name)).toEqual(['TypeCheckError']);
+    expect(
+      ofType(result.events, 'STEP_RETRY')
+        .filter((e) => e.stepKey === 'wrong_first')
+        .map((e) => e.error.name),
+    ).toEqual(['TypeCheckError']);
     expect(inputCalls).toBe(0);
     expect(ofType(result.events, 'STEP_RETRY').filter((e) => e.stepKey === 'bad_input')).toEqual([]);
     expect(result.solid('bad_input').error?.name).toBe('TypeCheckError');
@@ -835,7 +1115,13 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
     });
     const seen: number[] = [];
     const sink = solid({ name: 'sink', inputs: { n: z.number() }, compute: (_c, { n }) => void seen.push(n) });
-    const p = pipeline({ name: 'retry_values', modes: [silentMode()], graph: () => { sink(flaky()); } });
+    const p = pipeline({
+      name: 'retry_values',
+      modes: [silentMode()],
+      graph: () => {
+        sink(flaky());
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(seen).toEqual([200]);
     expect(result.solid('flaky').outputs['result']).toEqual([200]);
@@ -844,8 +1130,20 @@ describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) =
 
 describe('Retry delays (virtualTime timestamps)', () => {
   function alwaysFailing(retry: { maxRetries: number; delayMs?: number; backoff?: 'fixed' | 'exponential' }) {
-    const failing = solid({ name: 'failing', retry, compute: () => { throw new Error('down'); } });
-    return pipeline({ name: 'delays', modes: [silentMode()], graph: () => { failing(); } });
+    const failing = solid({
+      name: 'failing',
+      retry,
+      compute: () => {
+        throw new Error('down');
+      },
+    });
+    return pipeline({
+      name: 'delays',
+      modes: [silentMode()],
+      graph: () => {
+        failing();
+      },
+    });
   }
   /** Times of the failed attempts (STEP_RETRY…, then STEP_FAILURE), relative to STEP_START. */
   function attemptTimes(events: readonly RunEvent[]): number[] {
@@ -860,7 +1158,10 @@ describe('Retry delays (virtualTime timestamps)', () => {
   });
 
   it("backoff 'exponential' waits delayMs × 2^(attempt − 1)", async () => {
-    const result = await execute(alwaysFailing({ maxRetries: 3, delayMs: 1000, backoff: 'exponential' }), { runConfig: virtualTime, raiseOnError: false });
+    const result = await execute(alwaysFailing({ maxRetries: 3, delayMs: 1000, backoff: 'exponential' }), {
+      runConfig: virtualTime,
+      raiseOnError: false,
+    });
     expect(attemptTimes(result.events)).toEqual([0, 1000, 3000, 7000]);
     expect(ofType(result.events, 'STEP_RETRY').map((e) => e.delayMs)).toEqual([1000, 2000, 4000]);
   });
@@ -879,13 +1180,19 @@ describe('Retry delays (virtualTime timestamps)', () => {
         throw new RetryRequested({ delayMs: 250 });
       },
     });
-    const p = pipeline({ name: 'requested_delay', modes: [silentMode()], graph: () => { asks(); } });
+    const p = pipeline({
+      name: 'requested_delay',
+      modes: [silentMode()],
+      graph: () => {
+        asks();
+      },
+    });
     const result = await execute(p, { runConfig: virtualTime, raiseOnError: false });
     expect(ofType(result.events, 'STEP_RETRY').map((e) => e.delayMs)).toEqual([250, 250]);
     expect(attemptTimes(result.events)).toEqual([0, 250, 500]);
   });
 
-  it("exponential backoff applies to a RetryRequested delay too (documented)", async () => {
+  it('exponential backoff applies to a RetryRequested delay too (documented)', async () => {
     const asks = solid({
       name: 'asks',
       retry: { maxRetries: 3, backoff: 'exponential' },
@@ -893,7 +1200,13 @@ describe('Retry delays (virtualTime timestamps)', () => {
         throw new RetryRequested({ delayMs: 100 });
       },
     });
-    const p = pipeline({ name: 'requested_exponential', modes: [silentMode()], graph: () => { asks(); } });
+    const p = pipeline({
+      name: 'requested_exponential',
+      modes: [silentMode()],
+      graph: () => {
+        asks();
+      },
+    });
     const result = await execute(p, { runConfig: virtualTime, raiseOnError: false });
     expect(ofType(result.events, 'STEP_RETRY').map((e) => e.delayMs)).toEqual([100, 200, 400]);
   });

@@ -32,8 +32,16 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
 
   it('a ctx.log record goes once to each sink whose level it meets', async () => {
     const { low, high, m } = twoSinks();
-    const p = pipeline({ name: 'log_sinks', modes: [m], graph: () => { logging(); } });
-    await execute(p, { runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'warn' } } } } });
+    const p = pipeline({
+      name: 'log_sinks',
+      modes: [m],
+      graph: () => {
+        logging();
+      },
+    });
+    await execute(p, {
+      runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'warn' } } } },
+    });
     expect(withMsg(low, 'debug-record')).toHaveLength(1);
     expect(withMsg(low, 'info-record')).toHaveLength(1);
     expect(withMsg(low, 'warn-record')).toHaveLength(1);
@@ -47,7 +55,13 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
 
   it('a sink level defaults to info', async () => {
     const sink = memoryLogger();
-    const p = pipeline({ name: 'log_default_level', modes: [mode({ loggers: { sink } })], graph: () => { logging(); } });
+    const p = pipeline({
+      name: 'log_default_level',
+      modes: [mode({ loggers: { sink } })],
+      graph: () => {
+        logging();
+      },
+    });
     await execute(p, { runConfig });
     expect(withMsg(sink, 'debug-record')).toHaveLength(0);
     expect(withMsg(sink, 'info-record')).toHaveLength(1);
@@ -55,14 +69,24 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
 
   it('a record becomes a LOG event when it meets the lowest sink level', async () => {
     const { m } = twoSinks();
-    const p = pipeline({ name: 'log_events', modes: [m], graph: () => { logging(); } });
-    const result = await execute(p, { runConfig: { ...runConfig, loggers: { low: { config: { level: 'warn' } }, high: { config: { level: 'error' } } } } });
+    const p = pipeline({
+      name: 'log_events',
+      modes: [m],
+      graph: () => {
+        logging();
+      },
+    });
+    const result = await execute(p, {
+      runConfig: { ...runConfig, loggers: { low: { config: { level: 'warn' } }, high: { config: { level: 'error' } } } },
+    });
     const logs = ofType(result.events, 'LOG');
     expect(logs.map((e) => e.message)).toEqual(['warn-record', 'error-record']);
     expect(logs.map((e) => e.level)).toEqual(['warn', 'error']);
     expect(logs.every((e) => e.stepKey === 'logging' && e.solid === 'logging')).toBe(true);
 
-    const debugResult = await execute(p, { runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'error' } } } } });
+    const debugResult = await execute(p, {
+      runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'error' } } } },
+    });
     expect(ofType(debugResult.events, 'LOG').map((e) => e.message)).toEqual(['debug-record', 'info-record', 'warn-record', 'error-record']);
   });
 
@@ -70,10 +94,19 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
     const sink = memoryLogger();
     const numbers = solid({ name: 'numbers', output: z.number(), compute: () => from([1, 2]) });
     const says = solid({ name: 'says', inputs: { n: z.number() }, compute: (ctx, { n }) => ctx.log.info({ n }, 'says-record') });
-    const p = pipeline({ name: 'log_bound', modes: [mode({ loggers: { sink } })], graph: () => { says(numbers()); } });
+    const p = pipeline({
+      name: 'log_bound',
+      modes: [mode({ loggers: { sink } })],
+      graph: () => {
+        says(numbers());
+      },
+    });
     const result = await execute(p, { runConfig });
     const logs = ofType(result.events, 'LOG');
-    expect(logs.map((e) => [e.stepKey, e.solid, e.fields['n']]).sort()).toEqual([['says[0]', 'says', 1], ['says[1]', 'says', 2]]);
+    expect(logs.map((e) => [e.stepKey, e.solid, e.fields['n']]).sort()).toEqual([
+      ['says[0]', 'says', 1],
+      ['says[1]', 'says', 2],
+    ]);
     const lines = withMsg(sink, 'says-record');
     expect(lines.map((r) => [r['stepKey'], r['solid'], r['pipeline'], r['runId']]).sort()).toEqual([
       ['says[0]', 'says', 'log_bound', result.runId],
@@ -82,15 +115,29 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
   });
 
   it('a mode with no sinks has no LOG events (documented)', async () => {
-    const p = pipeline({ name: 'log_no_sinks', modes: [silentMode()], graph: () => { logging(); } });
+    const p = pipeline({
+      name: 'log_no_sinks',
+      modes: [silentMode()],
+      graph: () => {
+        logging();
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(ofType(result.events, 'LOG')).toEqual([]);
   });
 
   it('LOG events are not written to the sinks twice', async () => {
     const { low, m } = twoSinks();
-    const p = pipeline({ name: 'log_once', modes: [m], graph: () => { logging(); } });
-    await execute(p, { runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'debug' } } } } });
+    const p = pipeline({
+      name: 'log_once',
+      modes: [m],
+      graph: () => {
+        logging();
+      },
+    });
+    await execute(p, {
+      runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'debug' } } } },
+    });
     for (const msg of ['debug-record', 'info-record', 'warn-record', 'error-record']) {
       expect(low.lines.filter((line) => line.includes(msg))).toHaveLength(1);
     }
@@ -99,10 +146,25 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
 
   it('engine events go to the sinks: at debug, failures at error, RUN_* at info', async () => {
     const ok = solid({ name: 'ok', compute: () => 1 });
-    const bad = solid({ name: 'bad', compute: () => { throw new Error('bad step'); } });
+    const bad = solid({
+      name: 'bad',
+      compute: () => {
+        throw new Error('bad step');
+      },
+    });
     const { low, high, m } = twoSinks();
-    const p = pipeline({ name: 'engine_lines', modes: [m], graph: () => { ok(); bad(); } });
-    await execute(p, { runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'info' } } } }, raiseOnError: false });
+    const p = pipeline({
+      name: 'engine_lines',
+      modes: [m],
+      graph: () => {
+        ok();
+        bad();
+      },
+    });
+    await execute(p, {
+      runConfig: { ...runConfig, loggers: { low: { config: { level: 'debug' } }, high: { config: { level: 'info' } } } },
+      raiseOnError: false,
+    });
     const levelOf = (sink: MemoryLogger, event: string) => withEvent(sink, event).map((r) => r['level']);
     expect(levelOf(low, 'RUN_START')).toEqual([LEVEL.info]);
     expect(levelOf(low, 'STEP_START')).toEqual([LEVEL.debug, LEVEL.debug]);
@@ -119,7 +181,11 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
 
   it('RESOURCE_INIT_FAILURE and a failed RESOURCE_TEARDOWN go to the sinks at error (documented)', async () => {
     const sink = memoryLogger();
-    const broken = resource({ init: () => { throw new Error('no init'); } });
+    const broken = resource({
+      init: () => {
+        throw new Error('no init');
+      },
+    });
     const closing = resource({
       async *init() {
         try {
@@ -132,11 +198,23 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
     });
     const a = solid({ name: 'a', resources: ['broken'], compute: () => 1 });
     const b = solid({ name: 'b', resources: ['closing'], compute: () => 1 });
-    const p1 = pipeline({ name: 'init_failure_line', modes: [mode({ loggers: { sink }, resources: { broken, closing } })], graph: () => { a(); } });
+    const p1 = pipeline({
+      name: 'init_failure_line',
+      modes: [mode({ loggers: { sink }, resources: { broken, closing } })],
+      graph: () => {
+        a();
+      },
+    });
     await execute(p1, { runConfig, raiseOnError: false });
     expect(withEvent(sink, 'RESOURCE_INIT_FAILURE').map((r) => r['level'])).toEqual([LEVEL.error]);
     sink.clear();
-    const p2 = pipeline({ name: 'teardown_failure_line', modes: [mode({ loggers: { sink }, resources: { broken, closing } })], graph: () => { b(); } });
+    const p2 = pipeline({
+      name: 'teardown_failure_line',
+      modes: [mode({ loggers: { sink }, resources: { broken, closing } })],
+      graph: () => {
+        b();
+      },
+    });
     await execute(p2, { runConfig, raiseOnError: false });
     expect(withEvent(sink, 'RESOURCE_TEARDOWN').map((r) => r['level'])).toEqual([LEVEL.error]);
   });
@@ -144,7 +222,13 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
   it('RUN_SUCCESS and RUN_CANCELED go to the sinks at info', async () => {
     const ok = solid({ name: 'ok', compute: () => 1 });
     const sink = memoryLogger();
-    const p = pipeline({ name: 'run_lines', modes: [mode({ loggers: { sink } })], graph: () => { ok(); } });
+    const p = pipeline({
+      name: 'run_lines',
+      modes: [mode({ loggers: { sink } })],
+      graph: () => {
+        ok();
+      },
+    });
     await execute(p, { runConfig });
     expect(withEvent(sink, 'RUN_SUCCESS').map((r) => r['level'])).toEqual([LEVEL.info]);
 
@@ -158,7 +242,13 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
         }),
     });
     const canceledSink = memoryLogger();
-    const p2 = pipeline({ name: 'canceled_lines', modes: [mode({ loggers: { canceledSink } })], graph: () => { waits(); } });
+    const p2 = pipeline({
+      name: 'canceled_lines',
+      modes: [mode({ loggers: { canceledSink } })],
+      graph: () => {
+        waits();
+      },
+    });
     const controller = new AbortController();
     const promise = execute(p2, { runConfig, signal: controller.signal, raiseOnError: false });
     await started.promise;
@@ -180,7 +270,9 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
       const p = pipeline({
         name: 'resource_access',
         modes: [silentMode({ resources: { store: hardcodedResource({ kind: 'db' }), cache: hardcodedResource({ kind: 'cache' }) } })],
-        graph: () => { s(); },
+        graph: () => {
+          s();
+        },
       });
       return { p, seen };
     }
@@ -222,8 +314,21 @@ describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
 
 describe('ctx.log is usable without any sink', () => {
   it('logging with loggers: {} does not fail the step', async () => {
-    const chatty = solid({ name: 'chatty', output: z.number(), compute: (ctx) => { ctx.log.info({ rows: 3 }, 'loaded'); return 3; } });
-    const p = pipeline({ name: 'chatty', modes: [silentMode()], graph: () => { chatty(); } });
+    const chatty = solid({
+      name: 'chatty',
+      output: z.number(),
+      compute: (ctx) => {
+        ctx.log.info({ rows: 3 }, 'loaded');
+        return 3;
+      },
+    });
+    const p = pipeline({
+      name: 'chatty',
+      modes: [silentMode()],
+      graph: () => {
+        chatty();
+      },
+    });
     const result = await execute(p);
     expect(result.output('chatty')).toBe(3);
   });

@@ -10,8 +10,7 @@ const ts = fixture('pipelines.ts');
 const js = fixture('single.js');
 const tmp = mkdtempSync(join(tmpdir(), 'modeflow-cli-'));
 
-const outputOf = (stdout: string, solid: string) =>
-  events(stdout).find((e) => e.type === 'STEP_OUTPUT' && e['solid'] === solid)?.['value'];
+const outputOf = (stdout: string, solid: string) => events(stdout).find((e) => e.type === 'STEP_OUTPUT' && e['solid'] === solid)?.['value'];
 
 describe('modeflow pipeline execute', () => {
   it('runs a pipeline from a .ts module and exits 0, one plain line per event', () => {
@@ -112,7 +111,9 @@ describe('modeflow pipeline execute', () => {
   it('runs only the selected solids, taking unwired inputs from run config', () => {
     const result = runCli(['pipeline', 'execute', '-f', ts, 'chain', '-s', 'add_one*', '-c', fixture('select-inputs.yaml'), '--json']);
     expect(result.code).toBe(0);
-    const started = events(result.stdout).filter((e) => e.type === 'STEP_START').map((e) => e['stepKey']);
+    const started = events(result.stdout)
+      .filter((e) => e.type === 'STEP_START')
+      .map((e) => e['stepKey']);
     expect(started).toEqual(['add_one', 'times_ten']);
     expect(outputOf(result.stdout, 'times_ten')).toBe(60);
 
@@ -171,7 +172,9 @@ describe('modeflow pipeline execute', () => {
     writeFileSync(file, '__proto__: { polluted: yes }\n');
     const result = runCli(['pipeline', 'execute', '-f', fixture('strict.ts'), '-c', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('  - __proto__: unknown key "__proto__" in run config; valid: "solids", "resources", "loggers", "execution"');
+    expect(result.stderr).toContain(
+      '  - __proto__: unknown key "__proto__" in run config; valid: "solids", "resources", "loggers", "execution"',
+    );
     expect(result.stderr).not.toContain('polluted');
   });
 
@@ -194,7 +197,9 @@ describe('modeflow pipeline execute', () => {
     // A value read from the environment is a secret: events show the reference, never the value.
     expect(set.stdout).not.toContain('/srv/store');
     expect(outputOf(set.stdout, 'use_store')).toBe('[redacted]');
-    expect(events(set.stdout)[0]!['runConfig']).toEqual({ resources: { store: { config: { path: { env: 'MODEFLOW_TEST_STORE_PATH' } } } } });
+    expect(events(set.stdout)[0]!['runConfig']).toEqual({
+      resources: { store: { config: { path: { env: 'MODEFLOW_TEST_STORE_PATH' } } } },
+    });
   });
 
   it('exits 2 for an unknown mode, listing the modes, and when a mode must be chosen', () => {
@@ -225,7 +230,9 @@ describe('modeflow pipeline execute', () => {
     expect(missing.stderr).toContain('cannot find pipeline module nope/missing.ts');
     const broken = runCli(['pipeline', 'execute', '-f', fixture('broken.ts')]);
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toContain('cannot load test/e2e/fixtures/broken.ts: InvalidDefinitionError: pipeline "broken": two different solids are named "a"');
+    expect(broken.stderr).toContain(
+      'cannot load test/e2e/fixtures/broken.ts: InvalidDefinitionError: pipeline "broken": two different solids are named "a"',
+    );
     const empty = runCli(['pipeline', 'execute', '-f', fixture('no-pipeline.js')]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('exports no pipeline');
@@ -244,7 +251,10 @@ describe('modeflow pipeline execute', () => {
 
   it('cancels the run on Ctrl-C: RUN_CANCELED, resources torn down, exit 130', async () => {
     const file = join(tmp, 'slow.yaml');
-    writeFileSync(file, 'solids:\n  load_orders: {config: {ms: 20000}}\n  load_customers: {config: {ms: 20000}}\nexecution:\n  async: {}\n');
+    writeFileSync(
+      file,
+      'solids:\n  load_orders: {config: {ms: 20000}}\n  load_customers: {config: {ms: 20000}}\nexecution:\n  async: {}\n',
+    );
     const child = startCli(['pipeline', 'execute', '-f', ts, 'slow', '-c', file, '--json']);
     let stdout = '';
     let sent = false;
@@ -322,7 +332,7 @@ describe('modeflow pipeline list / print / scaffold-config / config-schema', () 
     expect(noMode.stderr).toContain('"dev", "prod"');
   });
 
-  it('prints the JSON Schema of a mode\'s run config', () => {
+  it("prints the JSON Schema of a mode's run config", () => {
     const result = runCli(['pipeline', 'config-schema', '-f', ts, 'store_pipeline', '-d', 'dev']);
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout) as { properties: Record<string, { properties: Record<string, unknown> }> };

@@ -121,7 +121,11 @@ describe('the packed package in a fresh strict project (skipLibCheck off)', () =
   // ignores `exports` resolves packages exactly as node10 did: top-level `types`, then
   // `typesVersions` for subpaths such as modeflow/testing.
   it('type-checks with resolution that ignores exports, as moduleResolution node10 did, through types and typesVersions', () => {
-    const config = writeTsconfig('tsconfig.node10.json', { module: 'ESNext', moduleResolution: 'Bundler', resolvePackageJsonExports: false });
+    const config = writeTsconfig('tsconfig.node10.json', {
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      resolvePackageJsonExports: false,
+    });
     const result = sh(tsc, ['-p', config], { cwd: consumer });
     expect(result.output).toBe('');
     expect(result.code).toBe(0);
@@ -142,7 +146,10 @@ describe('the packed bin, through npx', () => {
     const result = sh(npx, [...args, '-c', 'workers.yaml'], { cwd: consumer });
     expect(result.output).not.toContain('modeflow:');
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.find((e) => e['type'] === 'RUN_START')?.['executor']).toBe('workerPool');
     expect(events.find((e) => e['type'] === 'STEP_OUTPUT' && e['solid'] === 'double')?.['value']).toBe(42);
   });

@@ -71,11 +71,22 @@ describe('renderProgress (the live view, state → lines)', () => {
 
   it('fits the terminal: lines cut to the width, long step lists summarised to the height', () => {
     const base = { runId: 'r', pipelineName: 'wide', mode: 'default' };
-    const events: RunEvent[] = [{ ...base, type: 'RUN_START', timestamp: 0, executor: 'async', runConfig: {}, select: undefined, tags: {}, preset: undefined }];
+    const events: RunEvent[] = [
+      { ...base, type: 'RUN_START', timestamp: 0, executor: 'async', runConfig: {}, select: undefined, tags: {}, preset: undefined },
+    ];
     for (let i = 0; i < 200; i++) {
       const step = { ...base, stepKey: `step_with_a_long_name_${i}`, solid: `step_with_a_long_name_${i}` };
       events.push({ ...step, type: 'STEP_START', timestamp: i });
-      if (i === 3) events.push({ ...step, type: 'STEP_FAILURE', timestamp: i + 1, attempt: 1, durationMs: 1, canceled: false, error: { name: 'Error', message: 'x'.repeat(300), stack: undefined } });
+      if (i === 3)
+        events.push({
+          ...step,
+          type: 'STEP_FAILURE',
+          timestamp: i + 1,
+          attempt: 1,
+          durationMs: 1,
+          canceled: false,
+          error: { name: 'Error', message: 'x'.repeat(300), stack: undefined },
+        });
       else if (i < 190) events.push({ ...step, type: 'STEP_SUCCESS', timestamp: i + 1, attempt: 1, durationMs: 1 });
     }
     const lines = renderProgress(reduceRunState(initialRunState(), events), { now: 500, width: 60, height: 20 });
@@ -124,7 +135,9 @@ describe('a run whose resource failed to initialise (no step ran, as in Dagster)
   });
 
   it('summary: says no step ran because the resource failed, lists the solids not run, then the error', () => {
-    const errors = initFailed.flatMap((e) => (e.type === 'RESOURCE_INIT_FAILURE' ? [{ resource: e.resource, error: e.error, during: 'init' }] : []));
+    const errors = initFailed.flatMap((e) =>
+      e.type === 'RESOURCE_INIT_FAILURE' ? [{ resource: e.resource, error: e.error, during: 'init' }] : [],
+    );
     const lines = failureSummary(state, errors, makeStyle(false), solidsNotRun(warehouse, state, undefined)).split('\n');
     expect(lines.slice(0, 3)).toEqual([
       'modeflow: run failed (pipeline "warehouse", mode "prod"): no step ran: resource "database" failed to initialise',
@@ -140,7 +153,9 @@ describe('a run whose resource failed to initialise (no step ran, as in Dagster)
   it('modeflow pipeline execute prints that summary and exits 1', () => {
     const result = runCli(['pipeline', 'execute', '-f', fixture('resource-failure.ts')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('run failed (pipeline "warehouse", mode "prod"): no step ran: resource "database" failed to initialise\n  not run: load, transform, report\n');
+    expect(result.stderr).toContain(
+      'run failed (pipeline "warehouse", mode "prod"): no step ran: resource "database" failed to initialise\n  not run: load, transform, report\n',
+    );
     expect(result.stderr).not.toContain('0 steps failed');
   });
 });

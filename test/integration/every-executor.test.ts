@@ -27,11 +27,13 @@ describe.each(executors)('the %s executor', (name, config) => {
     const result = await runOf(fanAndCollect, { solids: { constant: { config: { value: 1000 } } } });
     expect(result.status).toBe('SUCCESS');
     expect(result.solid('square').outputs['result']).toEqual([1, 4, 9]);
-    expect(result.solid('square').events.filter((e) => e.type === 'STEP_START').map((e) => e.stepKey).sort()).toEqual([
-      'square[0]',
-      'square[1]',
-      'square[2]',
-    ]);
+    expect(
+      result
+        .solid('square')
+        .events.filter((e) => e.type === 'STEP_START')
+        .map((e) => e.stepKey)
+        .sort(),
+    ).toEqual(['square[0]', 'square[1]', 'square[2]']);
     expect(result.output('total')).toBe(14);
     expect(result.output('add')).toBe(1014);
   });

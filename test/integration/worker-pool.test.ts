@@ -74,7 +74,9 @@ function stepEvents(result: RunResult): string[] {
 }
 
 function failureOf(result: RunResult, solid: string) {
-  const failure = result.events.find((e): e is Extract<RunEvent, { type: 'STEP_FAILURE' }> => e.type === 'STEP_FAILURE' && e.solid === solid);
+  const failure = result.events.find(
+    (e): e is Extract<RunEvent, { type: 'STEP_FAILURE' }> => e.type === 'STEP_FAILURE' && e.solid === solid,
+  );
   if (!failure) throw new Error(`no STEP_FAILURE for ${solid}; events: ${result.events.map((e) => e.type).join(', ')}`);
   return failure.error;
 }
@@ -111,18 +113,28 @@ describe('the workerPool executor', () => {
         .sort((a, b) => String(a.stepKey).localeCompare(String(b.stepKey)));
     expect(logs(onThreads)).toHaveLength(4);
     expect(logs(onThreads)).toEqual(logs(inProcess));
-    expect(logs(onThreads)[0]).toEqual({ same: true, level: 'info', message: 'squaring 1', fields: { n: 1 }, stepKey: 'square[0]', solid: 'square' });
+    expect(logs(onThreads)[0]).toEqual({
+      same: true,
+      level: 'info',
+      message: 'squaring 1',
+      fields: { n: 1 },
+      stepKey: 'square[0]',
+      solid: 'square',
+    });
   });
 
   describe('logs written in a thread, with a secret from { env: NAME }', () => {
     const NAME = 'MODEFLOW_WORKER_LOG_SECRET';
     const SECRET = 'w0rker&pa:ss@/x';
     const secretConfig = (level: string) =>
-      onWorkers({ maxWorkers: 1 }, {
-        solids: { talk: { config: { token: { env: NAME } } } },
-        resources: { connection: { config: { password: { env: NAME } } } },
-        loggers: { memory: { config: { level } } },
-      });
+      onWorkers(
+        { maxWorkers: 1 },
+        {
+          solids: { talk: { config: { token: { env: NAME } } } },
+          resources: { connection: { config: { password: { env: NAME } } } },
+          loggers: { memory: { config: { level } } },
+        },
+      );
     const logRun = async (level: string) => {
       const memory = memoryOf(loggingSecrets);
       memory.clear();
@@ -222,7 +234,9 @@ describe('the workerPool executor', () => {
     expect(error.stack).toContain('worker-pipelines.ts');
     const lines = journal(path);
     expect(lines.filter((l) => l.startsWith('init')).length).toBe(lines.filter((l) => l.startsWith('teardown')).length);
-    const rejection = await execute(failingWithResources, { runConfig: onWorkers({ maxWorkers: 1 }, { resources }) }).catch((e: unknown) => e);
+    const rejection = await execute(failingWithResources, { runConfig: onWorkers({ maxWorkers: 1 }, { resources }) }).catch(
+      (e: unknown) => e,
+    );
     expect(rejection).toBeInstanceOf(StepExecutionError);
     expect((rejection as StepExecutionError).cause).toMatchObject({ name: 'RangeError', code: 'E_THREE' });
   });
@@ -365,7 +379,10 @@ describe('the workerPool executor', () => {
     expect(result.status).toBe('FAILURE');
     expect(failureOf(result, 'needs_broken')).toMatchObject({ message: 'cannot connect', code: 'ECONNREFUSED' });
     expect(result.output('needs_nothing')).toBe(2);
-    expect(result.events.find((e) => e.type === 'RESOURCE_INIT_FAILURE')).toMatchObject({ resource: 'broken', error: { message: 'cannot connect' } });
+    expect(result.events.find((e) => e.type === 'RESOURCE_INIT_FAILURE')).toMatchObject({
+      resource: 'broken',
+      error: { message: 'cannot connect' },
+    });
   });
 
   it('fails a multi-output step whose synchronous Observable emits a non-object; its thread and the other steps go on', async () => {
@@ -385,7 +402,12 @@ describe('the workerPool executor', () => {
   it('runs resources, loggers, solids, inputs and outputs named like Object.prototype members on threads', async () => {
     const result = await execute(prototypeNames, { runConfig: onWorkers() });
     expect(result.output('valueOf')).toBe('held held');
-    expect(result.events.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS').map((e) => e.resource).sort()).toEqual(['constructor', 'valueOf']);
+    expect(
+      result.events
+        .filter((e) => e.type === 'RESOURCE_INIT_SUCCESS')
+        .map((e) => e.resource)
+        .sort(),
+    ).toEqual(['constructor', 'valueOf']);
   });
 
   describe('nothing waits forever on a resource in a thread', () => {
@@ -393,7 +415,10 @@ describe('the workerPool executor', () => {
     const own = (extra: Config = {}, rest: Config = {}) => onWorkers({ maxWorkers: 1, resourceLimits: { stackSizeMb: 6 }, ...extra }, rest);
 
     it('reports a teardown that does not settle within teardownTimeoutMs as timed out, tears the others down, and fails the run', async () => {
-      const result = await execute(hangingTeardown, { runConfig: own({}, { resources: { hangs: { teardownTimeoutMs: 50 } } }), raiseOnError: false });
+      const result = await execute(hangingTeardown, {
+        runConfig: own({}, { resources: { hangs: { teardownTimeoutMs: 50 } } }),
+        raiseOnError: false,
+      });
       expect(result.output('uses_both')).toBe(1);
       expect(result.status).toBe('FAILURE');
       const teardowns = result.events.filter((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
@@ -408,7 +433,11 @@ describe('the workerPool executor', () => {
       expect(result.output('uses_blocks')).toBe(1);
       expect(result.status).toBe('FAILURE');
       const teardown = result.events.find((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
-      expect(teardown).toMatchObject({ resource: 'blocks', timedOut: true, error: { message: expect.stringContaining('the thread was terminated') } });
+      expect(teardown).toMatchObject({
+        resource: 'blocks',
+        timedOut: true,
+        error: { message: expect.stringContaining('the thread was terminated') },
+      });
       const next = await execute(arithmetic, { runConfig: own({ cancelGraceMs: 50 }) });
       expect(next.status).toBe('SUCCESS');
     });
@@ -477,7 +506,8 @@ describe('the workerPool executor', () => {
 
     it('runs two runs at once on one pool, each with its own resources, torn down at its own end', async () => {
       const paths = [journalFile(), journalFile()];
-      const runConfig = (path: string) => onWorkers({ maxWorkers: 2 }, { resources: { connection: { config: { path } }, client: { config: { path } } } });
+      const runConfig = (path: string) =>
+        onWorkers({ maxWorkers: 2 }, { resources: { connection: { config: { path } }, client: { config: { path } } } });
       const results = await Promise.all(paths.map((path) => execute(withResources, { runConfig: runConfig(path) })));
       const allThreads = new Set<string>();
       results.forEach((result, r) => {
@@ -511,7 +541,9 @@ describe('the workerPool executor', () => {
       const started = performance.now();
       // The other run's first step is queued (the one thread is busy): cancel it there.
       await new Promise<void>((resolve) => {
-        const subscription = run(cancelable, { runConfig: one({ resources: { connection: { config: { path } } }, solids: { polite: { config: { path } } } }) }).subscribe((event) => {
+        const subscription = run(cancelable, {
+          runConfig: one({ resources: { connection: { config: { path } } }, solids: { polite: { config: { path } } } }),
+        }).subscribe((event) => {
           if (event.type !== 'STEP_START') return;
           queueMicrotask(() => subscription.unsubscribe());
           resolve();
@@ -547,7 +579,8 @@ describe('the workerPool executor', () => {
   it('streams the outputs of a compute still running, and sends those of one that has ended with its answer', async () => {
     const result = await execute(streaming, { runConfig: onWorkers() });
     expect(result.solid('ticks').outputs['result']).toEqual([0, 1, 2]);
-    const at = (type: string) => result.events.filter((e) => e.type === type && 'stepKey' in e && e.stepKey === 'ticks').map((e) => e.timestamp);
+    const at = (type: string) =>
+      result.events.filter((e) => e.type === type && 'stepKey' in e && e.stepKey === 'ticks').map((e) => e.timestamp);
     const outputs = at('STEP_OUTPUT');
     const [success] = at('STEP_SUCCESS');
     // The first tick arrived while the step still had two more to go (80 ms).
@@ -562,7 +595,9 @@ describe('the workerPool executor', () => {
     const error = failureOf(result, 'configured');
     expect(error.message).toContain('the config of solid "configured"');
     expect(error.message).toContain('config must be plain data');
-    const again = await execute(anyConfig, { runConfig: onWorkers({ maxWorkers: 2 }, { solids: { configured: { config: { anything: 1 } } } }) });
+    const again = await execute(anyConfig, {
+      runConfig: onWorkers({ maxWorkers: 2 }, { solids: { configured: { config: { anything: 1 } } } }),
+    });
     expect(again.output('configured')).toBe(1);
   });
 
@@ -573,7 +608,10 @@ describe('the workerPool executor', () => {
     rmSync(out, { recursive: true, force: true });
     const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: root, stdio: 'pipe' });
-    copyFileSync(join(root, 'modes/executors/worker-pool/thread/worker-entry.mjs'), join(out, 'modes/executors/worker-pool/thread/worker-entry.mjs'));
+    copyFileSync(
+      join(root, 'modes/executors/worker-pool/thread/worker-entry.mjs'),
+      join(out, 'modes/executors/worker-pool/thread/worker-entry.mjs'),
+    );
     const output = execFileSync(process.execPath, [join(root, 'test/integration/fixtures/compiled-run.mjs')], {
       cwd: root,
       encoding: 'utf8',

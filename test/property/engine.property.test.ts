@@ -70,7 +70,14 @@ function nodeValue(i: number, inputs: readonly number[]): number {
 /** A direct topological evaluation of the DAG (nodes are already in topological order). */
 function expectedValues(spec: DagSpec): number[] {
   const values: number[] = [];
-  spec.nodes.forEach((n, i) => values.push(nodeValue(i, n.deps.map((d) => values[d]!))));
+  spec.nodes.forEach((n, i) =>
+    values.push(
+      nodeValue(
+        i,
+        n.deps.map((d) => values[d]!),
+      ),
+    ),
+  );
   return values;
 }
 
@@ -221,7 +228,10 @@ function makeSolid(i: number, n: NodeSpec, rec: Recorder) {
         const value = ctx.resources[key] as Keyed | undefined;
         if (value?.key !== key) rec.problems.push(`solid ${solidName(i)} got ${String(value)} for resource ${key}`);
       }
-      const value = nodeValue(i, n.deps.map((d) => inputs[inputName(d)]!));
+      const value = nodeValue(
+        i,
+        n.deps.map((d) => inputs[inputName(d)]!),
+      );
       const produce = () => {
         rec.trace.push({ node: i, phase: 'end' });
         if (n.fail) throw new Error(`injected failure in ${solidName(i)}`);
@@ -326,7 +336,11 @@ const eventRecords = (mem: MemoryLogger) =>
   mem
     .records()
     .filter((r) => typeof r['event'] === 'string')
-    .map((r) => ({ type: r['event'] as string, stepKey: r['stepKey'] as string | undefined, resource: r['resource'] as string | undefined }));
+    .map((r) => ({
+      type: r['event'] as string,
+      stepKey: r['stepKey'] as string | undefined,
+      resource: r['resource'] as string | undefined,
+    }));
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
@@ -351,8 +365,7 @@ describe('engine properties', () => {
 
           expect(result.status).toBe('SUCCESS');
           expect(rec.calls).toEqual(spec.nodes.map(() => 1));
-          const position = (node: number, phase: 'start' | 'end') =>
-            rec.trace.findIndex((t) => t.node === node && t.phase === phase);
+          const position = (node: number, phase: 'start' | 'end') => rec.trace.findIndex((t) => t.node === node && t.phase === phase);
           spec.nodes.forEach((n, i) => {
             for (const d of n.deps) expect(position(d, 'end')).toBeLessThan(position(i, 'start'));
           });

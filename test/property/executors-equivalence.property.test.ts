@@ -16,7 +16,11 @@ const KINDS: readonly GenKind[] = ['value', 'promise', 'observable', 'timer', 'a
 
 /** Raw input picks are reduced modulo the node's index, so that shrinking stays valid. */
 function specArb(maxNodes: number, maxEmit: number): fc.Arbitrary<GenSpec> {
-  const rawInput = fc.record({ from: fc.nat({ max: 1000 }), output: fc.constantFrom('main' as const, 'extra' as const), collect: fc.boolean() });
+  const rawInput = fc.record({
+    from: fc.nat({ max: 1000 }),
+    output: fc.constantFrom('main' as const, 'extra' as const),
+    collect: fc.boolean(),
+  });
   const rawNode = fc.record({
     inputs: fc.array(rawInput, { maxLength: 3 }),
     kind: fc.constantFrom(...KINDS),
@@ -34,12 +38,10 @@ function specArb(maxNodes: number, maxEmit: number): fc.Arbitrary<GenSpec> {
     delayMs: fc.constantFrom(0, 5),
   });
   return fc.array(rawNode, { minLength: 1, maxLength: maxNodes }).map((nodes) => ({
-    nodes: nodes.map(
-      (n, i): GenNode => ({
-        ...n,
-        inputs: i === 0 ? [] : n.inputs.map((input): GenInput => ({ ...input, from: input.from % i })),
-      }),
-    ),
+    nodes: nodes.map((n, i): GenNode => ({
+      ...n,
+      inputs: i === 0 ? [] : n.inputs.map((input): GenInput => ({ ...input, from: input.from % i })),
+    })),
   }));
 }
 

@@ -26,6 +26,9 @@ export default function setup(project: TestProject): void {
     project.provide('cliBuildError', '');
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    project.provide('cliBuildError', `npm run build failed, so the built modeflow binary cannot be tested:\n${String(stdout ?? '')}${String(stderr ?? '')}`);
+    project.provide(
+      'cliBuildError',
+      `npm run build failed, so the built modeflow binary cannot be tested:\n${String(stdout ?? '')}${String(stderr ?? '')}`,
+    );
   }
 }

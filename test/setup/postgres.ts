@@ -17,7 +17,14 @@ import type { TestProject } from 'vitest/node';
 
 /** Where the test server is, or why there is none. */
 export type PostgresInfo =
-  | { readonly host: string; readonly port: number; readonly user: string; readonly password: string; readonly database: string; readonly skip?: undefined }
+  | {
+      readonly host: string;
+      readonly port: number;
+      readonly user: string;
+      readonly password: string;
+      readonly database: string;
+      readonly skip?: undefined;
+    }
   | { readonly skip: string };
 
 declare module 'vitest' {
@@ -53,11 +60,24 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     const [file, argv] = owner ? ['runuser', ['-u', owner.name, '--', command, ...args]] : [command, args];
     const result = spawnSync(file, argv, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
     if (result.status !== 0) {
-      throw new Error(`${[command, ...args].join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}${result.error?.message ?? ''}`);
+      throw new Error(
+        `${[command, ...args].join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}${result.error?.message ?? ''}`,
+      );
     }
   };
   const data = join(dir, 'data');
-  as(join(bin, 'initdb'), ['-D', data, '-U', user, `--pwfile=${join(dir, 'pwfile')}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  as(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    user,
+    `--pwfile=${join(dir, 'pwfile')}`,
+    '--auth=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   const port = await freePort();
   const stop = () => {
     try {
@@ -68,8 +88,21 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   };
   try {
     // -k: the Unix socket stays in the temp dir; -F: no fsync, it is thrown away anyway.
-    as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -F`, 'start']);
-    execFileSync(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, database], { env: { ...process.env, PGPASSWORD: password } });
+    as(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -F`,
+      'start',
+    ]);
+    execFileSync(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, database], {
+      env: { ...process.env, PGPASSWORD: password },
+    });
   } catch (error) {
     stop();
     throw error;
@@ -101,7 +134,9 @@ function unprivilegedUser(): { name: string; uid: number; gid: number } {
     const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
     if (id.status === 0 && gid.status === 0) return { name, uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
   }
-  throw new Error('running as root, and initdb refuses root: create a "postgres" user (apt-get install postgresql does) or run the tests as another user');
+  throw new Error(
+    'running as root, and initdb refuses root: create a "postgres" user (apt-get install postgresql does) or run the tests as another user',
+  );
 }
 
 function freePort(): Promise<number> {

@@ -140,7 +140,13 @@ describe.each(executors)('$name executor', (exec) => {
           journal.push('compute settled');
         },
       });
-      const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory: memoryLogger() }, resources: { r } })], graph: () => { s(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory: memoryLogger() }, resources: { r } })],
+        graph: () => {
+          s();
+        },
+      });
       const subscription = run(p, { runConfig }).subscribe();
       await started.promise;
       subscription.unsubscribe();
@@ -165,7 +171,13 @@ describe.each(executors)('$name executor', (exec) => {
         },
       });
       const s = solid({ name: 's', resources: ['slow'], compute: () => void journal.push('s ran') });
-      const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory: memoryLogger() }, resources: { slow } })], graph: () => { s(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory: memoryLogger() }, resources: { slow } })],
+        graph: () => {
+          s();
+        },
+      });
       const subscription = run(p, { runConfig }).subscribe();
       await initStarted.promise;
       subscription.unsubscribe();
@@ -277,7 +289,13 @@ describe('many runs or computes on one signal', () => {
     const release = deferred();
     const controller = new AbortController();
     const hold = solid({ name: 'hold', compute: () => release.promise });
-    const p = pipeline({ name: 'shared_signal', modes: [mode({ loggers: {} })], graph: () => { hold(); } });
+    const p = pipeline({
+      name: 'shared_signal',
+      modes: [mode({ loggers: {} })],
+      graph: () => {
+        hold();
+      },
+    });
     const warnings = await warningsDuring(async () => {
       const runs = Array.from({ length: 1000 }, () => execute(p, { signal: controller.signal, runConfig: { execution: { async: {} } } }));
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -293,7 +311,13 @@ describe('many runs or computes on one signal', () => {
   it('aborting the shared signal cancels every run on it, and no other', async () => {
     const controller = new AbortController();
     const hold = solid({ name: 'hold', compute: (ctx) => aborted(ctx.signal) });
-    const p = pipeline({ name: 'shared_abort', modes: [mode({ loggers: {} })], graph: () => { hold(); } });
+    const p = pipeline({
+      name: 'shared_abort',
+      modes: [mode({ loggers: {} })],
+      graph: () => {
+        hold();
+      },
+    });
     const runConfig = { execution: { async: {} } };
     const shared = Array.from({ length: 20 }, () => execute(p, { signal: controller.signal, runConfig, raiseOnError: false }));
     const other = new AbortController();
@@ -311,7 +335,11 @@ describe('many runs or computes on one signal', () => {
     const steps = Array.from({ length: 30 }, (_, i) => solid({ name: `wait_${i}`, compute: (ctx) => aborted(ctx.signal) }));
     const p = pipeline({ name: 'many_listeners', modes: [mode({ loggers: {} })], graph: () => steps.forEach((s) => s()) });
     const warnings = await warningsDuring(async () => {
-      const done = execute(p, { signal: controller.signal, runConfig: { execution: { async: { config: { maxConcurrent: 64 } } } }, raiseOnError: false });
+      const done = execute(p, {
+        signal: controller.signal,
+        runConfig: { execution: { async: { config: { maxConcurrent: 64 } } } },
+        raiseOnError: false,
+      });
       await new Promise((resolve) => setTimeout(resolve, 0));
       controller.abort();
       expect((await done).status).toBe('CANCELED');
@@ -361,7 +389,9 @@ describe('nothing waits forever on a resource', () => {
       const p = pipeline({
         name: 'hung_init',
         modes: [mode({ loggers: { memory }, resources: { up, hung }, ...(modeExecutors ? { executors: modeExecutors } : {}) })],
-        graph: () => { s(); },
+        graph: () => {
+          s();
+        },
       });
       return { p, journal, initStarted: initStarted.promise, release: release.resolve, memory };
     }
@@ -412,7 +442,12 @@ describe('nothing waits forever on a resource', () => {
       await initStarted;
       subscription.unsubscribe();
       await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the sink');
-      expect(memory.records().filter((r) => r['event'] === 'RESOURCE_INIT_FAILURE').map((r) => r['resource'])).toEqual(['hung']);
+      expect(
+        memory
+          .records()
+          .filter((r) => r['event'] === 'RESOURCE_INIT_FAILURE')
+          .map((r) => r['resource']),
+      ).toEqual(['hung']);
     });
   });
 });

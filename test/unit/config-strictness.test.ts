@@ -38,10 +38,15 @@ const generate = solid({
 const seed = pipeline({
   name: 'seed',
   modes: [mode({ name: 'local_dev', resources: { store: sqliteDatabase }, executors: [syncExecutor, asyncExecutor, workerPoolExecutor] })],
-  graph: () => { generate(); },
+  graph: () => {
+    generate();
+  },
 });
 
-async function issuesOf(p: Pipeline, runConfig: Record<string, unknown>): Promise<readonly { path: readonly PropertyKey[]; message: string }[]> {
+async function issuesOf(
+  p: Pipeline,
+  runConfig: Record<string, unknown>,
+): Promise<readonly { path: readonly PropertyKey[]; message: string }[]> {
   const error = await rejectionOf(execute(p, { runConfig }));
   expect(error).toBeInstanceOf(InvalidConfigError);
   return (error as InvalidConfigError).issues;
@@ -49,7 +54,13 @@ async function issuesOf(p: Pipeline, runConfig: Record<string, unknown>): Promis
 
 /** A one-solid pipeline whose solid takes `config`; resolves with the config the compute saw. */
 function configPipeline(config: z.ZodType): Pipeline {
-  return pipeline({ name: 'configs', modes: [mode({ loggers: {} })], graph: () => { solid({ name: 'c', config, compute: (ctx) => ctx.config })(); } });
+  return pipeline({
+    name: 'configs',
+    modes: [mode({ loggers: {} })],
+    graph: () => {
+      solid({ name: 'c', config, compute: (ctx) => ctx.config })();
+    },
+  });
 }
 
 describe('unknown keys in config schemas', () => {
@@ -64,23 +75,35 @@ describe('unknown keys in config schemas', () => {
       { path: ['solids', 'generate', 'config', 'rowz'], message: 'unknown key "rowz"; valid: "rows"' },
       { path: ['resources', 'store', 'config', 'pth'], message: 'unknown key "pth"; valid: "path"' },
       { path: ['loggers', 'console', 'config', 'levle'], message: 'unknown key "levle"; valid: "level"' },
-      { path: ['execution', 'async', 'config', 'maxConcurent'], message: 'unknown key "maxConcurent"; valid: "maxConcurrent", "cancelGraceMs"' },
+      {
+        path: ['execution', 'async', 'config', 'maxConcurent'],
+        message: 'unknown key "maxConcurent"; valid: "maxConcurrent", "cancelGraceMs"',
+      },
     ]);
   });
 
-  it('refuses unknown keys in the built-in worker-pool executor\'s config', async () => {
+  it("refuses unknown keys in the built-in worker-pool executor's config", async () => {
     const issues = await issuesOf(seed, { execution: { workerPool: { config: { maxWorker: 2 } } } });
-    expect(issues).toEqual([{ path: ['execution', 'workerPool', 'config', 'maxWorker'], message: expect.stringMatching(/^unknown key "maxWorker"; valid: "maxWorkers"/) }]);
+    expect(issues).toEqual([
+      {
+        path: ['execution', 'workerPool', 'config', 'maxWorker'],
+        message: expect.stringMatching(/^unknown key "maxWorker"; valid: "maxWorkers"/),
+      },
+    ]);
   });
 
   it('still runs a config without typos, defaults applied', async () => {
-    const result = await execute(seed, { runConfig: { solids: { generate: { config: { rows: 10 } } }, loggers: { console: { config: { level: 'error' } } } } });
+    const result = await execute(seed, {
+      runConfig: { solids: { generate: { config: { rows: 10 } } }, loggers: { console: { config: { level: 'error' } } } },
+    });
     expect(result.output('generate')).toBe(10);
   });
 
   it('refuses unknown keys in nested objects and in objects inside arrays', async () => {
     const p = configPipeline(z.object({ db: z.object({ host: z.string() }), tables: z.array(z.object({ name: z.string() })) }));
-    const issues = await issuesOf(p, { solids: { c: { config: { db: { host: 'h', prot: 1 }, tables: [{ name: 'a' }, { name: 'b', nmae: 'c' }] } } } });
+    const issues = await issuesOf(p, {
+      solids: { c: { config: { db: { host: 'h', prot: 1 }, tables: [{ name: 'a' }, { name: 'b', nmae: 'c' }] } } },
+    });
     expect(issues).toEqual([
       { path: ['solids', 'c', 'config', 'db', 'prot'], message: 'unknown key "prot"; valid: "host"' },
       { path: ['solids', 'c', 'config', 'tables', 1, 'nmae'], message: 'unknown key "nmae"; valid: "name"' },
@@ -99,8 +122,13 @@ describe('unknown keys in config schemas', () => {
   });
 
   it('refuses an unknown key in the option a discriminated union picks', async () => {
-    const shape = z.discriminatedUnion('kind', [z.object({ kind: z.literal('circle'), r: z.number() }), z.object({ kind: z.literal('square'), side: z.number() })]);
-    const issues = await issuesOf(configPipeline(z.object({ shape })), { solids: { c: { config: { shape: { kind: 'circle', r: 1, side: 2 } } } } });
+    const shape = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('circle'), r: z.number() }),
+      z.object({ kind: z.literal('square'), side: z.number() }),
+    ]);
+    const issues = await issuesOf(configPipeline(z.object({ shape })), {
+      solids: { c: { config: { shape: { kind: 'circle', r: 1, side: 2 } } } },
+    });
     expect(issues).toEqual([{ path: ['solids', 'c', 'config', 'shape', 'side'], message: 'unknown key "side"; valid: "kind", "r"' }]);
   });
 
@@ -111,7 +139,9 @@ describe('unknown keys in config schemas', () => {
     expect(result.output('c')).toEqual({ target: { file: 'f', mode: 'w' } });
     const loose = z.union([z.object({ file: z.string().optional() }), z.object({ url: z.string().optional() })]);
     const issues = await issuesOf(configPipeline(z.object({ loose })), { solids: { c: { config: { loose: { fiel: 'f' } } } } });
-    expect(issues).toEqual([{ path: ['solids', 'c', 'config', 'loose', 'fiel'], message: 'unknown key "fiel"; no option of the union at this position takes it' }]);
+    expect(issues).toEqual([
+      { path: ['solids', 'c', 'config', 'loose', 'fiel'], message: 'unknown key "fiel"; no option of the union at this position takes it' },
+    ]);
   });
 
   it('takes the keys of both sides of an intersection, and refuses others', async () => {
@@ -124,8 +154,12 @@ describe('unknown keys in config schemas', () => {
   it('refuses unknown keys inside recursive (z.lazy) schemas', async () => {
     type Tree = { name: string; children?: Tree[] | undefined };
     const tree: z.ZodType<Tree> = z.lazy(() => z.object({ name: z.string(), children: z.array(tree).optional() }));
-    const issues = await issuesOf(configPipeline(tree), { solids: { c: { config: { name: 'a', children: [{ name: 'b', chidlren: [] }] } } } });
-    expect(issues).toEqual([{ path: ['solids', 'c', 'config', 'children', 0, 'chidlren'], message: 'unknown key "chidlren"; valid: "name", "children"' }]);
+    const issues = await issuesOf(configPipeline(tree), {
+      solids: { c: { config: { name: 'a', children: [{ name: 'b', chidlren: [] }] } } },
+    });
+    expect(issues).toEqual([
+      { path: ['solids', 'c', 'config', 'children', 0, 'chidlren'], message: 'unknown key "chidlren"; valid: "name", "children"' },
+    ]);
   });
 
   it('keeps extra keys where the schema says it takes them: z.looseObject, .catchall(), z.record', async () => {
@@ -144,7 +178,13 @@ describe('unknown keys in config schemas', () => {
 
   it('refuses unknown keys in an input value given in run config', async () => {
     const take = solid({ name: 'take', inputs: { point: z.object({ x: z.number() }) }, compute: (_ctx, { point }) => point });
-    const p = pipeline({ name: 'inputs', modes: [mode({ loggers: {} })], graph: () => { take(); } });
+    const p = pipeline({
+      name: 'inputs',
+      modes: [mode({ loggers: {} })],
+      graph: () => {
+        take();
+      },
+    });
     const issues = await issuesOf(p, { solids: { take: { inputs: { point: { value: { x: 1, y: 2 } } } } } });
     expect(issues).toEqual([{ path: ['solids', 'take', 'inputs', 'point', 'value', 'y'], message: 'unknown key "y"; valid: "x"' }]);
   });
@@ -152,7 +192,13 @@ describe('unknown keys in config schemas', () => {
   it('does not make type checks of values flowing between solids strict', async () => {
     const make = solid({ name: 'make', output: z.object({ x: z.number() }), compute: () => ({ x: 1, extra: 2 }) });
     const take = solid({ name: 'take', inputs: { point: z.object({ x: z.number() }) }, compute: (_ctx, { point }) => point });
-    const p = pipeline({ name: 'flow', modes: [mode({ loggers: {} })], graph: () => { take({ point: make() }); } });
+    const p = pipeline({
+      name: 'flow',
+      modes: [mode({ loggers: {} })],
+      graph: () => {
+        take({ point: make() });
+      },
+    });
     const result = await execute(p);
     expect(result.success).toBe(true);
     expect(result.output('take')).toEqual({ x: 1 });
@@ -167,7 +213,13 @@ describe('unknown keys in config schemas', () => {
     expect(() => asyncExecutor.configured({ maxConcurent: 2 })).toThrow(InvalidConfigError);
     // A value holding { env: NAME } is checked when the run starts, as strictly.
     const bound = sqliteDatabase.configured({ path: { env: 'MODEFLOW_TEST_UNSET_PATH' }, pth: 'x' });
-    const p = pipeline({ name: 'bound', modes: [mode({ resources: { store: bound }, loggers: {} })], graph: () => { generate(); } });
+    const p = pipeline({
+      name: 'bound',
+      modes: [mode({ resources: { store: bound }, loggers: {} })],
+      graph: () => {
+        generate();
+      },
+    });
     const issues = await issuesOf(p, {});
     expect(issues.map((i) => i.path)).toContainEqual(['resources', 'store', 'config', 'pth']);
   });
@@ -176,7 +228,9 @@ describe('unknown keys in config schemas', () => {
     const p = pipeline({
       name: 'json',
       modes: [mode({ resources: { store: sqliteDatabase }, loggers: { mem: memoryLogger() } })],
-      graph: () => { solid({ name: 'c', config: z.object({ nested: z.object({ a: z.number() }), loose: z.looseObject({}) }), compute: () => 1 })(); },
+      graph: () => {
+        solid({ name: 'c', config: z.object({ nested: z.object({ a: z.number() }), loose: z.looseObject({}) }), compute: () => 1 })();
+      },
     });
     const json = runConfigJsonSchema(p) as any;
     const config = json.properties.solids.properties.c.properties.config.anyOf[0];

@@ -93,7 +93,7 @@ describe('the name __proto__', () => {
     return error.message;
   };
 
-  it('is refused as an input name, instead of setting the inputs object\'s prototype', () => {
+  it("is refused as an input name, instead of setting the inputs object's prototype", () => {
     const message = refused(() => solid({ name: 'takes_proto', inputs: protoKeyed(z.number()), compute: () => 1 }));
     expect(message).toContain('input name "__proto__" is refused');
   });
@@ -130,7 +130,9 @@ describe('the name __proto__', () => {
     expect(refused(() => solid({ name: 'c', config: nested, compute: () => 1 }))).toContain('inside "outer"');
     refused(() => resource({ config: z.object(protoKeyed(z.string())), init: () => 1 }));
     refused(() => logger({ config: z.object(protoKeyed(z.string())), init: () => ({ write: () => undefined }) }));
-    refused(() => executor({ name: 'e', config: z.object(protoKeyed(z.number())), create: () => ({ scheduler: queueScheduler, maxConcurrent: 1 }) }));
+    refused(() =>
+      executor({ name: 'e', config: z.object(protoKeyed(z.number())), create: () => ({ scheduler: queueScheduler, maxConcurrent: 1 }) }),
+    );
     refused(() => solid({ name: 'i', inputs: { x: z.object(protoKeyed(z.number())) }, compute: () => 1 }));
     refused(() => solid({ name: 'o', output: z.union([z.string(), z.object(protoKeyed(z.number()))]), compute: () => 'x' }));
   });
@@ -143,9 +145,9 @@ describe('the name __proto__', () => {
 
 describe('solid()', () => {
   it('refuses both output and outputs', () => {
-    expect(() =>
-      solid({ name: 'both', output: z.number(), outputs: { a: z.number() }, compute: () => 1 } as never),
-    ).toThrow(InvalidDefinitionError);
+    expect(() => solid({ name: 'both', output: z.number(), outputs: { a: z.number() }, compute: () => 1 } as never)).toThrow(
+      InvalidDefinitionError,
+    );
   });
 
   it('refuses a non-zod input schema', () => {
@@ -209,16 +211,40 @@ describe('pipeline()', () => {
   it('refuses two different solids that share a name', () => {
     const a = solid({ name: 'same', compute: () => 1 });
     const b = solid({ name: 'same', compute: () => 2 });
-    expect(() => pipeline({ name: 'p', modes: [quietMode()], graph: () => { a(); b.alias('other')(); } })).toThrow(InvalidDefinitionError);
+    expect(() =>
+      pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          a();
+          b.alias('other')();
+        },
+      }),
+    ).toThrow(InvalidDefinitionError);
   });
 
   it('names the second unaliased invocation of a solid "<name>_2"', () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { one(); one(); one(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        one();
+        one();
+        one();
+      },
+    });
     expect(p.nodes.map((n) => n.name)).toEqual(['one', 'one_2', 'one_3']);
   });
 
   it('runs both invocations of a solid invoked twice, under their own names', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { inc(one()); inc(one()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        inc(one());
+        inc(one());
+      },
+    });
     const result = await execute(p);
     expect(result.output('inc')).toBe(2);
     expect(result.output('inc_2')).toBe(2);
@@ -226,16 +252,29 @@ describe('pipeline()', () => {
   });
 
   it('names an aliased invocation by its alias', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { inc.alias('plus_one')(one.alias('start')()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        inc.alias('plus_one')(one.alias('start')());
+      },
+    });
     expect(p.nodes.map((n) => n.name)).toEqual(['start', 'plus_one']);
     const result = await execute(p);
     expect(result.output('plus_one')).toBe(2);
   });
 
   it('refuses an alias that collides with another invocation', () => {
-    expect(() => pipeline({ name: 'p', modes: [quietMode()], graph: () => { one(); inc.alias('one')(); } })).toThrow(
-      InvalidDefinitionError,
-    );
+    expect(() =>
+      pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          one();
+          inc.alias('one')();
+        },
+      }),
+    ).toThrow(InvalidDefinitionError);
   });
 
   it('wires outputs picked by destructuring a multi-output solid', async () => {
@@ -267,14 +306,26 @@ describe('pipeline()', () => {
       compute: (_c, { a, b }) => a - b,
     });
     const ten = solid({ name: 'ten', output: z.number(), compute: () => 10 });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { minus(ten(), one()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        minus(ten(), one());
+      },
+    });
     expect((await execute(p)).output('minus')).toBe(9);
   });
 
   it('refuses wiring an input the solid does not declare', () => {
-    expect(() => pipeline({ name: 'p', modes: [quietMode()], graph: () => { inc({ m: one() } as never); } })).toThrow(
-      InvalidDefinitionError,
-    );
+    expect(() =>
+      pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          inc({ m: one() } as never);
+        },
+      }),
+    ).toThrow(InvalidDefinitionError);
   });
 
   it('is recognised by its brand', () => {
@@ -287,9 +338,9 @@ describe('a mode lacking a resource', () => {
   const uses = solid({ name: 'uses_store', resources: ['store'], compute: () => undefined });
 
   it('is refused when a solid requires it', () => {
-    expect(() => pipeline({ name: 'p', modes: [quietMode({ name: 'dev', resources: { cache: noneResource() } })], graph: () => uses() })).toThrow(
-      InvalidDefinitionError,
-    );
+    expect(() =>
+      pipeline({ name: 'p', modes: [quietMode({ name: 'dev', resources: { cache: noneResource() } })], graph: () => uses() }),
+    ).toThrow(InvalidDefinitionError);
   });
 
   it('names the pipeline, mode, key, requiring solid and the keys the mode provides', () => {
@@ -311,9 +362,7 @@ describe('a mode lacking a resource', () => {
 
   it('is refused when another resource requires it, naming that resource', () => {
     const client = resource({ resources: ['store'], init: () => ({}) });
-    const error = thrown(() =>
-      pipeline({ name: 'p', modes: [quietMode({ name: 'dev', resources: { client } })], graph: () => noop() }),
-    );
+    const error = thrown(() => pipeline({ name: 'p', modes: [quietMode({ name: 'dev', resources: { client } })], graph: () => noop() }));
     expect(error).toBeInstanceOf(InvalidDefinitionError);
     expect(error.message).toContain('store');
     expect(error.message).toContain('client');

@@ -48,7 +48,13 @@ const fail = solid({
   },
 });
 
-const chain = pipeline({ name: 'chain', modes: [quietMode()], graph: () => { inc(one()); } });
+const chain = pipeline({
+  name: 'chain',
+  modes: [quietMode()],
+  graph: () => {
+    inc(one());
+  },
+});
 
 /** A busy pipeline: a resource, logs, a failure, a skip and an independent branch. */
 const busy = pipeline({
@@ -217,14 +223,26 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('gives output() the array when an output emitted several values', async () => {
       const many = solid({ name: 'many', compute: () => ['x', 'y'] });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { many(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          many();
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.output('many')).toEqual(['x', 'y']);
     });
 
     it('gives output() undefined and outputs [] for an output never produced', async () => {
       const maybe = solid({ name: 'maybe', outputs: { yes: z.number(), no: z.number() }, compute: () => ({ yes: 1 }) });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { maybe(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          maybe();
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.output('maybe', 'no')).toBeUndefined();
       expect(result.solid('maybe').outputs).toEqual({ yes: [1], no: [] });
@@ -233,7 +251,13 @@ describe.each(executors)('$name executor', (exec) => {
     it('produces the result output of a solid without output even when compute returns undefined', async () => {
       const quiet = solid({ name: 'quiet', compute: () => undefined });
       const next = solid({ name: 'next', inputs: { x: z.unknown() }, output: z.string(), compute: () => 'ran' });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { next(quiet()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          next(quiet());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.solid('quiet').outputs).toEqual({ result: [undefined] });
       expect(result.output('next')).toBe('ran');
@@ -263,14 +287,28 @@ describe.each(executors)('$name executor', (exec) => {
           return n * 10;
         },
       });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { slow(src()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          slow(src());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.solid('slow').outputs['result']).toEqual([30, 10, 20]);
       expect(result.solid('slow').stepKeys).toEqual(['slow[0]', 'slow[1]', 'slow[2]']);
     });
 
     it('gives a mapped solid FAILURE when any of its steps failed', async () => {
-      const nums = solid({ name: 'nums', output: z.number(), compute: async function* () { yield 1; yield 2; yield 3; } });
+      const nums = solid({
+        name: 'nums',
+        output: z.number(),
+        compute: async function* () {
+          yield 1;
+          yield 2;
+          yield 3;
+        },
+      });
       const odd = solid({
         name: 'odd',
         inputs: { n: z.number() },
@@ -280,7 +318,13 @@ describe.each(executors)('$name executor', (exec) => {
           return n;
         },
       });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { odd(nums()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          odd(nums());
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.solid('odd').status).toBe('FAILURE');
       expect(result.solid('odd').outputs['result']).toEqual([1, 3]);
@@ -288,7 +332,14 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('gives a mapped solid SKIPPED when all its steps were skipped', async () => {
-      const nums = solid({ name: 'nums', output: z.number(), compute: async function* () { yield 1; yield 2; } });
+      const nums = solid({
+        name: 'nums',
+        output: z.number(),
+        compute: async function* () {
+          yield 1;
+          yield 2;
+        },
+      });
       const boom = solid({
         name: 'boom',
         inputs: { n: z.number() },
@@ -298,7 +349,13 @@ describe.each(executors)('$name executor', (exec) => {
         },
       });
       const after = solid({ name: 'after', inputs: { n: z.number() }, compute: () => undefined });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { after(boom(nums())); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          after(boom(nums()));
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.solid('after').status).toBe('SKIPPED');
       expect(result.solid('after').skipped).toBe(true);
@@ -316,7 +373,15 @@ describe.each(executors)('$name executor', (exec) => {
           seen.push(Object.isFrozen(v), Object.isFrozen(v.rows), Object.isFrozen(v.rows[0]));
         },
       });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { const m = make(); look(m); look(m); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          const m = make();
+          look(m);
+          look(m);
+        },
+      });
       await execute(p, { runConfig });
       expect(seen).toEqual([true, true, true, true, true, true]);
     });
@@ -331,7 +396,15 @@ describe.each(executors)('$name executor', (exec) => {
         },
       });
       const read = solid({ name: 'read', inputs: { v: z.any() }, compute: (_c, { v }) => v.n });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { const m = make(); mutate(m); read(m); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          const m = make();
+          mutate(m);
+          read(m);
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.solid('mutate').status).toBe('FAILURE');
       expect(result.output('read')).toBe(1);
@@ -436,7 +509,12 @@ describe('toRunResult', () => {
     const list = (await events(chain, { runId: 'r' })).map((e) => ('stepKey' in e && e.stepKey === 'one' ? { ...e, stepKey: name } : e));
     const start = list[0]!;
     const base = { runId: start.runId, pipelineName: start.pipelineName, mode: start.mode, timestamp: start.timestamp };
-    list.splice(1, 0, { type: 'RESOURCE_INIT_START', ...base, resource: name }, { type: 'RESOURCE_INIT_SUCCESS', ...base, resource: name, durationMs: 0 });
+    list.splice(
+      1,
+      0,
+      { type: 'RESOURCE_INIT_START', ...base, resource: name },
+      { type: 'RESOURCE_INIT_SUCCESS', ...base, resource: name, durationMs: 0 },
+    );
     const result = await lastValueFrom(from(list).pipe(toRunResult(chain)));
     expect(result.status).toBe('SUCCESS');
     expect(Object.keys(result.state.steps)).toContain(name);
@@ -449,7 +527,13 @@ describe('toRunResult', () => {
 describe('events stay JSON when values are not', () => {
   it('shows a BigInt output as its decimal string in the event, and keeps the BigInt in the result', async () => {
     const big = solid({ name: 'big', output: z.bigint(), compute: () => 9007199254740993n });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { big(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        big();
+      },
+    });
     const result = await execute(p);
     const output = ofType([...result.events], 'STEP_OUTPUT')[0]!;
     expect(JSON.parse(JSON.stringify(output)).value).toBe('9007199254740993');
@@ -465,7 +549,13 @@ describe('events stay JSON when values are not', () => {
         return root;
       },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { tree(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        tree();
+      },
+    });
     const result = await execute(p);
     const shown = JSON.parse(JSON.stringify(result.events)) as RunEvent[];
     expect(ofType(shown, 'STEP_OUTPUT')[0]!.value).toEqual({ name: 'root', children: [{ name: 'leaf', parent: '[Circular]' }] });
@@ -476,7 +566,13 @@ describe('events stay JSON when values are not', () => {
   it('keeps shared references that are no cycle, and plain values as they are', async () => {
     const shared = { n: 1 };
     const twice = solid({ name: 'twice', compute: () => ({ a: shared, b: shared }) });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { twice(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        twice();
+      },
+    });
     const result = await execute(p);
     const output = ofType([...result.events], 'STEP_OUTPUT')[0]!;
     expect(output.value).toBe(result.output('twice'));
@@ -495,9 +591,17 @@ describe('events stay JSON when values are not', () => {
       },
     });
     const mem = memoryLogger();
-    const p = pipeline({ name: 'p', modes: [quietMode({ loggers: { mem } })], graph: () => { echo(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode({ loggers: { mem } })],
+      graph: () => {
+        echo();
+      },
+    });
     // At debug, the sink also writes every engine event (as JSON lines).
-    const result = await execute(p, { runConfig: { solids: { echo: { config: { tree: deep } } }, loggers: { mem: { config: { level: 'debug' } } } } });
+    const result = await execute(p, {
+      runConfig: { solids: { echo: { config: { tree: deep } } }, loggers: { mem: { config: { level: 'debug' } } } },
+    });
     expect(result.success).toBe(true);
     // Every event is JSON, and shows 100 levels of objects, then the marker.
     const shown = JSON.parse(JSON.stringify(result.events)) as RunEvent[];
@@ -521,7 +625,13 @@ describe('events stay JSON when values are not', () => {
         ctx.log.info({ rows: 3n }, 'counted');
       },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { counts(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        counts();
+      },
+    });
     const list = await events(p);
     const log = ofType(list, 'LOG')[0]!;
     expect(JSON.parse(JSON.stringify(log)).fields).toEqual({ rows: '3' });
@@ -531,7 +641,13 @@ describe('events stay JSON when values are not', () => {
 describe('events stay JSON when values hold odd keys', () => {
   it('keeps an own __proto__ key of an output value (as JSON.parse makes one) in its JSON-safe copy', async () => {
     const parsed = solid({ name: 'parsed', compute: () => ({ ...JSON.parse('{"__proto__": {"x": 1}}'), big: 1n }) as object });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { parsed(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        parsed();
+      },
+    });
     const list = await events(p);
     const shown = JSON.parse(JSON.stringify(ofType(list, 'STEP_OUTPUT')[0]!.value)) as Record<string, unknown>;
     expect(Object.keys(shown)).toEqual(['__proto__', 'big']);

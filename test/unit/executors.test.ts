@@ -47,7 +47,13 @@ describe('the sync executor', () => {
     let completed = false;
     const r = resource({ init: () => 2 });
     const s = solid({ name: 's', resources: ['r'], compute: (ctx) => ctx.resources.r });
-    const p = pipeline({ name: 'p', modes: [quietMode({ resources: { r } })], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode({ resources: { r } })],
+      graph: () => {
+        s();
+      },
+    });
     run(p, { runConfig: on(syncExecutor) }).subscribe({ complete: () => (completed = true) });
     expect(completed).toBe(true);
   });
@@ -68,7 +74,15 @@ describe('the sync executor', () => {
         inflight--;
       },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { slow(); slow(); slow(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        slow();
+        slow();
+        slow();
+      },
+    });
     await execute(p, { runConfig: on(syncExecutor) });
     expect(most).toBe(1);
   });
@@ -119,7 +133,13 @@ describe('the async executor', () => {
         inflight--;
       },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { slow(src()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        slow(src());
+      },
+    });
     await execute(p, { runConfig: { execution: { async: { config: { maxConcurrent: 2 } } } } });
     expect(most).toBe(2);
   });
@@ -213,7 +233,16 @@ describe.each(executors)('$name executor', (exec) => {
     const mid = mk('mid', 0);
     const high = mk('high', 5);
     const top = mk('top', 9);
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { low(); mid(); high(); top(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        low();
+        mid();
+        high();
+        top();
+      },
+    });
     const list = await events(p, {
       runConfig: exec === asyncExecutor ? { execution: { async: { config: { maxConcurrent: 1 } } } } : on(exec),
     });

@@ -45,7 +45,14 @@ const branched = pipeline({
 });
 
 /** A one-solid pipeline. */
-const single = (s: AnySolid): Pipeline => pipeline({ name: 'single', modes: [quietMode()], graph: () => { s(); } });
+const single = (s: AnySolid): Pipeline =>
+  pipeline({
+    name: 'single',
+    modes: [quietMode()],
+    graph: () => {
+      s();
+    },
+  });
 
 describe.each(executors)('$name executor', (exec) => {
   const runConfig = on(exec);
@@ -133,7 +140,11 @@ describe.each(executors)('$name executor', (exec) => {
     it('fails a step whose Observable errors, keeping what it emitted before', async () => {
       const s = solid({
         name: 's',
-        compute: () => new Observable<number>((sub) => { sub.next(1); sub.error(new Error('stream broke')); }),
+        compute: () =>
+          new Observable<number>((sub) => {
+            sub.next(1);
+            sub.error(new Error('stream broke'));
+          }),
       });
       const list = await events(single(s), { runConfig });
       expect(ofType(list, 'STEP_OUTPUT').map((e) => e.value)).toEqual([1]);
@@ -237,8 +248,19 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('treats an output given as undefined as not produced', async () => {
-      const partial = solid({ name: 'partial', outputs: { a: z.number(), b: z.number() }, compute: () => ({ a: 1, b: undefined }) as never });
-      const q = pipeline({ name: 'q', modes: [quietMode()], graph: () => { const { b } = partial(); inc(b); } });
+      const partial = solid({
+        name: 'partial',
+        outputs: { a: z.number(), b: z.number() },
+        compute: () => ({ a: 1, b: undefined }) as never,
+      });
+      const q = pipeline({
+        name: 'q',
+        modes: [quietMode()],
+        graph: () => {
+          const { b } = partial();
+          inc(b);
+        },
+      });
       const result = await execute(q, { runConfig });
       expect(result.solid('inc').skipped).toBe(true);
     });
@@ -256,7 +278,13 @@ describe.each(executors)('$name executor', (exec) => {
       let ran = false;
       const text = solid({ name: 'text', output: z.unknown(), compute: () => 'text' });
       const wants = solid({ name: 'wants', inputs: { n: z.number() }, compute: () => void (ran = true) });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { wants(text() as never); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          wants(text() as never);
+        },
+      });
       const error = (await rejectionOf(execute(p, { runConfig }))) as StepExecutionError;
       expect(ran).toBe(false);
       expect(error.stepKey).toBe('wants');
@@ -264,7 +292,7 @@ describe.each(executors)('$name executor', (exec) => {
       expect(error.cause).toMatchObject({ direction: 'input', port: 'n' });
     });
 
-    it('fails the step with what an output schema threw (a refinement of the user\'s), instead of crashing the run', async () => {
+    it("fails the step with what an output schema threw (a refinement of the user's), instead of crashing the run", async () => {
       const blowUp = z.number().refine(() => {
         throw new Error('refine blew up');
       });
@@ -282,7 +310,13 @@ describe.each(executors)('$name executor', (exec) => {
         throw new Error('transform blew up');
       });
       const wants = solid({ name: 'wants', inputs: { n: blowUp }, compute: () => void (ran = true) });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { wants(one()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          wants(one());
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(ran).toBe(false);
       expect(result.solid('wants').error?.message).toBe('transform blew up');
@@ -314,7 +348,13 @@ describe.each(executors)('$name executor', (exec) => {
       const raw = solid({ name: 'raw', output: z.string().transform((s) => s.length), compute: () => 'four' });
       const seen: unknown[] = [];
       const look = solid({ name: 'look', inputs: { n: z.number() }, compute: (_c, { n }) => void seen.push(n) });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { look(raw()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          look(raw());
+        },
+      });
       await execute(p, { runConfig });
       expect(seen).toEqual([4]);
     });
@@ -373,7 +413,9 @@ describe('errors before the run starts', () => {
   const two = pipeline({
     name: 'two_modes',
     modes: [quietMode({ name: 'dev' }), quietMode({ name: 'prod' })],
-    graph: () => { one(); },
+    graph: () => {
+      one();
+    },
   });
   const configured = pipeline({
     name: 'configured',
@@ -385,7 +427,11 @@ describe('errors before the run starts', () => {
 
   const subscribeError = (p: Pipeline, options: Parameters<typeof run>[1]) =>
     new Promise<unknown>((resolve, reject) => {
-      run(p, options).subscribe({ next: () => reject(new Error('no event expected')), error: resolve, complete: () => reject(new Error('no completion expected')) });
+      run(p, options).subscribe({
+        next: () => reject(new Error('no event expected')),
+        error: resolve,
+        complete: () => reject(new Error('no completion expected')),
+      });
     });
 
   it('errors the Observable for an unknown mode, listing the modes', async () => {
@@ -444,21 +490,35 @@ describe('errors before the run starts', () => {
   });
 
   it('reports a missing required unconnected input as InvalidConfigError', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { inc(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        inc();
+      },
+    });
     const error = await rejectionOf(execute(p));
     expect(error).toBeInstanceOf(InvalidConfigError);
     expect(JSON.stringify((error as InvalidConfigError).issues)).toContain('inc');
   });
 
   it('gives InvalidConfigError issue paths as arrays of keys', async () => {
-    const error = (await rejectionOf(execute(configured, { runConfig: { solids: { needs: { config: { n: 'x' } } } } }))) as InvalidConfigError;
+    const error = (await rejectionOf(
+      execute(configured, { runConfig: { solids: { needs: { config: { n: 'x' } } } } }),
+    )) as InvalidConfigError;
     expect(error.issues[0]?.path).toEqual(['solids', 'needs', 'config', 'n']);
   });
 
   it('reports an unset environment variable before any step starts', async () => {
     let ran = false;
     const s = solid({ name: 's', config: z.object({ k: z.string() }), compute: () => void (ran = true) });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        s();
+      },
+    });
     const error = await rejectionOf(execute(p, { runConfig: { solids: { s: { config: { k: { env: 'MODEFLOW_SURELY_UNSET_VAR' } } } } } }));
     expect(error).toBeInstanceOf(InvalidConfigError);
     expect(ran).toBe(false);

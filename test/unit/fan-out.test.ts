@@ -14,27 +14,55 @@ describe.each(executors)('$name executor', (exec) => {
   const runConfig = on(exec);
 
   it('fans the downstream out to one step per emitted value, keyed name[i]', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { double(emits('src', [1, 2, 3])()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        double(emits('src', [1, 2, 3])());
+      },
+    });
     const list = await events(p, { runConfig });
     const starts = ofType(list, 'STEP_START').filter((e) => e.solid === 'double');
     expect(starts.map((e) => e.stepKey).sort()).toEqual(['double[0]', 'double[1]', 'double[2]']);
   });
 
   it('gives mapped step i the i-th value', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { double(emits('src', [5, 6, 7])()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        double(emits('src', [5, 6, 7])());
+      },
+    });
     const list = await events(p, { runConfig });
     const byKey = Object.fromEntries(ofType(list, 'STEP_OUTPUT').map((e) => [e.stepKey, e.value]));
     expect(byKey).toMatchObject({ 'double[0]': 10, 'double[1]': 12, 'double[2]': 14 });
   });
 
   it('adds no synthetic steps', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { double(emits('src', [1, 2])()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        double(emits('src', [1, 2])());
+      },
+    });
     const list = await events(p, { runConfig });
-    expect(ofType(list, 'STEP_START').map((e) => e.stepKey).sort()).toEqual(['double[0]', 'double[1]', 'src']);
+    expect(
+      ofType(list, 'STEP_START')
+        .map((e) => e.stepKey)
+        .sort(),
+    ).toEqual(['double[0]', 'double[1]', 'src']);
   });
 
   it('keeps the plain step key when an output emits once', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { double(emits('src', [4])()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        double(emits('src', [4])());
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(result.solid('double').stepKeys).toEqual(['double']);
     expect(result.output('double')).toBe(8);
@@ -44,7 +72,9 @@ describe.each(executors)('$name executor', (exec) => {
     const p = pipeline({
       name: 'p',
       modes: [quietMode()],
-      graph: () => { double.alias('twice')(double(emits('src', [1, 2])())); },
+      graph: () => {
+        double.alias('twice')(double(emits('src', [1, 2])()));
+      },
     });
     const result = await execute(p, { runConfig });
     expect(result.solid('twice').stepKeys).toEqual(['twice[0]', 'twice[1]']);
@@ -53,7 +83,13 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('nests fan-outs as name[i][j]', async () => {
     const split = solid({ name: 'split', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => of(n, n + 100) });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { double(split(emits('src', [1, 2])())); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        double(split(emits('src', [1, 2])()));
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(result.solid('double').stepKeys).toEqual(['double[0][0]', 'double[0][1]', 'double[1][0]', 'double[1][1]']);
     expect(result.solid('double').outputs['result']).toEqual([2, 202, 4, 204]);
@@ -66,7 +102,13 @@ describe.each(executors)('$name executor', (exec) => {
       output: z.number(),
       compute: (_c, { n, factor }) => n * factor,
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { scale({ n: emits('src', [1, 2, 3])(), factor: emits('ten', [10])() }); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        scale({ n: emits('src', [1, 2, 3])(), factor: emits('ten', [10])() });
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(result.solid('scale').outputs['result']).toEqual([10, 20, 30]);
   });
@@ -78,7 +120,13 @@ describe.each(executors)('$name executor', (exec) => {
       output: z.number(),
       compute: (_c, { n, factor }) => n * factor,
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { scale({ n: emits('src', [1, 2])() }); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        scale({ n: emits('src', [1, 2])() });
+      },
+    });
     const result = await execute(p, { runConfig: { ...runConfig, solids: { scale: { inputs: { factor: { value: 3 } } } } } });
     expect(result.solid('scale').outputs['result']).toEqual([3, 6]);
   });
@@ -93,7 +141,13 @@ describe.each(executors)('$name executor', (exec) => {
         frozen.push(Object.isFrozen(s) && Object.isFrozen(s.nested));
       },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { use({ n: emits('src', [1, 2, 3])(), s: settings() }); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        use({ n: emits('src', [1, 2, 3])(), s: settings() });
+      },
+    });
     await execute(p, { runConfig });
     expect(frozen).toEqual([true, true, true]);
   });
@@ -115,7 +169,13 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('fails the join of two inputs fanned out from different origins with an InvalidDefinitionError', async () => {
     const add = solid({ name: 'add', inputs: { a: z.number(), b: z.number() }, output: z.number(), compute: (_c, { a, b }) => a + b });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { add(emits('xs', [1, 2])(), emits('ys', [3, 4])()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        add(emits('xs', [1, 2])(), emits('ys', [3, 4])());
+      },
+    });
     const result = await execute(p, { runConfig, raiseOnError: false });
     expect(result.status).toBe('FAILURE');
     expect(result.solid('add').error?.name).toBe('InvalidDefinitionError');
@@ -123,9 +183,19 @@ describe.each(executors)('$name executor', (exec) => {
 
   describe('collect()', () => {
     it('gathers every value of a fanned output into one array, running the downstream once', async () => {
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(emits('src', [3, 1, 2])().collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(emits('src', [3, 1, 2])().collect());
+        },
+      });
       const list = await events(p, { runConfig });
-      expect(ofType(list, 'STEP_START').filter((e) => e.solid === 'gather').map((e) => e.stepKey)).toEqual(['gather']);
+      expect(
+        ofType(list, 'STEP_START')
+          .filter((e) => e.solid === 'gather')
+          .map((e) => e.stepKey),
+      ).toEqual(['gather']);
       expect(ofType(list, 'STEP_OUTPUT').find((e) => e.stepKey === 'gather')?.value).toEqual([3, 1, 2]);
     });
 
@@ -139,7 +209,13 @@ describe.each(executors)('$name executor', (exec) => {
           return n;
         },
       });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(slow(emits('src', [3, 2, 1, 0])()).collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(slow(emits('src', [3, 2, 1, 0])()).collect());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.output('gather')).toEqual([3, 2, 1, 0]);
     });
@@ -162,25 +238,49 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('gives [] when the output emitted nothing', async () => {
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(emits('src', [])().collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(emits('src', [])().collect());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.output('gather')).toEqual([]);
     });
 
     it('gives [] when a mapped chain had no values', async () => {
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(double(emits('src', [])()).collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(double(emits('src', [])()).collect());
+        },
+      });
       const result = await execute(p, { runConfig });
       expect(result.output('gather')).toEqual([]);
     });
 
     it('gives a one-element array for a single emission', async () => {
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(emits('src', [9])().collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(emits('src', [9])().collect());
+        },
+      });
       expect((await execute(p, { runConfig })).output('gather')).toEqual([9]);
     });
 
     it('gathers nested fan-outs flat, in order', async () => {
       const split = solid({ name: 'split', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => of(n, n + 10) });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(split(emits('src', [1, 2])()).collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(split(emits('src', [1, 2])()).collect());
+        },
+      });
       expect((await execute(p, { runConfig })).output('gather')).toEqual([1, 11, 2, 12]);
     });
 
@@ -194,7 +294,13 @@ describe.each(executors)('$name executor', (exec) => {
           return n;
         },
       });
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { gather(picky(emits('src', [1, 2, 3])()).collect()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          gather(picky(emits('src', [1, 2, 3])()).collect());
+        },
+      });
       const result = await execute(p, { runConfig, raiseOnError: false });
       expect(result.solid('gather').skipped).toBe(true);
     });
@@ -202,7 +308,13 @@ describe.each(executors)('$name executor', (exec) => {
 
   describe('emitting nothing', () => {
     it('skips a plain downstream with OUTPUT_NOT_PRODUCED and the run succeeds', async () => {
-      const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { double(emits('src', [])()); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode()],
+        graph: () => {
+          double(emits('src', [])());
+        },
+      });
       const list = await events(p, { runConfig });
       expect(ofType(list, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([['double', 'OUTPUT_NOT_PRODUCED']]);
       expect(list.at(-1)?.type).toBe('RUN_SUCCESS');

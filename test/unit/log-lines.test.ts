@@ -16,7 +16,13 @@ function configured(memory: MemoryLogger, compute: (config: typeof big) => unkno
     config: z.object({ blob: z.string(), rows: z.array(z.number()), table: z.record(z.string(), z.number()) }),
     compute: (ctx) => compute(ctx.config),
   });
-  return pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+  return pipeline({
+    name: 'p',
+    modes: [mode({ loggers: { memory } })],
+    graph: () => {
+      s();
+    },
+  });
 }
 const lineOf = (memory: MemoryLogger, type: string) => memory.lines.find((l) => l.includes(`"event":"${type}"`))!;
 
@@ -28,7 +34,8 @@ describe('engine events in log lines', () => {
     expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual(runConfig);
     const line = lineOf(memory, 'RUN_START');
     expect(line.length).toBeLessThan(64_000);
-    const shown = (JSON.parse(line) as { runConfig: { solids: { load: { config: Record<string, unknown> } } } }).runConfig.solids.load.config;
+    const shown = (JSON.parse(line) as { runConfig: { solids: { load: { config: Record<string, unknown> } } } }).runConfig.solids.load
+      .config;
     expect(shown['blob']).toMatch(/^x{4096}… \[\+995904 chars\]$/);
     expect((shown['rows'] as unknown[]).at(-1)).toBe('… [+9900 items]');
     expect((shown['rows'] as unknown[]).slice(0, 3)).toEqual([0, 1, 2]);
@@ -44,9 +51,12 @@ describe('engine events in log lines', () => {
 
   it('shortens a large output in the STEP_OUTPUT line, while the event keeps it whole', async () => {
     const memory = memoryLogger();
-    const list = await events(configured(memory, (c) => c.rows), {
-      runConfig: { solids: { load: { config: { ...big, blob: '' } } }, loggers: { memory: { config: { level: 'debug' } } } },
-    });
+    const list = await events(
+      configured(memory, (c) => c.rows),
+      {
+        runConfig: { solids: { load: { config: { ...big, blob: '' } } }, loggers: { memory: { config: { level: 'debug' } } } },
+      },
+    );
     expect(ofType(list, 'STEP_OUTPUT')[0]!.value).toHaveLength(10_000);
     expect((JSON.parse(lineOf(memory, 'STEP_OUTPUT')) as { value: unknown[] }).value.at(-1)).toBe('… [+9900 items]');
   });

@@ -20,7 +20,13 @@ import { events, executors, ofType, on } from './helpers.ts';
 /** A pipeline whose one solid runs `compute`, with the given sinks. */
 function withSinks(loggers: Record<string, MemoryLogger>, compute: (ctx: SolidContext) => unknown = () => undefined) {
   const s = solid({ name: 'talk', compute });
-  return pipeline({ name: 'logs', modes: [mode({ name: 'test', loggers })], graph: () => { s(); } });
+  return pipeline({
+    name: 'logs',
+    modes: [mode({ name: 'test', loggers })],
+    graph: () => {
+      s();
+    },
+  });
 }
 
 const levels = (sinks: Record<string, LevelName>) => ({
@@ -34,25 +40,37 @@ describe.each(executors)('$name executor', (exec) => {
   describe('ctx.log', () => {
     it('writes a record to the memory sink', async () => {
       const memory = memoryLogger();
-      await execute(withSinks({ memory }, (ctx) => ctx.log.info('hello')), { runConfig: on(exec) });
+      await execute(
+        withSinks({ memory }, (ctx) => ctx.log.info('hello')),
+        { runConfig: on(exec) },
+      );
       expect(byMsg(memory, 'hello')).toHaveLength(1);
     });
 
     it('binds records to runId, pipeline, mode, solid and stepKey', async () => {
       const memory = memoryLogger();
-      await execute(withSinks({ memory }, (ctx) => ctx.log.warn('bound')), { runConfig: on(exec), runId: 'run_7' });
+      await execute(
+        withSinks({ memory }, (ctx) => ctx.log.warn('bound')),
+        { runConfig: on(exec), runId: 'run_7' },
+      );
       expect(byMsg(memory, 'bound')[0]).toMatchObject({ runId: 'run_7', pipeline: 'logs', mode: 'test', solid: 'talk', stepKey: 'talk' });
     });
 
     it('takes pino-style fields before the message', async () => {
       const memory = memoryLogger();
-      await execute(withSinks({ memory }, (ctx) => ctx.log.info({ rows: 3 }, 'loaded')), { runConfig: on(exec) });
+      await execute(
+        withSinks({ memory }, (ctx) => ctx.log.info({ rows: 3 }, 'loaded')),
+        { runConfig: on(exec) },
+      );
       expect(byMsg(memory, 'loaded')[0]).toMatchObject({ rows: 3 });
     });
 
     it('makes a record at the lowest sink level a LOG event with level, message, fields, stepKey and solid', async () => {
       const memory = memoryLogger();
-      const list = await events(withSinks({ memory }, (ctx) => ctx.log.info({ rows: 3 }, 'loaded')), { runConfig: on(exec) });
+      const list = await events(
+        withSinks({ memory }, (ctx) => ctx.log.info({ rows: 3 }, 'loaded')),
+        { runConfig: on(exec) },
+      );
       expect(ofType(list, 'LOG')).toEqual([
         expect.objectContaining({ level: 'info', message: 'loaded', fields: { rows: 3 }, stepKey: 'talk', solid: 'talk' }),
       ]);
@@ -60,7 +78,10 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('drops a record below every sink level: no line, no LOG event', async () => {
       const memory = memoryLogger();
-      const list = await events(withSinks({ memory }, (ctx) => ctx.log.debug('too low')), { runConfig: on(exec) });
+      const list = await events(
+        withSinks({ memory }, (ctx) => ctx.log.debug('too low')),
+        { runConfig: on(exec) },
+      );
       expect(byMsg(memory, 'too low')).toEqual([]);
       expect(ofType(list, 'LOG')).toEqual([]);
     });
@@ -68,9 +89,12 @@ describe.each(executors)('$name executor', (exec) => {
     it('writes a record only to the sinks whose level it meets', async () => {
       const loud = memoryLogger();
       const chatty = memoryLogger();
-      await execute(withSinks({ loud, chatty }, (ctx) => ctx.log.info('middle')), {
-        runConfig: on(exec, levels({ loud: 'warn', chatty: 'debug' })),
-      });
+      await execute(
+        withSinks({ loud, chatty }, (ctx) => ctx.log.info('middle')),
+        {
+          runConfig: on(exec, levels({ loud: 'warn', chatty: 'debug' })),
+        },
+      );
       expect(byMsg(chatty, 'middle')).toHaveLength(1);
       expect(byMsg(loud, 'middle')).toEqual([]);
     });
@@ -78,15 +102,21 @@ describe.each(executors)('$name executor', (exec) => {
     it('makes a LOG event of a record that only the lowest sink takes', async () => {
       const loud = memoryLogger();
       const chatty = memoryLogger();
-      const list = await events(withSinks({ loud, chatty }, (ctx) => ctx.log.debug('detail')), {
-        runConfig: on(exec, levels({ loud: 'error', chatty: 'debug' })),
-      });
+      const list = await events(
+        withSinks({ loud, chatty }, (ctx) => ctx.log.debug('detail')),
+        {
+          runConfig: on(exec, levels({ loud: 'error', chatty: 'debug' })),
+        },
+      );
       expect(ofType(list, 'LOG').map((e) => e.message)).toEqual(['detail']);
     });
 
     it('writes a LOG record once, not again as an engine event', async () => {
       const memory = memoryLogger();
-      await execute(withSinks({ memory }, (ctx) => ctx.log.info('once')), { runConfig: on(exec, levels({ memory: 'trace' })) });
+      await execute(
+        withSinks({ memory }, (ctx) => ctx.log.info('once')),
+        { runConfig: on(exec, levels({ memory: 'trace' })) },
+      );
       expect(memory.lines.filter((l) => l.includes('"once"'))).toHaveLength(1);
       expect(byEvent(memory, 'LOG')).toEqual([]);
     });
@@ -95,7 +125,13 @@ describe.each(executors)('$name executor', (exec) => {
       const memory = memoryLogger();
       const r = resource({ init: ({ log }) => log.info('connecting') });
       const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
-      const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { r } })], graph: () => { s(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory }, resources: { r } })],
+        graph: () => {
+          s();
+        },
+      });
       const list = await events(p, { runConfig: on(exec) });
       const log = ofType(list, 'LOG').find((e) => e.message === 'connecting');
       expect(log).toBeDefined();
@@ -106,7 +142,13 @@ describe.each(executors)('$name executor', (exec) => {
       const memory = memoryLogger();
       const r = resource({ init: ({ log }) => log.info({ host: 'db' }, 'connecting') });
       const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
-      const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { r } })], graph: () => { s(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory }, resources: { r } })],
+        graph: () => {
+          s();
+        },
+      });
       const list = await events(p, { runConfig: on(exec) });
       expect(ofType(list, 'LOG').find((e) => e.message === 'connecting')?.fields).toEqual({ resource: 'r', host: 'db' });
       expect(byMsg(memory, 'connecting')[0]).toMatchObject({ resource: 'r', host: 'db' });
@@ -165,7 +207,13 @@ describe.each(executors)('$name executor', (exec) => {
           }),
         });
         const s = solid({ name: 'later', compute: async () => 1 });
-        const p = pipeline({ name: 'full_disk', modes: [mode({ loggers: { failing } })], graph: () => { s(); } });
+        const p = pipeline({
+          name: 'full_disk',
+          modes: [mode({ loggers: { failing } })],
+          graph: () => {
+            s();
+          },
+        });
         const list = await events(p, { runConfig: on(exec, { loggers: { failing: { config: { level: 'debug' } } } }) });
         await new Promise((resolve) => setTimeout(resolve, 0));
         expect(unhandled).toEqual([]);
@@ -192,7 +240,13 @@ describe('logger sinks', () => {
       },
     });
     const s = solid({ name: 's', compute: (ctx) => ctx.log.warn('custom') });
-    const p = pipeline({ name: 'p', modes: [mode({ loggers: { sink } })], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { sink } })],
+      graph: () => {
+        s();
+      },
+    });
     await execute(p, { runConfig: { loggers: { sink: { config: { prefix: '> ' } } } } });
     expect(seen).toEqual({ prefix: '> ', level: 'info' });
     expect(lines.filter((l) => l.startsWith('> ') && l.includes('custom'))).toHaveLength(1);
@@ -201,7 +255,15 @@ describe('logger sinks', () => {
   it('writes one JSON line per record', async () => {
     const memory = memoryLogger();
     const s = solid({ name: 's', compute: (ctx) => (ctx.log.info('a'), ctx.log.info('b')) });
-    await execute(pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } }));
+    await execute(
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory } })],
+        graph: () => {
+          s();
+        },
+      }),
+    );
     for (const line of memory.lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(memory.records().filter((r) => r['msg'] === 'a' || r['msg'] === 'b')).toHaveLength(2);
   });
@@ -210,7 +272,15 @@ describe('logger sinks', () => {
     const lines: string[] = [];
     const sink = logger({ init: async () => ({ write: (line: string) => void lines.push(line) }) });
     const s = solid({ name: 's', compute: (ctx) => ctx.log.info('late sink') });
-    await execute(pipeline({ name: 'p', modes: [mode({ loggers: { sink } })], graph: () => { s(); } }));
+    await execute(
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { sink } })],
+        graph: () => {
+          s();
+        },
+      }),
+    );
     expect(lines.some((l) => l.includes('late sink'))).toBe(true);
   });
 
@@ -230,7 +300,15 @@ describe('logger sinks', () => {
       const written: string[] = [];
       vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
       const s = solid({ name: 's', compute: (ctx) => ctx.log.warn('to stderr') });
-      await execute(pipeline({ name: 'p', modes: [mode({ loggers: { console: consoleLogger } })], graph: () => { s(); } }));
+      await execute(
+        pipeline({
+          name: 'p',
+          modes: [mode({ loggers: { console: consoleLogger } })],
+          graph: () => {
+            s();
+          },
+        }),
+      );
       const line = written.find((l) => l.includes('to stderr'));
       expect(line).toBeDefined();
       expect(JSON.parse(line!)).toMatchObject({ msg: 'to stderr', solid: 's' });
@@ -240,7 +318,15 @@ describe('logger sinks', () => {
       const written: string[] = [];
       vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
       const s = solid({ name: 's', compute: (ctx) => ctx.log.warn('to stdout') });
-      await execute(pipeline({ name: 'p', modes: [mode({ loggers: { json: jsonLogger } })], graph: () => { s(); } }));
+      await execute(
+        pipeline({
+          name: 'p',
+          modes: [mode({ loggers: { json: jsonLogger } })],
+          graph: () => {
+            s();
+          },
+        }),
+      );
       const line = written.find((l) => l.includes('to stdout'));
       expect(JSON.parse(line!)).toMatchObject({ msg: 'to stdout', solid: 's' });
     });
@@ -263,8 +349,15 @@ describe('ctx.resources', () => {
     });
     const p = pipeline({
       name: 'p',
-      modes: [mode({ loggers: { memory: memoryLogger() }, resources: { store: resource({ init: () => 'S' }), other: resource({ init: () => 'O' }) } })],
-      graph: () => { s(); },
+      modes: [
+        mode({
+          loggers: { memory: memoryLogger() },
+          resources: { store: resource({ init: () => 'S' }), other: resource({ init: () => 'O' }) },
+        }),
+      ],
+      graph: () => {
+        s();
+      },
     });
     await execute(p);
     return outcome;
@@ -312,26 +405,61 @@ describe('{ env: NAME } values', () => {
 
   const leaky = (memory: MemoryLogger, compute: (token: string) => unknown) => {
     const s = solid({ name: 'leak', config: z.object({ token: z.string() }), compute: (ctx) => compute(ctx.config.token) });
-    return pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+    return pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory } })],
+      graph: () => {
+        s();
+      },
+    });
   };
   const runConfig = { solids: { leak: { config: { token: { env: NAME } } } }, loggers: { memory: { config: { level: 'trace' } } } };
 
   it('hands compute the value from the environment', async () => {
-    const result = await execute(leaky(memoryLogger(), (t) => t.length), { runConfig });
+    const result = await execute(
+      leaky(memoryLogger(), (t) => t.length),
+      { runConfig },
+    );
     expect(result.output('leak')).toBe(SECRET.length);
   });
 
   it('redacts the value from LOG events', async () => {
     const memory = memoryLogger();
-    const s = solid({ name: 'leak', config: z.object({ token: z.string() }), compute: (ctx) => ctx.log.info(`token is ${ctx.config.token}`) });
-    const list = await events(pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } }), { runConfig });
+    const s = solid({
+      name: 'leak',
+      config: z.object({ token: z.string() }),
+      compute: (ctx) => ctx.log.info(`token is ${ctx.config.token}`),
+    });
+    const list = await events(
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory } })],
+        graph: () => {
+          s();
+        },
+      }),
+      { runConfig },
+    );
     expect(ofType(list, 'LOG')[0]!.message).toBe('token is [redacted]');
   });
 
   it('redacts the value from log lines', async () => {
     const memory = memoryLogger();
-    const s = solid({ name: 'leak', config: z.object({ token: z.string() }), compute: (ctx) => ctx.log.info({ token: ctx.config.token }, 'using') });
-    await execute(pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } }), { runConfig });
+    const s = solid({
+      name: 'leak',
+      config: z.object({ token: z.string() }),
+      compute: (ctx) => ctx.log.info({ token: ctx.config.token }, 'using'),
+    });
+    await execute(
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory } })],
+        graph: () => {
+          s();
+        },
+      }),
+      { runConfig },
+    );
     expect(memory.lines.join('\n')).not.toContain(SECRET);
     expect(byMsg(memory, 'using')[0]).toMatchObject({ token: '[redacted]' });
   });
@@ -350,13 +478,19 @@ describe('{ env: NAME } values', () => {
   });
 
   it('shows the { env: NAME } reference, not the value, in RUN_START', async () => {
-    const list = await events(leaky(memoryLogger(), () => undefined), { runConfig });
+    const list = await events(
+      leaky(memoryLogger(), () => undefined),
+      { runConfig },
+    );
     expect(ofType(list, 'RUN_START')[0]!.runConfig).toMatchObject({ solids: { leak: { config: { token: { env: NAME } } } } });
   });
 
   it('redacts the value from every event of a run that emits it as an output', async () => {
     const memory = memoryLogger();
-    const list = await events(leaky(memory, (t) => `token=${t}`), { runConfig });
+    const list = await events(
+      leaky(memory, (t) => `token=${t}`),
+      { runConfig },
+    );
     expect(JSON.stringify(list)).not.toContain(SECRET);
     expect(memory.lines.join('\n')).not.toContain(SECRET);
   });
@@ -370,7 +504,13 @@ describe('{ env: NAME } values', () => {
       },
     });
     const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
-    const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { r } })], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory }, resources: { r } })],
+      graph: () => {
+        s();
+      },
+    });
     const list = await events(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
     expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]?.error.message).toBe('login refused for [redacted]');
     expect(JSON.stringify(list)).not.toContain(SECRET);
@@ -381,7 +521,13 @@ describe('{ env: NAME } values', () => {
     const memory = memoryLogger();
     const r = resource({ config: z.object({ password: z.string() }), init: ({ config, log }) => log.info(`password ${config.password}`) });
     const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
-    const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { r } })], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory }, resources: { r } })],
+      graph: () => {
+        s();
+      },
+    });
     const list = await events(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
     expect(JSON.stringify(list)).not.toContain(SECRET);
     expect(memory.lines.join('\n')).not.toContain(SECRET);

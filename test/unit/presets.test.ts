@@ -138,14 +138,25 @@ describe('presetFromFiles', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modeflow-presets-'));
     const base = join(dir, 'base.yaml');
     const over = join(dir, 'over.yaml');
-    writeFileSync(base, 'resources:\n  settings:\n    config:\n      host: base\n      port: 1\nsolids:\n  greet:\n    config:\n      who: base\n');
+    writeFileSync(
+      base,
+      'resources:\n  settings:\n    config:\n      host: base\n      port: 1\nsolids:\n  greet:\n    config:\n      who: base\n',
+    );
     writeFileSync(over, 'resources:\n  settings:\n    config:\n      port: 2\n');
     const filed = presetFromFiles('filed', [base, over], { mode: 'dev' });
     expect(filed.runConfig).toEqual({
       resources: { settings: { config: { host: 'base', port: 2 } } },
       solids: { greet: { config: { who: 'base' } } },
     });
-    const q = pipeline({ name: 'q', modes: p.modes, presets: [filed], graph: () => { show(); greet(); } });
+    const q = pipeline({
+      name: 'q',
+      modes: p.modes,
+      presets: [filed],
+      graph: () => {
+        show();
+        greet();
+      },
+    });
     const result = await execute(q, { preset: 'filed' });
     expect(result.output('show')).toEqual({ host: 'base', port: 2, tls: false });
   });
@@ -193,7 +204,14 @@ describe('YAML run-config files', () => {
     expect(Object.keys(filed.runConfig)).toEqual(['__proto__', 'solids']);
     expect((filed.runConfig as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    const q = pipeline({ name: 'q', modes: p.modes, presets: [filed], graph: () => { greet(); } });
+    const q = pipeline({
+      name: 'q',
+      modes: p.modes,
+      presets: [filed],
+      graph: () => {
+        greet();
+      },
+    });
     const error = await rejectionOf(execute(q, { preset: 'proto' }));
     expect(error).toBeInstanceOf(InvalidConfigError);
     expect((error as InvalidConfigError).issues).toEqual([
@@ -201,23 +219,43 @@ describe('YAML run-config files', () => {
     ]);
   });
 
-  it('reports a __proto__ key among a solid\'s inputs as an input the solid does not have', async () => {
+  it("reports a __proto__ key among a solid's inputs as an input the solid does not have", async () => {
     const path = file('proto-inputs.yaml', 'solids:\n  greet:\n    config: { who: p }\n    inputs: { __proto__: { value: 1 } }\n');
     const filed = presetFromFiles('inputs', [path], { mode: 'dev' });
-    const q = pipeline({ name: 'q', modes: p.modes, presets: [filed], graph: () => { greet(); } });
+    const q = pipeline({
+      name: 'q',
+      modes: p.modes,
+      presets: [filed],
+      graph: () => {
+        greet();
+      },
+    });
     const error = await rejectionOf(execute(q, { preset: 'inputs' }));
     expect((error as InvalidConfigError).issues).toEqual([
-      { path: ['solids', 'greet', 'inputs', '__proto__'], message: 'solid "greet" has no input "__proto__"; its unconnected inputs are: (none)' },
+      {
+        path: ['solids', 'greet', 'inputs', '__proto__'],
+        message: 'solid "greet" has no input "__proto__"; its unconnected inputs are: (none)',
+      },
     ]);
   });
 
   it('reports a nested __proto__ key at its path instead of merging it into a prototype', async () => {
     const path = file('proto-nested.yaml', 'solids:\n  greet:\n    config: { who: p, __proto__: { punct: "!" } }\n');
     const filed = presetFromFiles('nested', [path, path], { mode: 'dev' });
-    const q = pipeline({ name: 'q', modes: p.modes, presets: [filed], graph: () => { greet(); } });
+    const q = pipeline({
+      name: 'q',
+      modes: p.modes,
+      presets: [filed],
+      graph: () => {
+        greet();
+      },
+    });
     const error = await rejectionOf(execute(q, { preset: 'nested' }));
     expect((error as InvalidConfigError).issues).toEqual([
-      { path: ['solids', 'greet', 'config', '__proto__'], message: expect.stringMatching(/^unknown key "__proto__"; valid: "who", "punct"/) },
+      {
+        path: ['solids', 'greet', 'config', '__proto__'],
+        message: expect.stringMatching(/^unknown key "__proto__"; valid: "who", "punct"/),
+      },
     ]);
   });
 });

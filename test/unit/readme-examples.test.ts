@@ -14,7 +14,13 @@ const fetchPrices = solid({
     return 42;
   },
 });
-const prices = pipeline({ name: 'prices', modes: [mode({ loggers: { memory: memoryLogger() } })], graph: () => { fetchPrices(); } });
+const prices = pipeline({
+  name: 'prices',
+  modes: [mode({ loggers: { memory: memoryLogger() } })],
+  graph: () => {
+    fetchPrices();
+  },
+});
 
 it('retries after one virtual second, twice', () => {
   const letters = { S: 'STEP_START', R: 'STEP_RETRY', O: 'STEP_OUTPUT', K: 'STEP_SUCCESS' };

@@ -21,8 +21,18 @@ afterEach(() => {
 
 /** A pipeline whose one solid gets the secret as `ctx.config.token` and runs `compute`. */
 function leaky(memory: MemoryLogger, compute: (token: string, log: (fields: object) => void) => unknown) {
-  const s = solid({ name: 'leak', config: z.object({ token: z.string() }), compute: (ctx) => compute(ctx.config.token, (f) => ctx.log.info(f, 'fields')) });
-  return pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+  const s = solid({
+    name: 'leak',
+    config: z.object({ token: z.string() }),
+    compute: (ctx) => compute(ctx.config.token, (f) => ctx.log.info(f, 'fields')),
+  });
+  return pipeline({
+    name: 'p',
+    modes: [mode({ loggers: { memory } })],
+    graph: () => {
+      s();
+    },
+  });
 }
 const runConfig = { solids: { leak: { config: { token: { env: NAME } } } }, loggers: { memory: { config: { level: 'debug' } } } };
 
@@ -89,9 +99,17 @@ describe('redacting { env: NAME } values', () => {
   it('redacts a secret written out elsewhere in the run config from the RUN_START event', async () => {
     const memory = memoryLogger();
     const s = solid({ name: 'note', config: z.object({ token: z.string(), note: z.string() }), compute: () => 1 });
-    const p = pipeline({ name: 'p', modes: [mode({ loggers: { memory } })], graph: () => { s(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory } })],
+      graph: () => {
+        s();
+      },
+    });
     const list = await events(p, { runConfig: { solids: { note: { config: { token: { env: NAME }, note: `was ${SECRET}` } } } } });
-    expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual({ solids: { note: { config: { token: { env: NAME }, note: 'was [redacted]' } } } });
+    expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual({
+      solids: { note: { config: { token: { env: NAME }, note: 'was [redacted]' } } },
+    });
     expectHidden(list, memory);
   });
 
@@ -105,7 +123,13 @@ describe('redacting { env: NAME } values', () => {
       });
     const s = solid({ name: 's', resources: ['db'], compute: () => undefined });
     const withDatabase = (memory: MemoryLogger) =>
-      pipeline({ name: 'p', modes: [mode({ loggers: { memory }, resources: { db: failingDatabase() } })], graph: () => { s(); } });
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory }, resources: { db: failingDatabase() } })],
+        graph: () => {
+          s();
+        },
+      });
     const dbConfig = { resources: { db: { config: { password: { env: NAME } } } } };
 
     it('redacts it from RESOURCE_INIT_FAILURE, RUN_FAILURE and every sink line', async () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidConfigError, StepExecutionError, execute, pipeline, resource, runConfigJsonSchema, solid, type Resource } from '../../lib/index.ts';
+import {
+  InvalidConfigError,
+  StepExecutionError,
+  execute,
+  pipeline,
+  resource,
+  runConfigJsonSchema,
+  solid,
+  type Resource,
+} from '../../lib/index.ts';
 import { events, executors, ofType, on, quietMode, rejectionOf, types } from './helpers.ts';
 
 /** A resource that records its init and teardown in `journal` (async-generator style). */
@@ -19,8 +28,7 @@ function tracked(journal: string[], name: string, deps: readonly string[] = [], 
   });
 }
 
-const uses = (name: string, keys: readonly string[], compute: () => unknown = () => undefined) =>
-  solid({ name, resources: keys, compute });
+const uses = (name: string, keys: readonly string[], compute: () => unknown = () => undefined) => solid({ name, resources: keys, compute });
 
 describe.each(executors)('$name executor', (exec) => {
   const runConfig = on(exec);
@@ -45,7 +53,7 @@ describe.each(executors)('$name executor', (exec) => {
       expect(journal.filter((j) => j.startsWith('init'))).toEqual(['init config', 'init pool', 'init client']);
     });
 
-    it("hands a resource the values of the resources it depends on", async () => {
+    it('hands a resource the values of the resources it depends on', async () => {
       const base = resource({ init: () => ({ url: 'mem://' }) });
       const client = resource({ resources: ['base'], init: ({ resources }) => `client of ${(resources.base as { url: string }).url}` });
       const p = pipeline({
@@ -93,7 +101,10 @@ describe.each(executors)('$name executor', (exec) => {
       const p = pipeline({
         name: 'p',
         modes: [quietMode({ resources: { shared } })],
-        graph: () => { uses('a', ['shared'])(); uses('b', ['shared'])(); },
+        graph: () => {
+          uses('a', ['shared'])();
+          uses('b', ['shared'])();
+        },
       });
       await execute(p, { runConfig });
       expect(inits).toBe(1);
@@ -181,7 +192,11 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('reports a RESOURCE_TEARDOWN for a plain value too', async () => {
-      const p = pipeline({ name: 'p', modes: [quietMode({ resources: { r: resource({ init: () => 1 }) } })], graph: () => uses('s', ['r'])() });
+      const p = pipeline({
+        name: 'p',
+        modes: [quietMode({ resources: { r: resource({ init: () => 1 }) } })],
+        graph: () => uses('s', ['r'])(),
+      });
       const list = await events(p, { runConfig });
       expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['r']);
     });
@@ -211,7 +226,12 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('tears resources down in reverse order when a step fails', async () => {
       const journal: string[] = [];
-      const result = await execute(three(journal, undefined, () => { throw new Error('boom'); }), { runConfig, raiseOnError: false });
+      const result = await execute(
+        three(journal, undefined, () => {
+          throw new Error('boom');
+        }),
+        { runConfig, raiseOnError: false },
+      );
       expect(result.status).toBe('FAILURE');
       expect(journal.slice(3)).toEqual(['teardown third', 'teardown second', 'teardown first']);
     });
@@ -308,7 +328,9 @@ describe.each(executors)('$name executor', (exec) => {
       const error = await rejectionOf(execute(p, { runConfig: { ...runConfig, resources: { second: { teardownTimeoutMs: -1 } } } }));
       expect(error).toBeInstanceOf(InvalidConfigError);
       expect((error as InvalidConfigError).issues.map((i) => i.path)).toEqual([['resources', 'second', 'teardownTimeoutMs']]);
-      const schema = runConfigJsonSchema(p) as { properties: { resources: { properties: Record<string, { properties: Record<string, { default?: unknown }> }> } } };
+      const schema = runConfigJsonSchema(p) as {
+        properties: { resources: { properties: Record<string, { properties: Record<string, { default?: unknown }> }> } };
+      };
       expect(schema.properties.resources.properties['first']!.properties['teardownTimeoutMs']!.default).toBe(30000);
     });
   });
@@ -331,7 +353,10 @@ describe.each(executors)('$name executor', (exec) => {
             },
           }),
         ],
-        graph: () => { uses('s', ['after'], () => void ran.push('s'))(); uses('free', [], () => void ran.push('free'))(); },
+        graph: () => {
+          uses('s', ['after'], () => void ran.push('s'))();
+          uses('free', [], () => void ran.push('free'))();
+        },
       });
 
     it('reports RESOURCE_INIT_FAILURE with the error', async () => {
@@ -373,7 +398,10 @@ describe.each(executors)('$name executor', (exec) => {
         name: 'p',
         modes: [
           quietMode({
-            resources: { ok: tracked(journal, 'ok'), bad: resource({ resources: ['ok'], init: async () => Promise.reject(new Error('nope')) }) },
+            resources: {
+              ok: tracked(journal, 'ok'),
+              bad: resource({ resources: ['ok'], init: async () => Promise.reject(new Error('nope')) }),
+            },
           }),
         ],
         graph: () => uses('s', ['bad'])(),

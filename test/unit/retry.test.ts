@@ -16,7 +16,13 @@ function flaky(failures: number, retry?: RetryPolicy, error: (attempt: number) =
       return ctx.attempt;
     },
   });
-  const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { s(); } });
+  const p = pipeline({
+    name: 'p',
+    modes: [quietMode()],
+    graph: () => {
+      s();
+    },
+  });
   return { p, attempts };
 }
 
@@ -102,7 +108,13 @@ describe.each(executors)('$name executor', (exec) => {
     });
     const seen: string[] = [];
     const sink = solid({ name: 'sink', inputs: { v: z.string() }, compute: (_c, { v }) => void seen.push(v) });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { sink(partial()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        sink(partial());
+      },
+    });
     const result = await execute(p, { runConfig });
     expect(result.solid('partial').outputs['result']).toEqual(['first of attempt 2']);
     expect(seen).toEqual(['first of attempt 2']);
@@ -119,7 +131,13 @@ describe.each(executors)('$name executor', (exec) => {
       },
     });
     const next = solid({ name: 'next', inputs: { n: z.number() }, compute: () => undefined });
-    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => { next(s()); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [quietMode()],
+      graph: () => {
+        next(s());
+      },
+    });
     const list = await events(p, { runConfig });
     const success = list.findIndex((e) => e.type === 'STEP_SUCCESS' && e.stepKey === 's');
     const nextStart = list.findIndex((e) => e.type === 'STEP_START' && e.stepKey === 'next');

@@ -117,7 +117,12 @@ describe('resolveRunConfig', () => {
     });
 
     it('reads a missing run config as empty', () => {
-      const bare = pipeline({ name: 'bare', graph: () => { noop(); } });
+      const bare = pipeline({
+        name: 'bare',
+        graph: () => {
+          noop();
+        },
+      });
       const resolved = resolveRunConfig(bare, bare.modes[0]!, undefined, undefined, {});
       expect(resolved.solids).toEqual({}); // noop has nothing to configure: no entry
       expect(resolved.loggers).toEqual({ console: { config: { level: 'info' } } });
@@ -139,7 +144,10 @@ describe('resolveRunConfig', () => {
 
     it('refuses an unknown key in a solid entry and lists the valid ones', () => {
       const issues = issuesOf(() => resolve({ ...valid, solids: { ...valid.solids, load: { confg: {} } } }));
-      expect(issues[0]).toEqual({ path: ['solids', 'load', 'confg'], message: 'unknown key "confg" in solids.load; valid: "inputs", "config"' });
+      expect(issues[0]).toEqual({
+        path: ['solids', 'load', 'confg'],
+        message: 'unknown key "confg" in solids.load; valid: "inputs", "config"',
+      });
     });
 
     it('refuses config for a solid that takes none', () => {
@@ -147,25 +155,34 @@ describe('resolveRunConfig', () => {
       expect(issues[0]!.message).toBe('solid "archive" takes no config; remove solids.archive.config');
     });
 
-    it('refuses an unknown resource and lists the mode\'s resources', () => {
+    it("refuses an unknown resource and lists the mode's resources", () => {
       const issues = issuesOf(() => resolve({ ...valid, resources: { ...valid.resources, db: {} } }));
       expect(issues[0]).toEqual({ path: ['resources', 'db'], message: 'unknown resource "db"; mode "dev" has: "store", "cache", "files"' });
     });
 
     it('refuses an unknown key in a resource entry', () => {
       const issues = issuesOf(() => resolve({ ...valid, resources: { ...valid.resources, cache: { settings: {} } } }));
-      expect(issues[0]).toEqual({ path: ['resources', 'cache', 'settings'], message: 'unknown key "settings" in resources.cache; valid: "config", "teardownTimeoutMs"' });
+      expect(issues[0]).toEqual({
+        path: ['resources', 'cache', 'settings'],
+        message: 'unknown key "settings" in resources.cache; valid: "config", "teardownTimeoutMs"',
+      });
     });
 
-    it('refuses an unknown logger and lists the mode\'s loggers', () => {
+    it("refuses an unknown logger and lists the mode's loggers", () => {
       const issues = issuesOf(() => resolve({ ...valid, loggers: { file: {} } }));
       expect(issues[0]).toEqual({ path: ['loggers', 'file'], message: 'unknown logger "file"; mode "dev" has: "console"' });
     });
 
-    it('keeps the strictness of the user\'s own schemas', () => {
+    it("keeps the strictness of the user's own schemas", () => {
       const strict = resource({ config: z.strictObject({ a: z.number() }), init: () => 1 });
       const user = solid({ name: 'user', resources: ['strict'], compute: () => 1 });
-      const p = pipeline({ name: 'p', modes: [mode({ resources: { strict } })], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ resources: { strict } })],
+        graph: () => {
+          user();
+        },
+      });
       const issues = issuesOf(() => resolve({ resources: { strict: { config: { a: 1, b: 2 } } } }, {}, p));
       expect(issues).toEqual([{ path: ['resources', 'strict', 'config', 'b'], message: 'unknown key "b"; valid: "a"' }]);
     });
@@ -187,7 +204,7 @@ describe('resolveRunConfig', () => {
       expect(issues).toEqual([{ path: ['resources', 'store', 'config', 'path'], message: 'environment variable DB_PATH is not set' }]);
     });
 
-    it('applies the value\'s own schema after reading it', () => {
+    it("applies the value's own schema after reading it", () => {
       const raw = { ...valid, resources: { ...valid.resources, store: { config: { path: { env: 'P' }, poolSize: { env: 'N' } } } } };
       expect(resolve(raw, { P: 'prod.db', N: '16' }).resources['store']!.config).toEqual({ path: 'prod.db', poolSize: 16 });
       expect(issuesOf(() => resolve(raw, { P: 'db', N: '16' }))[0]!.path).toEqual(['resources', 'store', 'config', 'path']);
@@ -196,7 +213,13 @@ describe('resolveRunConfig', () => {
     it('reads { env: NAME } inside arrays and records', () => {
       const lists = resource({ config: z.object({ hosts: z.array(z.string()), tags: z.record(z.string(), z.string()) }), init: () => 1 });
       const user = solid({ name: 'user', resources: ['lists'], compute: () => 1 });
-      const p = pipeline({ name: 'p', modes: [mode({ resources: { lists } })], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ resources: { lists } })],
+        graph: () => {
+          user();
+        },
+      });
       const raw = { resources: { lists: { config: { hosts: ['a', { env: 'H' }], tags: { team: { env: 'T' } } } } } };
       expect(resolve(raw, { H: 'b', T: 'data' }, p).resources['lists']!.config).toEqual({ hosts: ['a', 'b'], tags: { team: 'data' } });
     });
@@ -204,10 +227,22 @@ describe('resolveRunConfig', () => {
     it('reads { env: NAME } inside unions and recursive schemas', () => {
       type Tree = { name: string; children?: Tree[] | undefined };
       const tree: z.ZodType<Tree> = z.lazy(() => z.object({ name: z.string(), children: z.array(tree).optional() }));
-      const shape = z.discriminatedUnion('kind', [z.object({ kind: z.literal('circle'), r: z.coerce.number() }), z.object({ kind: z.literal('dot') })]);
+      const shape = z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('circle'), r: z.coerce.number() }),
+        z.object({ kind: z.literal('dot') }),
+      ]);
       const draw = solid({ name: 'draw', config: z.object({ tree, shape }), compute: () => 1 });
-      const p = pipeline({ name: 'p', graph: () => { draw(); } });
-      const raw = { solids: { draw: { config: { tree: { name: 'a', children: [{ name: { env: 'LEAF' } }] }, shape: { kind: 'circle', r: { env: 'R' } } } } } };
+      const p = pipeline({
+        name: 'p',
+        graph: () => {
+          draw();
+        },
+      });
+      const raw = {
+        solids: {
+          draw: { config: { tree: { name: 'a', children: [{ name: { env: 'LEAF' } }] }, shape: { kind: 'circle', r: { env: 'R' } } } },
+        },
+      };
       expect(resolve(raw, { LEAF: 'b', R: '2' }, p).solids['draw']!.config).toEqual({
         tree: { name: 'a', children: [{ name: 'b' }] },
         shape: { kind: 'circle', r: 2 },
@@ -233,7 +268,13 @@ describe('resolveRunConfig', () => {
     it('takes { env: ... } literally where the schema itself has an env key', () => {
       const target = resource({ config: z.object({ env: z.enum(['dev', 'prod']) }), init: () => 1 });
       const user = solid({ name: 'user', resources: ['target'], compute: () => 1 });
-      const p = pipeline({ name: 'p', modes: [mode({ resources: { target } })], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ resources: { target } })],
+        graph: () => {
+          user();
+        },
+      });
       expect(resolve({ resources: { target: { config: { env: 'prod' } } } }, {}, p).resources['target']!.config).toEqual({ env: 'prod' });
     });
 
@@ -249,7 +290,13 @@ describe('resolveRunConfig', () => {
     it('uses the bound config and leaves it out of run config', () => {
       const bound = store.configured({ path: 'bound.db' });
       const user = solid({ name: 'user', resources: ['store'], compute: () => 1 });
-      const p = pipeline({ name: 'p', modes: [mode({ resources: { store: bound } })], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ resources: { store: bound } })],
+        graph: () => {
+          user();
+        },
+      });
       expect(resolve({}, {}, p).resources['store']!.config).toEqual({ path: 'bound.db', poolSize: 4 });
       const issues = issuesOf(() => resolve({ resources: { store: { config: { path: 'run.db' } } } }, {}, p));
       expect(issues[0]!.message).toMatch(/bound with \.configured\(\)/);
@@ -258,15 +305,26 @@ describe('resolveRunConfig', () => {
     it('reports a bad bound value at the path it would have in run config', () => {
       const bound = store.configured({ path: { env: 'DB_PATH' } });
       const user = solid({ name: 'user', resources: ['store'], compute: () => 1 });
-      const p = pipeline({ name: 'p', modes: [mode({ resources: { store: bound } })], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ resources: { store: bound } })],
+        graph: () => {
+          user();
+        },
+      });
       expect(issuesOf(() => resolve({}, {}, p))).toEqual([
         { path: ['resources', 'store', 'config', 'path'], message: 'environment variable DB_PATH is not set (in .configured())' },
       ]);
       expect(resolve({}, { DB_PATH: 'env.db' }, p).secrets).toEqual(['env.db']);
     });
 
-    it('uses a solid\'s bound config', () => {
-      const p = pipeline({ name: 'p', graph: () => { report.configured({ format: 'html' })({}); } });
+    it("uses a solid's bound config", () => {
+      const p = pipeline({
+        name: 'p',
+        graph: () => {
+          report.configured({ format: 'html' })({});
+        },
+      });
       const raw = { solids: { report: { inputs: { sum: { value: 1 } } } } };
       expect(resolve(raw, {}, p).solids['report']!.config).toEqual({ format: 'html' });
       expect(runConfigJsonSchema(p)).not.toHaveProperty(['properties', 'solids', 'properties', 'report', 'properties', 'config']);
@@ -278,8 +336,13 @@ describe('resolveRunConfig', () => {
       expect(resolve(valid).solids['total']!.inputs).toEqual({ factor: 2 });
     });
 
-    it('applies an unconnected input\'s default', () => {
-      const p = pipeline({ name: 'p', graph: () => { report(); } });
+    it("applies an unconnected input's default", () => {
+      const p = pipeline({
+        name: 'p',
+        graph: () => {
+          report();
+        },
+      });
       const resolved = resolve({ solids: { report: { config: { format: 'text' }, inputs: { sum: { value: 5 } } } } }, {}, p);
       expect(resolved.solids['report']!.inputs).toEqual({ sum: 5, title: 'Report' });
     });
@@ -294,7 +357,7 @@ describe('resolveRunConfig', () => {
       ]);
     });
 
-    it('checks an input value against the input\'s schema', () => {
+    it("checks an input value against the input's schema", () => {
       const issues = issuesOf(() => resolve({ ...valid, solids: { ...valid.solids, total: { inputs: { factor: { value: 'two' } } } } }));
       expect(issues[0]!.path).toEqual(['solids', 'total', 'inputs', 'factor', 'value']);
     });
@@ -302,14 +365,20 @@ describe('resolveRunConfig', () => {
     it('refuses a value for a wired input, naming where it is wired from', () => {
       const raw = { ...valid, solids: { ...valid.solids, total: { inputs: { factor: { value: 2 }, rows: { value: [1] } } } } };
       expect(issuesOf(() => resolve(raw))).toEqual([
-        { path: ['solids', 'total', 'inputs', 'rows'], message: expect.stringContaining('input "rows" of solid "total" is wired from "load"') },
+        {
+          path: ['solids', 'total', 'inputs', 'rows'],
+          message: expect.stringContaining('input "rows" of solid "total" is wired from "load"'),
+        },
       ]);
     });
   });
 
   describe('selection', () => {
     it('makes solids outside the selection optional and ignores their config', () => {
-      const raw = { solids: { report: { config: 'anything' }, load: { bogus: true }, archive: {} }, resources: { files: { config: { root: '/' } } } };
+      const raw = {
+        solids: { report: { config: 'anything' }, load: { bogus: true }, archive: {} },
+        resources: { files: { config: { root: '/' } } },
+      };
       expect(Object.keys(resolve(raw, {}, sales, 'archive').solids)).toEqual(['archive']);
     });
 
@@ -333,7 +402,13 @@ describe('resolveRunConfig', () => {
     it('requires the resources a needed resource depends on', () => {
       const client = resource({ resources: ['files'], init: () => 1 });
       const user = solid({ name: 'user', resources: ['client'], compute: () => 1 });
-      const p = pipeline({ name: 'p', modes: [mode({ resources: { client, files } })], graph: () => { user(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ resources: { client, files } })],
+        graph: () => {
+          user();
+        },
+      });
       expect(issuesOf(() => resolve({}, {}, p))).toEqual([
         { path: ['resources', 'files', 'config'], message: expect.stringMatching(/expected object/) },
       ]);
@@ -341,13 +416,19 @@ describe('resolveRunConfig', () => {
   });
 
   describe('loggers', () => {
-    it('defaults every logger\'s level to info', () => {
+    it("defaults every logger's level to info", () => {
       expect(resolve(valid).loggers).toEqual({ console: { config: { level: 'info' } } });
     });
 
-    it('parses a logger\'s own config beside its level', () => {
+    it("parses a logger's own config beside its level", () => {
       const lines = logger({ config: z.object({ prefix: z.string() }), init: () => ({ write: () => undefined }) });
-      const p = pipeline({ name: 'p', modes: [mode({ loggers: { lines } })], graph: () => { noop(); } });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { lines } })],
+        graph: () => {
+          noop();
+        },
+      });
       expect(resolve({ loggers: { lines: { config: { prefix: '>', level: 'debug' } } } }, {}, p).loggers).toEqual({
         lines: { config: { prefix: '>', level: 'debug' } },
       });
@@ -358,42 +439,68 @@ describe('resolveRunConfig', () => {
   });
 
   describe('execution', () => {
-    it('uses the mode\'s first executor when none is given', () => {
+    it("uses the mode's first executor when none is given", () => {
       const { execution } = resolve(valid);
       expect(execution.executor.name).toBe('sync');
       expect(execution.config).toBeUndefined();
     });
 
-    it('applies the chosen executor\'s config defaults', () => {
+    it("applies the chosen executor's config defaults", () => {
       const { execution } = resolve({ ...valid, execution: { async: {} } });
       expect(execution.executor.name).toBe('async');
       expect(execution.config).toEqual({ maxConcurrent: 16, cancelGraceMs: 1000 });
     });
 
-    it('parses the chosen executor\'s config', () => {
-      expect(resolve({ ...valid, execution: { async: { config: { maxConcurrent: 3 } } } }).execution.config).toEqual({ maxConcurrent: 3, cancelGraceMs: 1000 });
+    it("parses the chosen executor's config", () => {
+      expect(resolve({ ...valid, execution: { async: { config: { maxConcurrent: 3 } } } }).execution.config).toEqual({
+        maxConcurrent: 3,
+        cancelGraceMs: 1000,
+      });
     });
 
-    it('applies the default executor\'s config defaults', () => {
-      const p = pipeline({ name: 'p', modes: [mode({ executors: [dev.executors[1]!] })], graph: () => { noop(); } });
+    it("applies the default executor's config defaults", () => {
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ executors: [dev.executors[1]!] })],
+        graph: () => {
+          noop();
+        },
+      });
       expect(resolve({}, {}, p).execution).toEqual({ executor: dev.executors[1], config: { maxConcurrent: 16, cancelGraceMs: 1000 } });
     });
 
-    it('refuses an unknown executor, listing the mode\'s executors', () => {
+    it("refuses an unknown executor, listing the mode's executors", () => {
       expect(issuesOf(() => resolve({ ...valid, execution: { turbo: {} } }))).toEqual([
-        { path: ['execution', 'turbo'], message: 'unknown executor "turbo"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"' },
+        {
+          path: ['execution', 'turbo'],
+          message: 'unknown executor "turbo"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"',
+        },
       ]);
     });
 
     it('refuses two executors at once', () => {
       expect(issuesOf(() => resolve({ ...valid, execution: { sync: {}, async: {} } }))).toEqual([
-        { path: ['execution'], message: 'give one executor under execution, not "sync", "async"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"' },
+        {
+          path: ['execution'],
+          message:
+            'give one executor under execution, not "sync", "async"; mode "dev" allows: "sync", "async", "workerPool", "virtualTime"',
+        },
       ]);
     });
 
     it('reports a required executor config when the default executor needs one', () => {
-      const remote = executor({ name: 'remote', config: z.object({ url: z.string() }), create: () => ({ scheduler: undefined as never, maxConcurrent: 1 }) });
-      const p = pipeline({ name: 'p', modes: [mode({ executors: [remote] })], graph: () => { noop(); } });
+      const remote = executor({
+        name: 'remote',
+        config: z.object({ url: z.string() }),
+        create: () => ({ scheduler: undefined as never, maxConcurrent: 1 }),
+      });
+      const p = pipeline({
+        name: 'p',
+        modes: [mode({ executors: [remote] })],
+        graph: () => {
+          noop();
+        },
+      });
       expect(issuesOf(() => resolve({}, {}, p))).toEqual([
         { path: ['execution', 'remote', 'config'], message: expect.stringMatching(/expected object/) },
       ]);
@@ -422,7 +529,9 @@ describe('runConfigSchema', () => {
     const p = pipeline({
       name: 'p',
       modes: [mode({ name: 'a' }), mode({ name: 'b' })],
-      graph: () => { report(); },
+      graph: () => {
+        report();
+      },
     });
     expect(() => runConfigSchema(p)).toThrow(/several modes; choose one of: "a", "b"/);
   });
@@ -469,14 +578,27 @@ describe('solids with nothing to configure', () => {
   });
 
   it('gives an entry to a solid whose config is bound, with the bound config', () => {
-    const p = pipeline({ name: 'p', modes: [dev], graph: () => { load.configured({ limit: 3 })(); noop(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [dev],
+      graph: () => {
+        load.configured({ limit: 3 })();
+        noop();
+      },
+    });
     expect(resolve({ resources: valid.resources }, {}, p).solids).toEqual({ load: { config: { limit: 3 }, inputs: {} } });
   });
 
   it('gives an entry to a solid whose optional inputs are all unconnected', () => {
     const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
     const maybe = solid({ name: 'maybe', inputs: { x: z.number().optional() }, compute: () => 1 });
-    const p = pipeline({ name: 'p', graph: () => { maybe({ x: one() }); maybe(); } });
+    const p = pipeline({
+      name: 'p',
+      graph: () => {
+        maybe({ x: one() });
+        maybe();
+      },
+    });
     expect(resolve({}, {}, p).solids).toEqual({ maybe_2: { config: undefined, inputs: { x: undefined } } });
   });
 
@@ -489,7 +611,15 @@ describe('solids with nothing to configure', () => {
   });
 
   it('still checks what such a solid is given, naming it', () => {
-    const p = pipeline({ name: 'p', modes: [dev], graph: () => { report({ sum: total({ rows: load() }) }); archive(); archive(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [dev],
+      graph: () => {
+        report({ sum: total({ rows: load() }) });
+        archive();
+        archive();
+      },
+    });
     const raw = { ...valid, solids: { ...valid.solids, archive_2: { config: {}, inputs: { x: { value: 1 } } }, archive: 3 } };
     expect(issuesOf(() => resolve(raw, {}, p))).toEqual([
       { path: ['solids', 'archive'], message: 'Invalid input: expected object, received number' },
@@ -499,12 +629,24 @@ describe('solids with nothing to configure', () => {
   });
 
   it('shares one JSON Schema entry among them', () => {
-    const p = pipeline({ name: 'p', modes: [dev], graph: () => { archive(); noop(); load(); } });
+    const p = pipeline({
+      name: 'p',
+      modes: [dev],
+      graph: () => {
+        archive();
+        noop();
+        load();
+      },
+    });
     const json = runConfigJsonSchema(p) as any;
     const ref = { $ref: '#/$defs/solidWithoutRunConfig' };
     expect(json.properties.solids.properties).toMatchObject({ archive: ref, noop: ref });
     expect(json.properties.solids.properties.load.properties.config.anyOf).toHaveLength(2);
-    expect(json.$defs.solidWithoutRunConfig).toMatchObject({ type: 'object', properties: { inputs: { type: 'object' } }, additionalProperties: false });
+    expect(json.$defs.solidWithoutRunConfig).toMatchObject({
+      type: 'object',
+      properties: { inputs: { type: 'object' } },
+      additionalProperties: false,
+    });
   });
 });
 
@@ -532,7 +674,10 @@ describe('a pipeline of 100,000 solids', () => {
   it('still refuses unknown names and bad entries', () => {
     const issues = issuesOf(() => resolve({ solids: { inc_100001: {}, inc_500: { inputs: { x: { value: 1 } } } } }, {}, chain));
     expect(issues).toEqual([
-      { path: ['solids', 'inc_500', 'inputs', 'x'], message: expect.stringContaining('input "x" of solid "inc_500" is wired from "inc_499"') },
+      {
+        path: ['solids', 'inc_500', 'inputs', 'x'],
+        message: expect.stringContaining('input "x" of solid "inc_500" is wired from "inc_499"'),
+      },
       { path: ['solids', 'inc_100001'], message: expect.stringMatching(/^unknown solid "inc_100001"; solids are: "inc", "inc_2", /) },
     ]);
   });
@@ -561,11 +706,25 @@ describe('values nested too deeply to check', () => {
   const shapes = resource({ config: z.object({ tree, name: z.string() }), init: () => 1 });
   const draw = solid({ name: 'draw', config: z.object({ tree, scale: z.number() }), resources: ['shapes'], compute: () => 1 });
   const anything = solid({ name: 'anything', config: z.object({ blob: z.any() }), compute: () => 1 });
-  const p = pipeline({ name: 'p', modes: [mode({ resources: { shapes } })], graph: () => { draw(); anything(); } });
-  const ok = { resources: { shapes: { config: { tree: {}, name: 'n' } } }, solids: { draw: { config: { tree: {}, scale: 1 } }, anything: { config: { blob: 1 } } } };
+  const p = pipeline({
+    name: 'p',
+    modes: [mode({ resources: { shapes } })],
+    graph: () => {
+      draw();
+      anything();
+    },
+  });
+  const ok = {
+    resources: { shapes: { config: { tree: {}, name: 'n' } } },
+    solids: { draw: { config: { tree: {}, scale: 1 } }, anything: { config: { blob: 1 } } },
+  };
 
   it('reports a solid config value too deep for its recursive schema as an issue at its path, with every other issue', () => {
-    const raw = { ...ok, solids: { ...ok.solids, draw: { config: { tree: nested(10_000), scale: 'big' } } }, resources: { shapes: { config: { tree: {}, nmae: 'n' } } } };
+    const raw = {
+      ...ok,
+      solids: { ...ok.solids, draw: { config: { tree: nested(10_000), scale: 'big' } } },
+      resources: { shapes: { config: { tree: {}, nmae: 'n' } } },
+    };
     const issues = issuesOf(() => resolve(raw, {}, p));
     expect(issues).toEqual([
       { path: ['solids', 'draw', 'config', 'tree'], message: 'nested too deeply to check (10000 levels below here)' },
@@ -576,7 +735,11 @@ describe('values nested too deeply to check', () => {
   });
 
   it('reports a resource config value too deep at its path, and still checks the rest of the run config', () => {
-    const raw = { ...ok, resources: { shapes: { config: { tree: nested(10_000), name: 'n' } } }, solids: { ...ok.solids, draw: { config: { tree: {}, scale: 'big' } } } };
+    const raw = {
+      ...ok,
+      resources: { shapes: { config: { tree: nested(10_000), name: 'n' } } },
+      solids: { ...ok.solids, draw: { config: { tree: {}, scale: 'big' } } },
+    };
     const issues = issuesOf(() => resolve(raw, {}, p));
     expect(issues).toEqual([
       { path: ['resources', 'shapes', 'config', 'tree'], message: 'nested too deeply to check (10000 levels below here)' },
@@ -586,7 +749,10 @@ describe('values nested too deeply to check', () => {
 
   it('reports a .configured() value too deep as an InvalidConfigError', () => {
     expect(() => draw.configured({ tree: nested(10_000), scale: 1 })).toThrow(
-      expect.objectContaining({ name: 'InvalidConfigError', issues: [{ path: ['tree'], message: 'nested too deeply to check (10000 levels below here)' }] }),
+      expect.objectContaining({
+        name: 'InvalidConfigError',
+        issues: [{ path: ['tree'], message: 'nested too deeply to check (10000 levels below here)' }],
+      }),
     );
   });
 
@@ -594,7 +760,14 @@ describe('values nested too deeply to check', () => {
     const raw = { ...ok, solids: { ...ok.solids, anything: { config: { blob: nested(10_000) } } } };
     expect(resolve(raw, {}, p).solids['anything']!.config).toEqual({ blob: raw.solids.anything.config.blob });
     const blob = nested(10_000);
-    const bound = pipeline({ name: 'bound', modes: p.modes, graph: () => { draw(); anything.configured({ blob })(); } });
+    const bound = pipeline({
+      name: 'bound',
+      modes: p.modes,
+      graph: () => {
+        draw();
+        anything.configured({ blob })();
+      },
+    });
     const { anything: _given, ...rest } = ok.solids;
     expect((resolve({ ...ok, solids: rest }, {}, bound).solids['anything']!.config as { blob: unknown }).blob).toBe(blob);
   });

@@ -96,7 +96,12 @@ describe('isInputUnconnected', () => {
   });
 
   it('is true for an input that is not wired', () => {
-    const open = pipeline({ name: 'open', graph: () => { step(); } });
+    const open = pipeline({
+      name: 'open',
+      graph: () => {
+        step();
+      },
+    });
     expect(isInputUnconnected(open.node('step')!, 'x', undefined)).toBe(true);
   });
 });

@@ -34,7 +34,11 @@ describe('executeSolid', () => {
 
   it('records calls on a mockResource', async () => {
     const store = mockResource<{ put(key: string): void }>();
-    const save = solid({ name: 'save', resources: ['store'], compute: (ctx) => (ctx.resources.store as { put(key: string): void }).put('k') });
+    const save = solid({
+      name: 'save',
+      resources: ['store'],
+      compute: (ctx) => (ctx.resources.store as { put(key: string): void }).put('k'),
+    });
     await executeSolid(save, { resources: { store } });
     expect(store.value.calls).toEqual([{ method: 'put', args: ['k'] }]);
   });
@@ -152,7 +156,8 @@ describe('executeSolid', () => {
     });
 
     it('keeps ctx.log records at info as LOG events of its run, and at debug when run config says so', async () => {
-      const logs = (r: Awaited<ReturnType<typeof executeSolid>>) => r.runResult.events.flatMap((e) => (e.type === 'LOG' ? [e.message] : []));
+      const logs = (r: Awaited<ReturnType<typeof executeSolid>>) =>
+        r.runResult.events.flatMap((e) => (e.type === 'LOG' ? [e.message] : []));
       expect(logs(await executeSolid(talk))).toEqual(['talking']);
       const debug = await executeSolid(talk, { runConfig: { loggers: { console: { config: { level: 'debug' } } } } });
       expect(logs(debug)).toEqual(['talking', 'detail']);

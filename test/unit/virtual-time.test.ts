@@ -37,7 +37,8 @@ const flaky = (failures: number, retry: { maxRetries: number; delayMs: number; b
 
 /** Virtual ms since the run's clock started: timestamps are epoch ms, virtual time runs on from the run's start. */
 const origin = (events: readonly RunEvent[]) => events[1]!.timestamp;
-const at = (events: readonly RunEvent[], type: RunEvent['type']) => events.filter((e) => e.type === type).map((e) => e.timestamp - origin(events));
+const at = (events: readonly RunEvent[], type: RunEvent['type']) =>
+  events.filter((e) => e.type === type).map((e) => e.timestamp - origin(events));
 
 describe('the virtualTime executor', () => {
   it('is one of the default executors of a mode', () => {
@@ -85,7 +86,14 @@ describe('the virtualTime executor', () => {
       output: z.number(),
       compute: (ctx) => timer(150, ctx.scheduler).pipe(map(() => ctx.scheduler.now())),
     });
-    const p = pipeline({ name: 'p', modes, graph: () => { twoWaits(); oneWait(); } });
+    const p = pipeline({
+      name: 'p',
+      modes,
+      graph: () => {
+        twoWaits();
+        oneWait();
+      },
+    });
     const result = await execute(p, { runConfig: onVirtualTime({ maxConcurrent: 2 }) });
     // Virtual time moved on only once the first await had scheduled the second timer.
     expect(result.output('two_waits')).toBe(200);
@@ -95,7 +103,15 @@ describe('the virtualTime executor', () => {
   it('runs one step at a time unless told otherwise', async () => {
     const { modes } = quiet();
     const wait = solid({ name: 'wait', compute: (ctx) => timer(1000, ctx.scheduler) });
-    const p = pipeline({ name: 'p', modes, graph: () => { wait(); wait(); wait(); } });
+    const p = pipeline({
+      name: 'p',
+      modes,
+      graph: () => {
+        wait();
+        wait();
+        wait();
+      },
+    });
     const serial = await execute(p, { runConfig: onVirtualTime() });
     expect(at(serial.events, 'STEP_SUCCESS')).toEqual([1000, 2000, 3000]);
     const parallel = await execute(p, { runConfig: onVirtualTime({ maxConcurrent: 3 }) });
@@ -111,9 +127,17 @@ describe('the virtualTime executor', () => {
       output: z.number(),
       compute: (ctx, { n }) => timer(50 - n * 7, ctx.scheduler).pipe(map(() => n * 2)),
     });
-    const p = pipeline({ name: 'p', modes, graph: () => { double(ticks()); flaky(1, { maxRetries: 1, delayMs: 30 })(); } });
+    const p = pipeline({
+      name: 'p',
+      modes,
+      graph: () => {
+        double(ticks());
+        flaky(1, { maxRetries: 1, delayMs: 30 })();
+      },
+    });
     // RUN_START is stamped before the executor (and its clock) exists: see docs/executors.md.
-    const strip = (events: readonly RunEvent[]) => events.slice(1).map(({ runId: _r, timestamp, ...rest }) => ({ ...rest, at: timestamp - origin(events) }));
+    const strip = (events: readonly RunEvent[]) =>
+      events.slice(1).map(({ runId: _r, timestamp, ...rest }) => ({ ...rest, at: timestamp - origin(events) }));
     const first = await execute(p, { runConfig: onVirtualTime({ maxConcurrent: 3 }), runId: 'same' });
     const second = await execute(p, { runConfig: onVirtualTime({ maxConcurrent: 3 }), runId: 'same' });
     expect(first.solid('double').outputs['result']).toEqual([0, 2, 4, 6, 8]);
@@ -135,7 +159,14 @@ describe('the virtualTime executor', () => {
       name: 'stopper',
       compute: (ctx) => timer(500, ctx.scheduler).pipe(map(() => controller.abort())),
     });
-    const p = pipeline({ name: 'p', modes, graph: () => { forever(); stopper(); } });
+    const p = pipeline({
+      name: 'p',
+      modes,
+      graph: () => {
+        forever();
+        stopper();
+      },
+    });
     const result = await execute(p, { runConfig: onVirtualTime({ maxConcurrent: 2 }), signal: controller.signal, raiseOnError: false });
     expect(result.status).toBe('CANCELED');
     expect(seen?.aborted).toBe(true);

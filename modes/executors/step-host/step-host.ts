@@ -124,19 +124,24 @@ export class StepHost<R extends HostedStepRequest> {
         scheduler: asyncScheduler,
         makeLog: () => log(),
       });
-      running = invokeCompute(node.solid, ctx, { ...request.inputs }, {
-        output: (output, value) => {
-          if (!live) return;
-          try {
-            transport.output(output, value);
-          } catch (error) {
-            running?.cancel();
-            fail(error);
-          }
+      running = invokeCompute(
+        node.solid,
+        ctx,
+        { ...request.inputs },
+        {
+          output: (output, value) => {
+            if (!live) return;
+            try {
+              transport.output(output, value);
+            } catch (error) {
+              running?.cancel();
+              fail(error);
+            }
+          },
+          done: () => settle({ type: 'done' }),
+          fail,
         },
-        done: () => settle({ type: 'done' }),
-        fail,
-      });
+      );
       await finished;
       // A canceled compute gets to settle before the attempt ends (its grace period runs in the run's process).
       if (running?.settled) await running.settled.catch(() => undefined);
@@ -154,12 +159,19 @@ export class StepHost<R extends HostedStepRequest> {
     let run = this.runs.get(request.runId);
     if (run) return run;
     let ending: Promise<void> | undefined;
-    const link = this.options.openRun(request, (initGraceMs) =>
-      (ending ??= created.teardown(initGraceMs).then(() => {
-        this.runs.delete(request.runId);
-      })),
+    const link = this.options.openRun(
+      request,
+      (initGraceMs) =>
+        (ending ??= created.teardown(initGraceMs).then(() => {
+          this.runs.delete(request.runId);
+        })),
     );
-    const created = new RunResources(request.runId, pipeline.modes.find((m) => m.name === request.mode)!, resourceConfigsOf(request), link);
+    const created = new RunResources(
+      request.runId,
+      pipeline.modes.find((m) => m.name === request.mode)!,
+      resourceConfigsOf(request),
+      link,
+    );
     this.runs.set(request.runId, (run = created));
     return run;
   }
@@ -204,6 +216,9 @@ function resourceConfigsOf(request: HostedStepRequest): Record<string, ResourceC
 function quoted(names: readonly string[]): string {
   const unique = [...new Set(names)];
   if (unique.length === 0) return '(none)';
-  const shown = unique.slice(0, 40).map((n) => `"${n}"`).join(', ');
+  const shown = unique
+    .slice(0, 40)
+    .map((n) => `"${n}"`)
+    .join(', ');
   return unique.length > 40 ? `${shown} and ${unique.length - 40} more` : shown;
 }

@@ -10,11 +10,37 @@ import { InvalidDefinitionError, ModeflowError } from '../../../lib/errors.ts';
 
 /** Classes whose instances keep their class across a structured clone. */
 const CLONEABLE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
-  Object, Array, Date, RegExp, Map, Set, ArrayBuffer, DataView, Boolean, Number, String,
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-  Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
-  globalThis.Blob, globalThis.File,
+  Object,
+  Array,
+  Date,
+  RegExp,
+  Map,
+  Set,
+  ArrayBuffer,
+  DataView,
+  Boolean,
+  Number,
+  String,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  Error,
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+  globalThis.Blob,
+  globalThis.File,
 ]);
 
 /** The first part of `schema` that no value could cross with, as a phrase, or undefined. */
@@ -109,7 +135,10 @@ export interface CrossingNode {
  */
 export function assertCrossable(pipelineName: string, nodes: readonly CrossingNode[]): void {
   for (const node of nodes) {
-    for (const [direction, ports] of [['output', node.solid.outputs], ['input', node.solid.inputs]] as const) {
+    for (const [direction, ports] of [
+      ['output', node.solid.outputs],
+      ['input', node.solid.inputs],
+    ] as const) {
       for (const [port, schema] of Object.entries(ports)) {
         const reason = uncrossable(schema);
         if (reason === undefined) continue;

@@ -99,6 +99,4 @@ export type ControlMessage = {
 /** On the run's BroadcastChannel. */
 export type RunBroadcast =
   /** Tear the run's resources down; an init still pending gets `initGraceMs`, then is abandoned. */
-  | { readonly type: 'teardown'; readonly initGraceMs: number }
-  | ThreadReport
-  | { readonly type: 'closed'; readonly threadId: number };
+  { readonly type: 'teardown'; readonly initGraceMs: number } | ThreadReport | { readonly type: 'closed'; readonly threadId: number };

@@ -247,7 +247,11 @@ function crashed(where: { readonly solid: string; readonly stepKey: string }, ca
 }
 
 /** Names the input that cannot be cloned, or else says it is the config. */
-function uncloneableInput(request: StepRequest, where: { readonly solid: string; readonly stepKey: string }, error: unknown): ModeflowError {
+function uncloneableInput(
+  request: StepRequest,
+  where: { readonly solid: string; readonly stepKey: string },
+  error: unknown,
+): ModeflowError {
   for (const [name, value] of Object.entries(request.inputs)) {
     try {
       structuredClone(value);

@@ -116,7 +116,9 @@ export class ThreadLedger {
     const held = this.threads.get(threadId);
     if (!held) return;
     for (const key of held.initialising) {
-      const error = lost(`resource "${key}" was still being initialised in worker thread ${threadId} ${ms} ms after the run ended; the thread was terminated`);
+      const error = lost(
+        `resource "${key}" was still being initialised in worker thread ${threadId} ${ms} ms after the run ended; the thread was terminated`,
+      );
       this.forward({ type: 'RESOURCE_INIT_FAILURE', resource: key, error });
     }
     held.initialising.clear();

@@ -14,7 +14,11 @@ const ENTRY = new URL('../thread/worker-entry.mjs', import.meta.url);
 const RUNTIME = new URL(import.meta.url.endsWith('.ts') ? '../thread/thread-runtime.ts' : '../thread/thread-runtime.js', import.meta.url);
 
 const workerPoolConfig = z.object({
-  maxWorkers: z.number().int().positive().default(() => availableParallelism()),
+  maxWorkers: z
+    .number()
+    .int()
+    .positive()
+    .default(() => availableParallelism()),
   /** How long a canceled step's compute gets to settle before its thread is terminated. */
   cancelGraceMs: z.number().int().nonnegative().default(1000),
   /**

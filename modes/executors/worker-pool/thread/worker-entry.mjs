@@ -85,6 +85,12 @@ export default async function runStepTask(task) {
   } catch (error) {
     // The runtime answers every attempt itself; this is for a runtime that did not load.
     const { name = 'Error', message = String(error), stack } = /** @type {Error} */ (error ?? {});
-    return { threadId, sent: 0, holds: false, outputs: [], end: { type: 'fail', error: { name: String(name), message: String(message), stack: typeof stack === 'string' ? stack : undefined } } };
+    return {
+      threadId,
+      sent: 0,
+      holds: false,
+      outputs: [],
+      end: { type: 'fail', error: { name: String(name), message: String(message), stack: typeof stack === 'string' ? stack : undefined } },
+    };
   }
 }
