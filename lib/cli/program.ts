@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 import { packageInfo } from './package-info.ts';
@@ -66,8 +66,18 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-s, --select <selection>', 'solids to run: "a", "*a" (with ancestors), "a*" (descendants), "+a", "a+", comma-separated')
     .option('--tags <json>', 'tags for the run, a JSON object')
     .option('--json', 'print the events as NDJSON on stdout (logs go to stderr)')
-    .action(async (name: string | undefined, flags: ExecuteFlags) =>
-      setExitCode(await (await loadExecute()).executeCommand(name, flags, context)),
+    // Dagster's own name for -s, so that its users' habits carry over.
+    .addOption(new Option('--solid-selection <selection>', 'same as -s').hideHelp())
+    .action(async (name: string | undefined, { solidSelection, ...flags }: ExecuteFlags & { solidSelection?: string }) =>
+      setExitCode(
+        await (
+          await loadExecute()
+        ).executeCommand(
+          name,
+          { ...flags, ...(flags.select === undefined && solidSelection !== undefined ? { select: solidSelection } : {}) },
+          context,
+        ),
+      ),
     );
 
   pipeline

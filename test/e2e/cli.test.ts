@@ -122,6 +122,26 @@ describe('modeflow pipeline execute', () => {
     expect(bad.stderr).toContain('matches no solid of pipeline "chain"');
   });
 
+  it("takes Dagster's --solid-selection as -s", () => {
+    const result = runCli([
+      'pipeline',
+      'execute',
+      '-f',
+      ts,
+      'chain',
+      '--solid-selection',
+      'add_one*',
+      '-c',
+      fixture('select-inputs.yaml'),
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const started = events(result.stdout)
+      .filter((e) => e.type === 'STEP_START')
+      .map((e) => e['stepKey']);
+    expect(started).toEqual(['add_one', 'times_ten']);
+  });
+
   it('passes --tags to the run, and refuses tags that are not a JSON object', () => {
     const result = runCli(['pipeline', 'execute', '-f', ts, 'chain', '--tags', '{"team":"data"}', '--json']);
     expect(events(result.stdout)[0]!['tags']).toEqual({ team: 'data' });
