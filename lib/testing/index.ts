@@ -105,3 +105,4 @@ export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions
   }
   return out;
 }
+export { zodArbitrary, SUPPORTED_ZOD_TYPES, type ZodArbitraryOptions } from './zod-arbitrary.ts';
