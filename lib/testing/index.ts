@@ -106,3 +106,10 @@ export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions
   return out;
 }
 export { zodArbitrary, SUPPORTED_ZOD_TYPES, type ZodArbitraryOptions } from './zod-arbitrary.ts';
+export {
+  checkRunInvariants,
+  assertRunInvariants,
+  type InvariantEvent,
+  type RunInvariantsOptions,
+  type RunInvariantsResult,
+} from './run-invariants.ts';
