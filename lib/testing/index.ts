@@ -113,3 +113,17 @@ export {
   type RunInvariantsOptions,
   type RunInvariantsResult,
 } from './run-invariants.ts';
+export { solidGraphArbitrary, type SolidGraph, type SolidGraphOptions } from './solid-graph-arbitrary.ts';
+export {
+  COMPUTE_KINDS,
+  RESOURCE_KINDS,
+  type ComputeKind,
+  type ResourceKind,
+  type SolidGraphSpec,
+  type SolidSpec,
+  type InputSpec,
+  type ResourceSpec,
+  type SolidGraphShapeOptions,
+} from './solid-graph-spec.ts';
+export type { ExpectedRun, ExpectedStatus } from './solid-graph-expected.ts';
+export type { GraphJournal } from './solid-graph-pipeline.ts';
