@@ -127,3 +127,4 @@ export {
 } from './solid-graph-spec.ts';
 export type { ExpectedRun, ExpectedStatus } from './solid-graph-expected.ts';
 export type { GraphJournal } from './solid-graph-pipeline.ts';
+export { scheduledExecutor, type ScheduledExecutorOptions, type TaskScheduler } from './scheduled-executor.ts';

@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { execute, run, type RunEvent, type RunResult } from '../../lib/index.ts';
-import { assertRunInvariants, COMPUTE_KINDS, solidGraphArbitrary, type InvariantEvent, type SolidGraph } from '../../lib/testing/index.ts';
+import {
+  assertRunInvariants,
+  COMPUTE_KINDS,
+  scheduledExecutor,
+  solidGraphArbitrary,
+  type InvariantEvent,
+  type SolidGraph,
+} from '../../lib/testing/index.ts';
 
 /** At least 200; raise it with FC_NUM_RUNS to search harder. */
 const NUM_RUNS = Math.max(200, Number(process.env['FC_NUM_RUNS'] ?? 0));
@@ -246,6 +253,27 @@ describe('engine properties', () => {
               expect(outcome(g, result)).toEqual(expectedOutcome(g));
               assertRunInvariants(result.events, { pipeline: g.pipeline });
             }
+          },
+        ),
+        { numRuns: NUM_RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'gives the outputs of a direct evaluation and keeps its invariants under any interleaving a scheduler picks',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          solidGraphArbitrary({ fanOut: true, multipleOutputs: true, failures: true, retries: true, maxResources: 3 }),
+          fc.scheduler(),
+          async (generated, s) => {
+            const g = generated.withExecutor(scheduledExecutor(s));
+            const result = await s.waitFor(execute(g.pipeline, { mode: g.mode, runConfig: g.runConfig, raiseOnError: false }));
+            expect(outcome(g, result)).toEqual(expectedOutcome(g));
+            assertRunInvariants(result.events, { pipeline: g.pipeline });
+            checkResourceJournal(g, result.runId);
           },
         ),
         { numRuns: NUM_RUNS },
