@@ -46,3 +46,4 @@ export {
   type RunInvariantsResult,
 } from './run-invariants.ts';
 export { scheduledExecutor, type ScheduledExecutorOptions, type TaskScheduler } from './scheduled-executor.ts';
+export { shrinkableScheduler, PickScheduler, type ScheduledTask, type ShrinkableSchedulerOptions } from './shrinkable-scheduler.ts';
