@@ -45,3 +45,10 @@ test.prop([fc.integer({ min: 0, max: 20_000 })], { examples: [[4999], [5000], [5
     if (!result.success) expect(result.solid('quote').error?.name).toBe('TimeoutError');
   },
 );
+
+test('docs/testing.md shows these tests as they are here', async () => {
+  const { readFileSync } = await import('node:fs');
+  const here = readFileSync(new URL(import.meta.url), 'utf8').split('\n\ntest(')[0]!;
+  const shown = here.slice(here.indexOf('\n') + 1);
+  expect(readFileSync(new URL('../../../docs/testing.md', import.meta.url), 'utf8')).toContain(shown);
+});

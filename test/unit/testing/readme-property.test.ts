@@ -18,3 +18,11 @@ test.prop([configArbitrary(createTable0), configArbitrary(generateTable1)], { nu
     expect(result.output('report_row_counts')).toEqual({ table_0: rows, table_1: kept.length, table_2: categories });
   },
 );
+
+test('the README shows this property test as it is here', async () => {
+  const { readFileSync } = await import('node:fs');
+  const here = readFileSync(new URL(import.meta.url), 'utf8').split('\n\ntest(')[0]!;
+  const shown = here.slice(here.indexOf('\n') + 1).replace('../../../examples/query-pipeline.ts', './query-pipeline.ts');
+  expect(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')).toContain(shown);
+  expect(readFileSync(new URL('../../../docs/testing.md', import.meta.url), 'utf8')).toContain(shown);
+});
