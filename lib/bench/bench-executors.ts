@@ -77,6 +77,7 @@ export async function benchExecutors(pipeline: Pipeline, options: BenchOptions =
     const memory = new PeakRss();
     memory.start();
     try {
+      await turnOfTheEventLoop();
       progress('cold', 1, 1);
       const coldStarted = performance.now();
       const first = await firstRun(pipeline, entry.runOptions, { executor: entry.label, run: 'cold start' });
@@ -97,7 +98,8 @@ export async function benchExecutors(pipeline: Pipeline, options: BenchOptions =
         {
           runs,
           warmup,
-          beforeEach: (phase, call) => {
+          beforeEach: async (phase, call) => {
+            await turnOfTheEventLoop();
             current = { phase, call };
             memory.sample();
             progress(phase, call, phase === 'warmup' ? warmup : runs);
@@ -136,6 +138,15 @@ export async function benchExecutors(pipeline: Pipeline, options: BenchOptions =
     date: started.toISOString(),
   };
   return { environment, executors: results, summary: summaryLines(results) };
+}
+
+/**
+ * Lets the event loop turn between runs (untimed): runs of synchronous solids on the sync
+ * executor settle in microtasks only, and without a turn nothing else would happen until
+ * the bench ends: no Ctrl-C (signals arrive on the loop), no progress tick, no sampling.
+ */
+function turnOfTheEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function wholeNumber(value: number, name: string, min: number): number {

@@ -10,7 +10,7 @@ export interface ExecutorChange {
   readonly afterMs: number | undefined;
   /** after ÷ before − 1, as a percentage (−18 is 18% faster). */
   readonly changePercent: number | undefined;
-  /** Its margin of error in percentage points (both reports' `rme` in quadrature). */
+  /** Its error in percentage points (both reports' spreads in quadrature, see {@link ratio}). */
   readonly errorPercent: number | undefined;
   /** `median 12.3 ms → 10.1 ms (−18% ± 3%)`. */
   readonly text: string;

@@ -11,6 +11,8 @@ export interface RunStatistics {
   readonly meanMs: number;
   /** Relative margin of error of the mean, percent (95% confidence); 0 with a single run. */
   readonly rme: number;
+  /** Median absolute deviation (unscaled): the spread of the runs around the median. */
+  readonly madMs: number;
 }
 
 /** What {@link measureRuns} takes. */
@@ -19,8 +21,8 @@ export interface MeasureOptions {
   readonly runs: number;
   /** Untimed calls first (0 or more). */
   readonly warmup: number;
-  /** Called before each call, with its phase and 1-based number. */
-  readonly beforeEach?: (phase: 'warmup' | 'run', call: number) => void;
+  /** Called (and awaited, untimed) before each call, with its phase and 1-based number. */
+  readonly beforeEach?: (phase: 'warmup' | 'run', call: number) => void | Promise<void>;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function measureRuns(fn: () => Promise<unknown>, options: MeasureOp
       async: true,
       beforeEach: (phase) => {
         const key = phase === 'warmup' ? 'warmup' : 'run';
-        options.beforeEach?.(key, ++counts[key]);
+        return options.beforeEach?.(key, ++counts[key]);
       },
     },
   );
@@ -79,5 +81,6 @@ export async function measureRuns(fn: () => Promise<unknown>, options: MeasureOp
     maxMs: latency.max,
     meanMs: latency.mean,
     rme: Number.isFinite(latency.rme) ? latency.rme : 0,
+    madMs: latency.mad,
   };
 }

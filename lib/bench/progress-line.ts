@@ -4,12 +4,13 @@ import type { BenchProgress } from './report.ts';
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
- * The progress line's text: `⠹ [2/3] async(maxConcurrent=16) · run 4 of 10 · 1.2 s`
- * (the time is how long the current run has taken so far), cut to `width` columns.
+ * The progress line's text: `⠹ [2/3] async(maxConcurrent=16) · run 4 of 10`, with how
+ * long the current run has taken once that is a second or more (`· 2.50 s`: a cold start
+ * that starts a worker pool), cut to `width` columns.
  *
  * @example
- * progressText({ executor: 'sync', index: 1, count: 2, phase: 'cold', run: 1, of: 1 }, 250, 0, 80);
- * // '⠋ [1/2] sync · first run (cold start) · 250 ms'
+ * progressText({ executor: 'sync', index: 1, count: 2, phase: 'cold', run: 1, of: 1 }, 2500, 0, 80);
+ * // '⠋ [1/2] sync · first run (cold start) · 2.50 s'
  */
 export function progressText(progress: BenchProgress, runMs: number, frame: number, width: number): string {
   const phase =
@@ -18,7 +19,8 @@ export function progressText(progress: BenchProgress, runMs: number, frame: numb
       : progress.phase === 'warmup'
         ? `warm-up ${progress.run} of ${progress.of}`
         : `run ${progress.run} of ${progress.of}`;
-  const text = `${SPINNER[frame % SPINNER.length]} [${progress.index}/${progress.count}] ${progress.executor} · ${phase} · ${formatMs(runMs)}`;
+  const took = runMs >= 1000 ? ` · ${formatMs(runMs)}` : '';
+  const text = `${SPINNER[frame % SPINNER.length]} [${progress.index}/${progress.count}] ${progress.executor} · ${phase}${took}`;
   return text.length > width ? `${text.slice(0, Math.max(width - 1, 0))}…` : text;
 }
 

@@ -1,9 +1,12 @@
-/** A figure with its uncertainty: a median and the relative margin of error (percent) of its runs. */
+/** A figure with its spread: the median of the runs and their median absolute deviation. */
 export interface Measured {
   readonly medianMs: number;
-  /** Relative margin of error, percent (tinybench's `rme`, 95% confidence). */
-  readonly rme: number;
+  /** Median absolute deviation of the runs, ms (tinybench's `mad`, unscaled). */
+  readonly madMs: number;
 }
+
+/** Scales a median absolute deviation to estimate the standard deviation of normally distributed runs. */
+const MAD_TO_SD = 1.4826;
 
 /** `value ± error`. */
 export interface WithError {
@@ -13,16 +16,22 @@ export interface WithError {
 
 /**
  * How many times longer `slow` takes than `fast`: the ratio of the medians, with an error
- * propagated from both sides' relative margins of error, added in quadrature (relative
- * errors of a quotient add so; hyperfine propagates its standard deviations the same way):
- * `ratio × √(rme_slow² + rme_fast²) / 100`.
+ * propagated from both sides' spreads as hyperfine propagates its standard deviations:
+ * relative spreads of a quotient add in quadrature, `ratio × √(s_slow² + s_fast²)`. The
+ * spread of each side is robust, like the median: `1.4826 × MAD ÷ median` (a standard
+ * deviation for normally distributed runs, unmoved by one slow outlier).
  *
  * @example
- * ratio({ medianMs: 30, rme: 3 }, { medianMs: 10, rme: 4 }); // { value: 3, error: 0.15 }
+ * ratio({ medianMs: 30, madMs: 0.607 }, { medianMs: 10, madMs: 0.270 }); // { value: 3, error: ≈0.15 }
  */
 export function ratio(slow: Measured, fast: Measured): WithError {
   const value = slow.medianMs / fast.medianMs;
-  return { value, error: (value * Math.hypot(slow.rme, fast.rme)) / 100 };
+  return { value, error: value * Math.hypot(relativeSpread(slow), relativeSpread(fast)) };
+}
+
+/** The spread of the runs relative to their median: `1.4826 × MAD ÷ median`. */
+export function relativeSpread(m: Measured): number {
+  return m.medianMs > 0 ? (MAD_TO_SD * m.madMs) / m.medianMs : 0;
 }
 
 /** True when `1` lies within `value ± error`: the two figures cannot be told apart. */

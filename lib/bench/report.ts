@@ -46,6 +46,11 @@ export interface ExecutorResult {
   readonly meanMs: number;
   /** Relative margin of error of the mean, in percent (95% confidence; tinybench's `rme`). */
   readonly rme: number;
+  /**
+   * Median absolute deviation of the timed runs, ms (tinybench's `mad`): their spread
+   * around the median, from which the `±` of ratios and comparisons is propagated.
+   */
+  readonly madMs: number;
   /** 1000 ÷ `medianMs`. */
   readonly runsPerSecond: number;
   /** Steps per run × `runsPerSecond`. */

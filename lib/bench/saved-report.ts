@@ -22,6 +22,8 @@ const savedReport = z.looseObject({
       label: z.string().optional(),
       medianMs: finite,
       rme: finite,
+      // Reports written by hand may leave the spread out: their changes then show no error.
+      madMs: finite.default(0),
     }),
   ),
   summary: z.array(z.string()).default([]),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports, formatComparison, type BenchReport, type ExecutorResult } from '../../../lib/bench/index.ts';
 
-function entry(label: string, medianMs: number, rme: number): ExecutorResult {
+/** An entry whose runs spread by `percent` around the median (1.4826 × MAD ÷ median). */
+function entry(label: string, medianMs: number, percent: number): ExecutorResult {
   return {
     executor: label.replace(/\(.*/, ''),
     label,
@@ -14,7 +15,8 @@ function entry(label: string, medianMs: number, rme: number): ExecutorResult {
     minMs: medianMs,
     maxMs: medianMs,
     meanMs: medianMs,
-    rme,
+    rme: percent,
+    madMs: (medianMs * percent) / 100 / 1.4826,
     runsPerSecond: 1000 / medianMs,
     stepsPerSecond: 4000 / medianMs,
     steps: 4,

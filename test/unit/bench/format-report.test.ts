@@ -16,6 +16,7 @@ function entry(label: string, medianMs: number, steps = 4): ExecutorResult {
     maxMs: medianMs * 1.6,
     meanMs: medianMs * 1.05,
     rme: 2.5,
+    madMs: medianMs * 0.02,
     runsPerSecond: 1000 / medianMs,
     stepsPerSecond: (1000 / medianMs) * steps,
     steps,

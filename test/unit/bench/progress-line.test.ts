@@ -12,10 +12,10 @@ const at = (phase: BenchProgress['phase'], run: number, of: number): BenchProgre
 });
 
 describe('progressText', () => {
-  it('says which executor, which phase, which run, and how long the run has taken', () => {
+  it('says which executor, which phase, which run, and how long a run of a second or more has taken', () => {
     expect(progressText(at('cold', 1, 1), 1234, 0, 100)).toBe('⠋ [2/3] async(maxConcurrent=16) · first run (cold start) · 1.23 s');
-    expect(progressText(at('warmup', 1, 2), 5, 1, 100)).toBe('⠙ [2/3] async(maxConcurrent=16) · warm-up 1 of 2 · 5.00 ms');
-    expect(progressText(at('run', 4, 10), 5, 2, 100)).toBe('⠹ [2/3] async(maxConcurrent=16) · run 4 of 10 · 5.00 ms');
+    expect(progressText(at('warmup', 1, 2), 5, 1, 100)).toBe('⠙ [2/3] async(maxConcurrent=16) · warm-up 1 of 2');
+    expect(progressText(at('run', 4, 10), 999, 2, 100)).toBe('⠹ [2/3] async(maxConcurrent=16) · run 4 of 10');
   });
 
   it('fits the terminal', () => {
@@ -33,8 +33,8 @@ describe('ProgressLine', () => {
     line.update(at('run', 2, 2));
     line.stop();
     expect(written).toEqual([
-      '\r⠋ [2/3] async(maxConcurrent=16) · run 1 of 2 · 0 ms\x1b[K',
-      '\r⠙ [2/3] async(maxConcurrent=16) · run 2 of 2 · 0 ms\x1b[K',
+      '\r⠋ [2/3] async(maxConcurrent=16) · run 1 of 2\x1b[K',
+      '\r⠙ [2/3] async(maxConcurrent=16) · run 2 of 2\x1b[K',
       '\r\x1b[K',
     ]);
   });

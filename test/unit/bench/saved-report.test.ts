@@ -35,6 +35,7 @@ const report: BenchReport = {
       maxMs: 1,
       meanMs: 1,
       rme: 0,
+      madMs: 0,
       runsPerSecond: 1000,
       stepsPerSecond: 1000,
       steps: 1,
