@@ -125,4 +125,15 @@ describe('benchExecutors', () => {
       'executor async: cold start failed: step "flaky": Error: disk full',
     );
   });
+
+  it('stops with the run in progress canceled when its signal aborts, even while runs of synchronous solids follow each other', async () => {
+    const { p, calls } = countedChain();
+    const controller = new AbortController();
+    // A timer: it fires only if the bench lets the event loop turn between runs.
+    setTimeout(() => controller.abort(), 0);
+    await expect(benchExecutors(p, { executors: ['sync'], runs: 10_000, warmup: 0, signal: controller.signal })).rejects.toThrow(
+      /^executor sync: (cold start|run \d+ of 10000) was canceled$/,
+    );
+    expect(calls.n).toBeLessThan(10_000);
+  });
 });
