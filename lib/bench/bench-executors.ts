@@ -2,11 +2,11 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import type { Pipeline } from '../define/pipeline.ts';
 import { InvariantViolationError } from '../errors.ts';
 import type { RunResult } from '../events/result.ts';
-import { planBench, type PlanOptions } from './bench-plan.ts';
+import { planBench, type BenchEntry, type PlanOptions } from './bench-plan.ts';
 import { firstRun, timedRun } from './bench-run.ts';
 import { BenchmarkError } from './benchmark-error.ts';
 import { differentOutputs } from './compare-outputs.ts';
-import { measureRuns } from './measure-runs.ts';
+import { measureRuns, type RunStatistics } from './measure-runs.ts';
 import { PeakRss } from './peak-rss.ts';
 import { summaryLines } from './ratio.ts';
 import type { BenchEnvironment, BenchProgress, BenchReport, ExecutorResult } from './report.ts';
@@ -76,51 +76,34 @@ export async function benchExecutors(pipeline: Pipeline, options: BenchOptions =
       options.onProgress?.({ executor: entry.label, index: i + 1, count: entries.length, phase, run, of });
     const memory = new PeakRss();
     memory.start();
+    let measured: Omit<ExecutorResult, 'peakRssBytes'>;
+    let peakRssBytes = 0;
     try {
-      await turnOfTheEventLoop();
-      progress('cold', 1, 1);
-      const coldStarted = performance.now();
-      const first = await firstRun(pipeline, entry.runOptions, { executor: entry.label, run: 'cold start' });
-      const coldStartMs = performance.now() - coldStarted;
+      const first = await coldRun(pipeline, entry, progress);
       if (!baseline) baseline = { label: entry.label, result: first.result };
       else if (options.checkOutputs !== false) {
         const difference = differentOutputs(pipeline, baseline.result, first.result);
         if (difference) throw new BenchmarkError({ kind: 'outputs-differ', executor: entry.label, baseline: baseline.label, difference });
       }
-
-      let current = { phase: 'warmup' as 'warmup' | 'run', call: 0 };
-      const stats = await measureRuns(
-        () =>
-          timedRun(pipeline, entry.runOptions, () => ({
-            executor: entry.label,
-            run: current.phase === 'warmup' ? `warm-up run ${current.call} of ${warmup}` : `run ${current.call} of ${runs}`,
-          })),
-        {
-          runs,
-          warmup,
-          beforeEach: async (phase, call) => {
-            await turnOfTheEventLoop();
-            current = { phase, call };
-            memory.sample();
-            progress(phase, call, phase === 'warmup' ? warmup : runs);
-          },
-        },
-      );
+      const stats = await timedRuns(pipeline, entry, { runs, warmup }, (phase, call) => {
+        memory.sample();
+        progress(phase, call, phase === 'warmup' ? warmup : runs);
+      });
       const runsPerSecond = 1000 / stats.medianMs;
-      results.push({
+      measured = {
         executor: entry.executor,
         label: entry.label,
         config: entry.config,
-        coldStartMs,
+        coldStartMs: first.coldStartMs,
         ...stats,
         runsPerSecond,
         stepsPerSecond: runsPerSecond * first.steps,
         steps: first.steps,
-        peakRssBytes: memory.stop(),
-      });
+      };
     } finally {
-      memory.stop();
+      peakRssBytes = memory.stop();
     }
+    results.push({ ...measured, peakRssBytes });
   }
 
   const environment: BenchEnvironment = {
@@ -138,6 +121,39 @@ export async function benchExecutors(pipeline: Pipeline, options: BenchOptions =
     date: started.toISOString(),
   };
   return { environment, executors: results, summary: summaryLines(results) };
+}
+
+/** An executor's first run, timed apart; its result is kept for the output check. */
+async function coldRun(
+  pipeline: Pipeline,
+  entry: BenchEntry,
+  progress: (phase: BenchProgress['phase'], run: number, of: number) => void,
+): Promise<{ result: RunResult; steps: number; coldStartMs: number }> {
+  await turnOfTheEventLoop();
+  progress('cold', 1, 1);
+  const started = performance.now();
+  const first = await firstRun(pipeline, entry.runOptions, { executor: entry.label, run: 'cold start' });
+  return { ...first, coldStartMs: performance.now() - started };
+}
+
+/** The warm-up runs, then the timed runs, through tinybench. */
+function timedRuns(
+  pipeline: Pipeline,
+  entry: BenchEntry,
+  counts: { runs: number; warmup: number },
+  beforeEach: (phase: 'warmup' | 'run', call: number) => void,
+): Promise<RunStatistics> {
+  let current = { phase: 'warmup' as 'warmup' | 'run', call: 0 };
+  const where = () =>
+    current.phase === 'warmup' ? `warm-up run ${current.call} of ${counts.warmup}` : `run ${current.call} of ${counts.runs}`;
+  return measureRuns(() => timedRun(pipeline, entry.runOptions, () => ({ executor: entry.label, run: where() })), {
+    ...counts,
+    beforeEach: async (phase, call) => {
+      await turnOfTheEventLoop();
+      current = { phase, call };
+      beforeEach(phase, call);
+    },
+  });
 }
 
 /**

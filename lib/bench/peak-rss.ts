@@ -31,9 +31,9 @@ export class PeakRss {
     this.intervalMs = options.intervalMs ?? 10;
   }
 
-  /** Opens a window (another `start()` after `stop()` continues the same peak). */
+  /** Opens the window. */
   start(): void {
-    if (this.markAtStart === 0) this.markAtStart = this.sources.maxRss();
+    this.markAtStart = this.sources.maxRss();
     this.sample();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     // Sampling must never keep the process alive.
