@@ -37,3 +37,12 @@ export function checksOf(schema: Schema): CheckDef[] {
   const checks = (def.checks ?? []).map((c) => c._zod.def as unknown as CheckDef);
   return typeof def['check'] === 'string' ? [def as unknown as CheckDef, ...checks] : checks;
 }
+
+/** Builds the arbitrary of a part of a schema: what composite schemas call for their parts. */
+export type Walk = (schema: Schema, path: string) => Built;
+
+/** A path inside a schema plus an object key: `a.b`, or `a["odd key"]`. */
+export function keyPath(path: string, key: string): string {
+  const segment = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  return path ? path + segment : segment.startsWith('.') ? key : segment;
+}
