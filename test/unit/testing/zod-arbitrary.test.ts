@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidDefinitionError } from '../../../lib/index.ts';
-import { zodArbitrary } from '../../../lib/testing/index.ts';
+import { SUPPORTED_ZOD_TYPES, zodArbitrary } from '../../../lib/testing/index.ts';
 
 interface Tree {
   value: number;
@@ -169,6 +169,35 @@ describe('zodArbitrary', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('the table covers every zod type it supports', () => {
+    const types = new Set<string>();
+    const visited = new Set<z.core.$ZodType>();
+    const visit = (schema: z.core.$ZodType): void => {
+      if (visited.has(schema)) return;
+      visited.add(schema);
+      const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+      types.add(def.type);
+      const parts = [
+        def['innerType'],
+        def['element'],
+        def['keyType'],
+        def['valueType'],
+        def['in'],
+        def['out'],
+        def['left'],
+        def['right'],
+        def['rest'],
+      ];
+      parts.push(...((def['options'] as unknown[] | undefined) ?? []), ...((def['items'] as unknown[] | undefined) ?? []));
+      parts.push(...Object.values((def['shape'] as Record<string, unknown> | undefined) ?? {}));
+      if (def.type === 'lazy') parts.push((def['getter'] as () => unknown)());
+      for (const part of parts) if (typeof part === 'object' && part !== null && '_zod' in part) visit(part as z.core.$ZodType);
+    };
+    for (const schema of Object.values(schemas)) visit(schema);
+    expect(SUPPORTED_ZOD_TYPES.filter((type) => !types.has(type))).toEqual([]);
+    expect(SUPPORTED_ZOD_TYPES).toHaveLength(35);
   });
 
   it('honours lengths, ranges, steps and patterns by construction (a filter would give up on these)', () => {
