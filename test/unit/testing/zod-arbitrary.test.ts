@@ -189,6 +189,7 @@ describe('zodArbitrary', () => {
         def['left'],
         def['right'],
         def['rest'],
+        def['catchall'],
       ];
       parts.push(...((def['options'] as unknown[] | undefined) ?? []), ...((def['items'] as unknown[] | undefined) ?? []));
       parts.push(...Object.values((def['shape'] as Record<string, unknown> | undefined) ?? {}));
