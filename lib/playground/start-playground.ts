@@ -12,6 +12,11 @@ import { playgroundApp } from './playground-app.ts';
 import { ServerHosts } from './security.ts';
 import { defaultAppDir } from './static-files.ts';
 
+/** The playground cannot start where asked: the port is taken, the address is not this machine's. */
+export class PlaygroundError extends ModeflowError {
+  override readonly name = 'PlaygroundError';
+}
+
 /** What {@link startPlayground} takes. */
 export interface PlaygroundOptions {
   /** Modules whose exported pipelines the playground serves (`.ts` or `.js`). */
@@ -52,7 +57,7 @@ export interface Playground {
  * console.log(playground.url);
  * await playground.close();
  *
- * @throws {ModeflowError} when the port is taken or the address cannot be listened on
+ * @throws {PlaygroundError} when the port is taken or the address cannot be listened on
  * @throws {InvalidDefinitionError} when two pipelines share a name
  * @throws {CliError} when a file cannot be found or loaded
  * @throws {HistoryError} when the history file cannot be opened
@@ -119,7 +124,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
           : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
             ? `this machine has no address ${host}; pass --host 127.0.0.1 (or another of its addresses)`
             : `cannot listen on ${host}:${port}: ${error.message}`;
-      reject(new ModeflowError(`modeflow playground: ${why}`, { cause: error }));
+      reject(new PlaygroundError(why, { cause: error }));
     };
     const onListening = () => {
       server.removeListener('error', onError);
