@@ -97,6 +97,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   hosts.listening(address.port);
 
   let closing: Promise<void> | undefined;
+  // Once closing, a connection whose answer is done (an event stream that ended) is closed
+  // instead of kept alive: else close() would wait for the client to hang up.
+  server.on('request', (_req, res) => {
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   return {
     url: `http://${urlHost(host)}:${address.port}/`,
     historyPath: path,
@@ -104,6 +111,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await runs.cancelAll();
+        // The streams of those runs end on their own once they have sent the last events;
+        // give them a moment, then end the rest (a run followed in another process's file).
+        for (let waited = 0; streams.size > 0 && waited < 500; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
         for (const stream of streams) stream.abort();
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 1000);
