@@ -167,26 +167,20 @@ export class HistoryStore {
     return Number(info.lastInsertRowid);
   }
 
-  /** Appends events (in one transaction) and updates the run's event count. */
-  appendEvents(key: number, events: readonly StoredEvent[], eventCount: number): void {
-    if (events.length === 0) return;
+  /**
+   * Appends events and updates the run's event count, in one transaction; with `ending`
+   * (the terminal event is among them), records how the run ended in the same one, so a
+   * reader never sees the terminal event on a run still marked as going on.
+   */
+  appendEvents(key: number, events: readonly StoredEvent[], eventCount: number, ending?: RunEnding): void {
     const insert = this.statement('insert into events (run, seq, type, json) values (?, ?, ?, ?)');
     const count = this.statement('update runs set event_count = ? where key = ?');
+    const end = this.statement('update runs set status = ?, ended_at = ?, duration_ms = ?, state = ? where key = ?');
     this.db.transaction(() => {
       for (const e of events) insert.run(key, e.seq, e.type, e.json);
       count.run(eventCount, key);
+      if (ending) end.run(ending.status, ending.endedAt, ending.durationMs, ending.stateJson, key);
     })();
-  }
-
-  /** Records how a run ended. */
-  endRun(key: number, ending: RunEnding): void {
-    this.statement('update runs set status = ?, ended_at = ?, duration_ms = ?, state = ? where key = ?').run(
-      ending.status,
-      ending.endedAt,
-      ending.durationMs,
-      ending.stateJson,
-      key,
-    );
   }
 
   // ---- reading ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { isTerminal, type RunEvent } from '../events/events.ts';
 import { applyEvent, initialRunState, type RunState } from '../events/run-state.ts';
-import type { HistoryStore, StoredEvent } from './history-store.ts';
+import type { HistoryStore, RunEnding, StoredEvent } from './history-store.ts';
 
 /** Events written to the file in one transaction, at most; more wait for the next one. */
 const BATCH = 512;
@@ -63,19 +63,15 @@ export class RunRecorder {
     }
     this.pending.push(stored);
     if (isTerminal(event)) {
-      this.flush();
       const state = this.state;
-      this.write(() => {
-        if (this.key === undefined) return;
-        this.store.endRun(this.key, {
-          status: state.status === 'SUCCESS' || state.status === 'FAILURE' ? state.status : 'CANCELED',
-          endedAt: event.timestamp,
-          durationMs:
-            'durationMs' in event && typeof event.durationMs === 'number'
-              ? event.durationMs
-              : event.timestamp - (state.startedAt ?? event.timestamp),
-          stateJson: JSON.stringify(state),
-        });
+      this.flush({
+        status: state.status === 'SUCCESS' || state.status === 'FAILURE' ? state.status : 'CANCELED',
+        endedAt: event.timestamp,
+        durationMs:
+          'durationMs' in event && typeof event.durationMs === 'number'
+            ? event.durationMs
+            : event.timestamp - (state.startedAt ?? event.timestamp),
+        stateJson: JSON.stringify(state),
       });
     } else if (this.pending.length >= BATCH) {
       this.flush();
@@ -85,17 +81,17 @@ export class RunRecorder {
     return stored;
   }
 
-  /** Writes the events not written yet. */
-  flush(): void {
+  /** Writes the events not written yet (and, at the terminal event, how the run ended). */
+  flush(ending?: RunEnding): void {
     if (this.scheduled) {
       clearImmediate(this.scheduled);
       this.scheduled = undefined;
     }
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && !ending) return;
     const batch = this.pending;
     this.pending = [];
     this.write(() => {
-      if (this.key !== undefined) this.store.appendEvents(this.key, batch, this.seq);
+      if (this.key !== undefined) this.store.appendEvents(this.key, batch, this.seq, ending);
     });
   }
 
