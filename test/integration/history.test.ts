@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../lib/history/history-store.ts';
 import { startPlayground } from '../../lib/playground/index.ts';
-import { fixture, runCli, startCli } from '../e2e/run-cli.ts';
+import { runsListCommand, runsShowCommand } from '../../lib/cli/runs-command.ts';
+import { fixture, startCli } from '../e2e/run-cli.ts';
 
 const FILE = fixture('history-pipelines.ts');
 
@@ -44,16 +45,13 @@ describe('a run whose process was killed', () => {
     child.kill('SIGKILL');
     await gone;
 
-    const list = runCli(['runs', 'list', '--history', path, '--json']);
-    expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout).runs).toEqual([
-      expect.objectContaining({ runId, pipeline: 'hang', status: 'INTERRUPTED', durationMs: null }),
-    ]);
-    const show = runCli(['runs', 'show', runId.slice(0, 8), '--history', path]);
-    expect(show.code).toBe(0);
-    expect(show.stdout).toContain('INTERRUPTED');
-    expect(show.stdout).toContain('the run was cut off');
-    expect(show.stdout).toMatch(/RUN_START[\s\S]*STEP_START/);
+    // `modeflow runs`, in this process (test/e2e/ui-cli.test.ts runs the binary).
+    const list = JSON.parse(runsListCommand({ history: path, json: true })) as { runs: unknown[] };
+    expect(list.runs).toEqual([expect.objectContaining({ runId, pipeline: 'hang', status: 'INTERRUPTED', durationMs: null })]);
+    const show = runsShowCommand(runId.slice(0, 8), { history: path });
+    expect(show).toContain('INTERRUPTED');
+    expect(show).toContain('the run was cut off');
+    expect(show).toMatch(/RUN_START[\s\S]*STEP_START/);
 
     const playground = await startPlayground({ files: [FILE], port: 0, history: path, log: () => undefined });
     try {
