@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../lib/history/history-store.ts';
 import { startPlayground } from '../../lib/playground/index.ts';
 import { runsListCommand, runsShowCommand } from '../../lib/cli/runs-command.ts';
@@ -32,6 +32,19 @@ async function untilStepStarted(path: string): Promise<string> {
   }
 }
 
+/** CLI processes started by a test: a failed test must not leave one running. */
+const started: ReturnType<typeof startCli>[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** `modeflow ...args`, killed after the test if still running. */
+function cli(args: readonly string[]): ReturnType<typeof startCli> {
+  const child = startCli(args);
+  started.push(child);
+  return child;
+}
+
 function exited(child: ReturnType<typeof startCli>): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
@@ -39,7 +52,7 @@ function exited(child: ReturnType<typeof startCli>): Promise<number | null> {
 describe('a run whose process was killed', () => {
   it('is shown as INTERRUPTED, with the events it had, by modeflow runs and by the playground', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'modeflow-crash-')), 'history.sqlite');
-    const child = startCli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
+    const child = cli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
     const runId = await untilStepStarted(path);
     const gone = exited(child);
     child.kill('SIGKILL');
@@ -71,7 +84,7 @@ describe('a run whose process was killed', () => {
 describe('a run going on in another process', () => {
   it('is shown as STARTED, and its event stream follows the file to the end', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'modeflow-follow-')), 'history.sqlite');
-    const child = startCli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
+    const child = cli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
     const runId = await untilStepStarted(path);
     const playground = await startPlayground({ files: [FILE], port: 0, history: path, log: () => undefined });
     try {
