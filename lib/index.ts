@@ -10,6 +10,7 @@ export type {
   InputValues,
   OutputValues,
   Emits,
+  EmitsNothing,
 } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
 export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
@@ -56,7 +57,15 @@ export { run, execute } from './run.ts';
 export type { RunOptions } from './plan/prepare.ts';
 export { runConfigSchema } from './config/run-config-schema.ts';
 export { runConfigJsonSchema } from './config/run-config-json-schema.ts';
-export { RunAccumulator, type RunResult, type SolidResult, type SolidStatus } from './events/result.ts';
+export {
+  RunAccumulator,
+  type RunResult,
+  type SolidResult,
+  type SolidStatus,
+  type OutputsOf,
+  type ResultOf,
+  type HasResult,
+} from './events/result.ts';
 export {
   initialRunState,
   applyEvent,

@@ -22,7 +22,7 @@ import { prepare, type RunOptions } from './plan/prepare.ts';
  * @throws {InvalidConfigError} run config, with every issue
  * @throws {InvalidSubsetError} selection
  */
-export function run(pipeline: Pipeline, options: RunOptions = {}): Observable<RunEvent> {
+export function run<M extends string>(pipeline: Pipeline<M>, options: RunOptions<NoInfer<M>> = {}): Observable<RunEvent> {
   return new Observable<RunEvent>((subscriber) => {
     let prepared;
     try {
@@ -47,7 +47,7 @@ export function run(pipeline: Pipeline, options: RunOptions = {}): Observable<Ru
  * @throws {InvariantViolationError | InvalidConfigError | InvalidSubsetError} (a rejection)
  *   for problems found before the run starts, whatever `raiseOnError` says
  */
-export function execute(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
+export function execute<M extends string>(pipeline: Pipeline<M>, options: RunOptions<NoInfer<M>> = {}): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
     const accumulator = new RunAccumulator();
     // An error met while folding rejects and stops the run (as toRunResult errors its stream).

@@ -10,10 +10,10 @@ import { makeRedactor, type Redactor } from '../config/redact.ts';
 import { resolveRunConfig, type ResolvedRunConfig } from '../config/run-config.ts';
 import { selectSolids } from '../config/select.ts';
 
-/** How to run a pipeline. */
-export interface RunOptions {
+/** How to run a pipeline; `M` is the union of its mode names (see `Pipeline`). */
+export interface RunOptions<M extends string = string> {
   /** The mode; default: the preset's, else the pipeline's only mode. */
-  readonly mode?: string;
+  readonly mode?: M;
   /** A preset of the pipeline: its mode, run config, selection and tags. */
   readonly preset?: string;
   /** Run config (`solids`, `resources`, `loggers`, `execution`); deep-merged over the preset's. */
