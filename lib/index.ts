@@ -78,7 +78,13 @@ export {
 export { isTerminal, type RunEvent, type RunEventType } from './events/events.ts';
 export { describeEvent } from './events/describe-event.ts';
 export type * from './events/events.ts';
+export { failureOf } from './events/failure-of.ts';
+export { originalOf } from './events/json-safe.ts';
+
+// in RxJS apps
 export { toRunResult } from '../operators/to-run-result.ts';
+export { throwOnFailure } from '../operators/throw-on-failure.ts';
+export { outputs } from '../operators/outputs.ts';
 
 // running steps elsewhere: what an executor with runStep uses where it runs them (the
 // workerPool's threads do)
