@@ -148,25 +148,32 @@ export class OperatorRun implements StepHost {
       report: (report) => this.onReport(report),
     });
     this.scope = scope;
-    then(scope.open(this.definition.resources), (failure) => {
-      if (this.stopped) return;
-      if (failure !== undefined) {
-        this.end(this.resourceError('failed to initialise', failure));
-        return;
-      }
-      this.resources = declaredResources(this.name, this.definition.resources, scope.values);
-      const subscription = source.subscribe({
-        next: (value) => this.next(value),
-        error: (error: unknown) => this.end(error),
-        complete: () => {
-          this.sourceDone = true;
-          this.finishIfDone();
-        },
-      });
-      // Ended while subscribe() ran (a synchronous source): stop it now that it can be stopped.
-      if (this.stopped) subscription.unsubscribe();
-      else this.source = subscription;
+    then(
+      scope.open(this.definition.resources),
+      (failure) => this.subscribeSource(scope, failure, source),
+      (error) => this.end(error),
+    );
+  }
+
+  /** The resources are open (or failed to): subscribe to the source, unless the stream is over. */
+  private subscribeSource(scope: ResourceScope, failure: unknown, source: Observable<unknown>): void {
+    if (this.stopped) return;
+    if (failure !== undefined) {
+      this.end(this.resourceError('failed to initialise', failure));
+      return;
+    }
+    this.resources = declaredResources(this.name, this.definition.resources, scope.values);
+    const subscription = source.subscribe({
+      next: (value) => this.next(value),
+      error: (error: unknown) => this.end(error),
+      complete: () => {
+        this.sourceDone = true;
+        this.finishIfDone();
+      },
     });
+    // Ended while subscribe() ran (a synchronous source): stop it now that it can be stopped.
+    if (this.stopped) subscription.unsubscribe();
+    else this.source = subscription;
   }
 
   /**
