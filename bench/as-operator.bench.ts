@@ -8,11 +8,12 @@
  * - `z.number()`: the engine's fast path, a `typeof` per value and no zod parse;
  * - `z.number().int()`: a schema with a check, so a zod `safeParse` per value, in and out.
  * Goal (issue 9): asOperator with `z.number()`, concurrency 1, within 1 µs per value of `map`.
+ * The contenders are sampled in rounds, each once per round (see `interleaved`).
  */
 import { concatMap, lastValueFrom, map, mergeMap, range, reduce, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { libraryLabel, modeflow } from './fixtures/modeflow.ts';
-import { sample, scale } from './measure.ts';
+import { collectGarbage, scale, stats, type Stats } from './measure.ts';
 import type { BenchCase, Measured } from './types.ts';
 
 const { asOperator, solid } = modeflow;
@@ -49,6 +50,28 @@ const solids = {
   }),
 };
 
+const ROUNDS = 11;
+
+/**
+ * Milliseconds per call of each contender, sampled in rounds (each contender once per
+ * round, in order): the differences measured here are a fraction of a microsecond per
+ * value, and load that comes and goes on a shared machine then falls on every contender
+ * alike instead of on whichever ran at the time.
+ */
+async function interleaved(contenders: readonly (readonly [string, () => Promise<unknown>])[], rounds: number): Promise<Stats[]> {
+  const times = contenders.map((): number[] => []);
+  collectGarbage();
+  for (const [, fn] of contenders) await fn(); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const t = performance.now();
+      await contenders[i]![1]();
+      times[i]!.push(performance.now() - t);
+    }
+  }
+  return times.map((t) => stats(t));
+}
+
 export const cases: BenchCase[] = [
   {
     name: 'as-operator',
@@ -65,13 +88,15 @@ export const cases: BenchCase[] = [
         ['asOperator, z.number() concurrency 4', () => through(asOperator(solids.plain, { concurrency: 4 }))],
         ['asOperator, z.number().int() (zod parse)', () => through(asOperator(solids.refined))],
       ];
-      const rows: Measured[] = [];
       const notes: string[] = [];
       for (const [contender, fn] of contenders) {
         const got = await fn();
         if (got !== EXPECTED) notes.push(`✗ ${contender} summed ${got}, expected ${EXPECTED}`);
-        rows.push({ contender, ...scale(await sample(fn, { warmup: 3, reps: 9 }), 1000 / VALUES) });
       }
+      const rows: Measured[] = (await interleaved(contenders, ROUNDS)).map((s, i) => ({
+        contender: contenders[i]![0],
+        ...scale(s, 1000 / VALUES),
+      }));
       const floor = rows[0]!.median;
       const at = (label: string): number => rows.find((r) => r.contender.startsWith(label))!.median;
       const over = (label: string): string => `${(at(label) - floor).toFixed(2)} µs`;
