@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../lib/history/history-store.ts';
 import { startPlayground } from '../../lib/playground/index.ts';
-import { runsListCommand, runsShowCommand } from '../../lib/cli/runs-command.ts';
+import { runsListCommand, runsShowCommand } from '../../lib/cli/runs-report.ts';
 import { fixture, startCli } from '../e2e/run-cli.ts';
 
 const FILE = fixture('history-pipelines.ts');
