@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StepExecutionError, execute, pipeline, resource, run, solid, type RunEvent, type RunResult } from '../../lib/index.ts';
-import { EVENT_TYPES, eventsOf, ofType, rejectionOf, silent, typesOf, until, withMemory } from './api-helpers.ts';
+import { EVENT_TYPES, eventsOf, memoryMode, ofType, rejectionOf, silentMode, typesOf, until } from '../helpers/index.ts';
 
 const TERMINAL = ['RUN_SUCCESS', 'RUN_FAILURE', 'RUN_CANCELED'];
 const STEP_TYPES = ['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_RETRY'];
@@ -16,7 +16,7 @@ const STEP_TYPES = ['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', '
  * output, a retry, a failure, a skipped downstream step, a teardown, and RUN_FAILURE.
  */
 function busyPipeline() {
-  const { mode: m, memory } = withMemory({ name: 'busy_mode', resources: { store: resource({ init: () => ({ rows: 3 }) }) } });
+  const { mode: m, memory } = memoryMode({ name: 'busy_mode', resources: { store: resource({ init: () => ({ rows: 3 }) }) } });
   const load = solid({
     name: 'load',
     resources: ['store'],
@@ -102,7 +102,7 @@ describe('DESIGN "Events": a discriminated union on `type`, with runId, pipeline
     /** The events of a run, and the types of those that JSON.stringify cannot serialise. */
     async function unserialisable(compute: (ctx: { log: { info(fields: object, msg: string): void } }) => unknown) {
       const s = solid({ name: 's', output: z.unknown(), compute });
-      const { mode: m } = withMemory();
+      const { mode: m } = memoryMode();
       const events = await eventsOf(pipeline({ name: 'p', modes: [m], graph: () => s() }));
       const bad: string[] = [];
       for (const e of events) {
@@ -163,7 +163,7 @@ describe('DESIGN "Events": a discriminated union on `type`, with runId, pipeline
     });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { bad } })],
+      modes: [silentMode({ resources: { bad } })],
       graph: () => solid({ name: 'user', resources: ['bad'], compute: () => undefined })(),
     });
     const events = await eventsOf(p);
@@ -175,7 +175,7 @@ describe('DESIGN "Events": a discriminated union on `type`, with runId, pipeline
   });
 
   it('a successful run ends RUN_SUCCESS; a canceled one RUN_CANCELED', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => solid({ name: 's', compute: () => 1 })() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => solid({ name: 's', compute: () => 1 })() });
     expect(typesOf(await eventsOf(p)).at(-1)).toBe('RUN_SUCCESS');
     const controller = new AbortController();
     controller.abort();
@@ -200,7 +200,9 @@ describe('DESIGN "Events": a resource whose teardown throws', () => {
       });
     return pipeline({
       name: 'p',
-      modes: [silent({ resources: { first: tracked('first', false), second: tracked('second', true), third: tracked('third', false) } })],
+      modes: [
+        silentMode({ resources: { first: tracked('first', false), second: tracked('second', true), third: tracked('third', false) } }),
+      ],
       graph: () => solid({ name: 'uses', resources: ['first', 'second', 'third'], compute: () => undefined })(),
     });
   }
@@ -267,7 +269,7 @@ describe('DESIGN "Events" → invariants', () => {
         });
       return pipeline({
         name: 'p',
-        modes: [silent({ resources: { top: tracked('top', ['mid']), mid: tracked('mid', ['base']), base: tracked('base') } })],
+        modes: [silentMode({ resources: { top: tracked('top', ['mid']), mid: tracked('mid', ['base']), base: tracked('base') } })],
         graph: () => solid({ name: 's', resources: ['top'], compute })(),
       });
     }
@@ -341,7 +343,7 @@ describe('DESIGN "Events" → RunResult', () => {
     const result = await execute(
       pipeline({
         name: 'p',
-        modes: [silent()],
+        modes: [silentMode()],
         graph: () => {
           two();
           single();

@@ -23,7 +23,18 @@ import {
   type RunEvent,
 } from '../../lib/index.ts';
 import { executeSolid } from '../../lib/testing/index.ts';
-import { eventsOf, ofType, rejectionOf, silent, sleep, subscribeError, thrownBy, typesOf, until, withMemory } from './api-helpers.ts';
+import {
+  eventsOf,
+  memoryMode,
+  ofType,
+  rejectionOf,
+  silentMode,
+  sleep,
+  subscribeError,
+  thrownBy,
+  typesOf,
+  until,
+} from '../helpers/index.ts';
 
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
@@ -44,7 +55,7 @@ describe('DESIGN "Running" → run(pipeline, options?): a cold Observable<RunEve
     const counted = solid({ name: 'counted', resources: ['r'], compute: () => void computed++ });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { r: resource({ init: () => void inits++ }) } })],
+      modes: [silentMode({ resources: { r: resource({ init: () => void inits++ }) } })],
       graph: () => counted(),
     });
     const observable = run(p);
@@ -57,7 +68,7 @@ describe('DESIGN "Running" → run(pipeline, options?): a cold Observable<RunEve
   });
 
   it('each subscription is a new run (its own runId)', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const observable = run(p);
     const first: RunEvent[] = [];
     const second: RunEvent[] = [];
@@ -94,7 +105,7 @@ describe('DESIGN "Running" → run(pipeline, options?): a cold Observable<RunEve
           });
         }),
     });
-    const { mode: m, memory } = withMemory({ resources: { r } });
+    const { mode: m, memory } = memoryMode({ resources: { r } });
     const p = pipeline({ name: 'p', modes: [m], graph: () => waits() });
     const received: RunEvent[] = [];
     const subscription = run(p).subscribe((e) => received.push(e));
@@ -123,7 +134,7 @@ describe('DESIGN "Running" → unsubscribing cancels: running steps stop', () =>
           };
         }),
     });
-    const subscription = run(pipeline({ name: 'p', modes: [silent()], graph: () => ticking() })).subscribe();
+    const subscription = run(pipeline({ name: 'p', modes: [silentMode()], graph: () => ticking() })).subscribe();
     await until(() => ticks > 2, 'a few ticks');
     subscription.unsubscribe();
     await until(() => torn, 'the compute to be unsubscribed');
@@ -136,7 +147,7 @@ describe('DESIGN "Running" → unsubscribing cancels: running steps stop', () =>
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Running" → execute(pipeline, options?): Promise<RunResult>', () => {
   it('resolves with the RunResult of a successful run', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => inc(one()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => inc(one()) });
     const result = await execute(p);
     expect(result.status).toBe('SUCCESS');
     expect(result.success).toBe(true);
@@ -144,7 +155,7 @@ describe('DESIGN "Running" → execute(pipeline, options?): Promise<RunResult>',
   });
 
   it('rejects with StepExecutionError carrying .result on failure', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => boom() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => boom() });
     const error = await rejectionOf(execute(p));
     expect(error).toBeInstanceOf(StepExecutionError);
     expect(error).toBeInstanceOf(ModeflowError);
@@ -154,7 +165,7 @@ describe('DESIGN "Running" → execute(pipeline, options?): Promise<RunResult>',
   });
 
   it('resolves with the failed result when raiseOnError: false', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => boom() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => boom() });
     const result = await execute(p, { raiseOnError: false });
     expect(result.status).toBe('FAILURE');
     expect(result.success).toBe(false);
@@ -169,7 +180,7 @@ describe('DESIGN "Running" → execute(pipeline, options?): Promise<RunResult>',
         throw thrown;
       },
     });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => fails(one()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => fails(one()) });
     const error = (await rejectionOf(execute(p))) as StepExecutionError;
     expect(error.stepKey).toBe('fails');
     expect(error.cause).toBe(thrown);
@@ -212,34 +223,34 @@ describe('DESIGN "Running" → executeSolid(solid, { resources?, config?, inputs
   });
 
   it('runs in a given mode', async () => {
-    const m = silent({ name: 'unit', resources: { offset: hardcodedResource(100) } });
+    const m = silentMode({ name: 'unit', resources: { offset: hardcodedResource(100) } });
     const result = await executeSolid(scaled, { mode: m, config: { factor: 0 }, inputs: { n: 9 } });
     expect(result.output()).toBe(100);
   });
 
   it('rejects with StepExecutionError when the solid fails', async () => {
-    expect(await rejectionOf(executeSolid(boom, { mode: silent() }))).toBeInstanceOf(StepExecutionError);
+    expect(await rejectionOf(executeSolid(boom, { mode: silentMode() }))).toBeInstanceOf(StepExecutionError);
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Running" → options { mode?, preset?, runConfig?, select?, runId?, tags?, signal?, raiseOnError? }', () => {
   it('runId is the id of the run: in every event and the result', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const result = await execute(p, { runId: 'my-run-1' });
     expect(result.runId).toBe('my-run-1');
     expect(result.events.every((e) => e.runId === 'my-run-1')).toBe(true);
   });
 
   it('without runId, each run gets a fresh UUID (README: default a UUID)', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const [a, b] = [await execute(p), await execute(p)];
     expect(a.runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
     expect(a.runId).not.toBe(b.runId);
   });
 
   it('tags are recorded on the run (RUN_START.tags, README "Events")', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const events = await eventsOf(p, { tags: { team: 'qa', ticket: 7 } });
     expect(ofType(events, 'RUN_START')[0]?.tags).toMatchObject({ team: 'qa', ticket: 7 });
   });
@@ -254,7 +265,7 @@ describe('DESIGN "Running" → options { mode?, preset?, runConfig?, select?, ru
           controller.abort();
         }),
     });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => waits() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => waits() });
     const result = await execute(p, { signal: controller.signal, raiseOnError: false });
     expect(result.status).toBe('CANCELED');
     expect(typesOf(result.events).at(-1)).toBe('RUN_CANCELED');
@@ -263,7 +274,7 @@ describe('DESIGN "Running" → options { mode?, preset?, runConfig?, select?, ru
   it('aborting `signal` with raiseOnError left at its default: execute rejects with StepExecutionError', async () => {
     const controller = new AbortController();
     controller.abort();
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const error = await rejectionOf(execute(p, { signal: controller.signal }));
     expect(error).toBeInstanceOf(StepExecutionError);
     expect(((error as StepExecutionError).result as { status: string }).status).toBe('CANCELED');
@@ -274,7 +285,7 @@ describe('DESIGN "Running" → options { mode?, preset?, runConfig?, select?, ru
 describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'s mode, else the only mode', () => {
   const two = pipeline({
     name: 'two_modes',
-    modes: [silent({ name: 'dev' }), silent({ name: 'prod' })],
+    modes: [silentMode({ name: 'dev' }), silentMode({ name: 'prod' })],
     presets: [preset({ name: 'nightly', mode: 'prod' }), preset({ name: 'modeless' })],
     graph: () => one(),
   });
@@ -293,7 +304,7 @@ describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'
   });
 
   it('else the only mode', async () => {
-    const single = pipeline({ name: 'single', modes: [silent({ name: 'only' })], graph: () => one() });
+    const single = pipeline({ name: 'single', modes: [silentMode({ name: 'only' })], graph: () => one() });
     expect((await execute(single)).mode).toBe('only');
   });
 
@@ -332,10 +343,10 @@ describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'
 
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Semantics/Run lifecycle" as referenced by "Running": errors before the run starts', () => {
-  const two = pipeline({ name: 'two_modes', modes: [silent({ name: 'dev' }), silent({ name: 'prod' })], graph: () => one() });
+  const two = pipeline({ name: 'two_modes', modes: [silentMode({ name: 'dev' }), silentMode({ name: 'prod' })], graph: () => one() });
   const needsConfig = pipeline({
     name: 'needs_config',
-    modes: [silent()],
+    modes: [silentMode()],
     graph: () => solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined })(),
   });
 
@@ -391,7 +402,7 @@ describe('DESIGN "Running" → selection (`select`)', () => {
   // a → b → c → d → join ← side
   const chain = pipeline({
     name: 'chain',
-    modes: [silent()],
+    modes: [silentMode()],
     graph: () => {
       const a = source.alias('a')();
       const d = inc.alias('d')(inc.alias('c')(inc.alias('b')(a)));
@@ -451,7 +462,7 @@ describe('DESIGN "Running" → selection (`select`)', () => {
     const cfg = solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined });
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         cfg();
         one();
@@ -475,7 +486,7 @@ describe('DESIGN "Running" → selection (`select`)', () => {
     const track = (name: string) => resource({ init: () => void inits.push(name) });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { left_r: track('left_r'), right_r: track('right_r') } })],
+      modes: [silentMode({ resources: { left_r: track('left_r'), right_r: track('right_r') } })],
       graph: () => {
         solid({ name: 'left', resources: ['left_r'], compute: () => undefined })();
         solid({ name: 'right', resources: ['right_r'], compute: () => undefined })();
@@ -494,7 +505,7 @@ describe('DESIGN "Running": ready steps run highest `tags.priority` first (integ
   it.each(['sync', 'async', 'virtualTime'])('with the %s executor, one step at a time', async (executorName) => {
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         at('low', -2)();
         at('plain')();
@@ -537,7 +548,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
     });
     const p = pipeline({
       name: 'ctx_pipeline',
-      modes: [silent({ name: 'here', resources: { thing: hardcodedResource('the thing') } })],
+      modes: [silentMode({ name: 'here', resources: { thing: hardcodedResource('the thing') } })],
       graph: () => probe.alias('probe_alias')(),
     });
     await execute(p, { runId: 'rid' });
@@ -570,7 +581,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
     });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { mine: hardcodedResource(1), theirs: hardcodedResource(2) } })],
+      modes: [silentMode({ resources: { mine: hardcodedResource(1), theirs: hardcodedResource(2) } })],
       graph: () => nosy(),
     });
     await execute(p);
@@ -583,7 +594,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
 
   it('ctx.log is bound to runId, pipeline, mode, solid and stepKey (in every sink line)', async () => {
     const talk = solid({ name: 'talk', compute: (ctx) => ctx.log.info({ rows: 3 }, 'loaded') });
-    const { mode: m, memory } = withMemory({ name: 'logmode' });
+    const { mode: m, memory } = memoryMode({ name: 'logmode' });
     const p = pipeline({ name: 'log_pipeline', modes: [m], graph: () => talk.alias('talker')() });
     await execute(p, { runId: 'log-run' });
     const record = memory.records().find((r) => r['msg'] === 'loaded');
@@ -600,7 +611,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
   it('ctx.log is pino-style: trace, debug, info, warn, error and fatal each write a record at that level', async () => {
     const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
     const talk = solid({ name: 'talk', compute: (ctx) => levels.forEach((level) => ctx.log[level](`at ${level}`)) });
-    const { mode: m, memory } = withMemory();
+    const { mode: m, memory } = memoryMode();
     const result = await execute(pipeline({ name: 'p', modes: [m], graph: () => talk() }), {
       runConfig: { loggers: { memory: { config: { level: 'trace' } } } },
     });
@@ -626,7 +637,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
         if (ctx.attempt < 3) throw new Error('again');
       },
     });
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => flaky() }));
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => flaky() }));
     expect(result.success).toBe(true);
     expect(attempts).toEqual([1, 2, 3]);
   });
@@ -656,7 +667,7 @@ describe('DESIGN "Public API" → built-in executors', () => {
           inFlight--;
         },
       });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => ['s1', 's2', 's3', 's4', 's5'].forEach((n) => slow(n)()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => ['s1', 's2', 's3', 's4', 's5'].forEach((n) => slow(n)()) });
     await execute(p, { runConfig: { execution: { async: { config: { maxConcurrent: 2 } } } } });
     expect(most).toBe(2);
   });
@@ -672,7 +683,7 @@ describe('DESIGN "Public API" → built-in executors', () => {
       },
     });
     const started = Date.now();
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => waits() }), {
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => waits() }), {
       runConfig: { execution: { virtualTime: {} } },
     });
     expect(result.output('waits')).toBe(0);

@@ -6,7 +6,7 @@ import { EMPTY, from, of, timer, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidDefinitionError, StepExecutionError, execute, pipeline, solid, type RunResult } from '../../lib/index.ts';
-import { executorConfigs, expectInvariants, ofType, rejectionOf, silentMode, sleep, stepKeysOf } from './semantics-helpers.ts';
+import { executors, expectInvariants, ofType, rejectionOf, silentMode, sleep, stepKeysOf } from '../helpers/index.ts';
 
 const numbersOf = (name: string, values: number[]) => solid({ name, output: z.number(), compute: () => from(values) });
 const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 2 });
@@ -17,7 +17,7 @@ const sum = solid({
   compute: (_c, { xs }) => xs.reduce((a, b) => a + b, 0),
 });
 
-describe.each(executorConfigs)('Outputs, fan-out, collect ($name executor)', ({ runConfig }) => {
+describe.each(executors)('Outputs, fan-out, collect ($name executor)', ({ runConfig }) => {
   describe('several outputs', () => {
     const split = solid({
       name: 'split',

@@ -25,11 +25,12 @@ import {
 } from '../../lib/index.ts';
 import {
   aborted,
-  allInProcessConfigs,
-  collectEvents,
   deferred,
-  executorConfigs,
+  EVENT_TYPES,
+  eventsOf,
+  executors,
   expectInvariants,
+  inProcessExecutors,
   memoryMode,
   ofType,
   rejectionOf,
@@ -39,8 +40,7 @@ import {
   typesOf,
   until,
   virtualTime,
-} from './semantics-helpers.ts';
-import { EVENT_TYPES } from './api-helpers.ts';
+} from '../helpers/index.ts';
 
 /** Resources that write `init <key>` / `teardown <key>` to `journal`. */
 function tracked(journal: string[], key: string, deps: readonly string[] = [], failTeardown = false) {
@@ -110,7 +110,7 @@ function busyPipeline() {
   return { p, journal, memory };
 }
 
-describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig }) => {
+describe.each(executors)('Run lifecycle ($name executor)', ({ runConfig }) => {
   describe('start and end', () => {
     it('the run Observable emits RUN_START first and one terminal event last, then completes (success)', async () => {
       const ok = solid({ name: 'ok', compute: () => 1 });
@@ -193,7 +193,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           needs();
         },
       });
-      const events = await collectEvents(p, { runConfig });
+      const events = await eventsOf(p, { runConfig });
       expect(typesOf(events)).toContain('RESOURCE_INIT_FAILURE');
       expect(events[events.length - 1]?.type).toBe('RUN_FAILURE');
       expect(stepKeysOf(events, 'STEP_START')).toEqual([]);
@@ -226,7 +226,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
     it('the event types are exactly those listed; timestamp is epoch milliseconds', async () => {
       const { p } = busyPipeline();
       const before = Date.now();
-      const events = await collectEvents(p, { runConfig: { ...runConfig, loggers: { memory: { config: { level: 'debug' } } } } });
+      const events = await eventsOf(p, { runConfig: { ...runConfig, loggers: { memory: { config: { level: 'debug' } } } } });
       const after = Date.now();
       for (const e of events) {
         expect(EVENT_TYPES).toContain(e.type);
@@ -487,7 +487,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
   describe('event invariants', () => {
     it('one terminal event, last; each STEP_START has exactly one STEP_SUCCESS or STEP_FAILURE', async () => {
       const { p } = busyPipeline();
-      const events = await collectEvents(p, { runConfig });
+      const events = await eventsOf(p, { runConfig });
       expect(expectInvariants(events)).toEqual([]);
       // the retried step still has one STEP_START
       expect(stepKeysOf(events, 'STEP_START').filter((k) => k === 'flaky[1]')).toHaveLength(1);
@@ -530,7 +530,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
             user();
           },
         });
-        const events = await collectEvents(p, { runConfig });
+        const events = await eventsOf(p, { runConfig });
         expect(journal).toEqual(['init base', 'init middle', 'init top', 'teardown top', 'teardown middle', 'teardown base']);
         expect(ofType(events, 'RESOURCE_INIT_SUCCESS').map((e) => e.resource)).toEqual(['base', 'middle', 'top']);
         expect(ofType(events, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['top', 'middle', 'base']);
@@ -549,7 +549,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           user();
         },
       });
-      const events = await collectEvents(p, { runConfig });
+      const events = await eventsOf(p, { runConfig });
       const inits = ofType(events, 'RESOURCE_INIT_SUCCESS').map((e) => e.resource);
       expect(inits.slice().sort()).toEqual(['a', 'b', 'c']);
       expect(ofType(events, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(inits.slice().reverse());
@@ -605,7 +605,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
           user();
         },
       });
-      const events = await collectEvents(p, { runConfig });
+      const events = await eventsOf(p, { runConfig });
       expect(journal.filter((j) => j.startsWith('teardown'))).toEqual(['teardown last', 'teardown faulty', 'teardown first']);
       const teardowns = ofType(events, 'RESOURCE_TEARDOWN');
       expect(teardowns.map((e) => e.resource)).toEqual(['last', 'faulty', 'first']);
@@ -638,7 +638,7 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
   });
 });
 
-describe.each(allInProcessConfigs)('Cancel ($name executor)', ({ runConfig }) => {
+describe.each(inProcessExecutors)('Cancel ($name executor)', ({ runConfig }) => {
   it('the loggers get every event up to RUN_CANCELED, the canceled step included', async () => {
     const { p, started, memory } = blocking();
     const subscription = run(p, { runConfig }).subscribe();
@@ -879,7 +879,7 @@ describe.each(allInProcessConfigs)('Cancel ($name executor)', ({ runConfig }) =>
     const { p, journal } = blocking();
     const controller = new AbortController();
     controller.abort();
-    const events = await collectEvents(p, { runConfig, signal: controller.signal });
+    const events = await eventsOf(p, { runConfig, signal: controller.signal });
     expect(events[0]?.type).toBe('RUN_START');
     expect(events[events.length - 1]?.type).toBe('RUN_CANCELED');
     expect(stepKeysOf(events, 'STEP_START')).toEqual([]);
@@ -920,7 +920,7 @@ describe.each(allInProcessConfigs)('Cancel ($name executor)', ({ runConfig }) =>
       },
     });
     const controller = new AbortController();
-    const promise = collectEvents(p, { runConfig, signal: controller.signal });
+    const promise = eventsOf(p, { runConfig, signal: controller.signal });
     await started.promise;
     controller.abort();
     const events = await promise;
@@ -955,7 +955,7 @@ describe.each(allInProcessConfigs)('Cancel ($name executor)', ({ runConfig }) =>
   });
 });
 
-describe.each(allInProcessConfigs)('Retries ($name executor)', ({ runConfig }) => {
+describe.each(inProcessExecutors)('Retries ($name executor)', ({ runConfig }) => {
   it('one STEP_START; STEP_RETRY (with attempt) per failed attempt that will be retried; then one STEP_SUCCESS', async () => {
     const attempts: number[] = [];
     const flaky = solid({

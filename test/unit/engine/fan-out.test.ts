@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { of } from 'rxjs';
 import { z } from 'zod';
-import { execute, pipeline, solid } from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, sleep } from './helpers.ts';
+import { execute, pipeline, solid } from '../../../lib/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, sleep } from '../../helpers/index.ts';
 
 /** A solid emitting `values` one by one. */
 const emits = (name: string, values: readonly number[]) => solid({ name, output: z.number(), compute: () => of(...values) });
@@ -21,7 +21,7 @@ describe.each(executors)('$name executor', (exec) => {
         double(emits('src', [1, 2, 3])());
       },
     });
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     const starts = ofType(list, 'STEP_START').filter((e) => e.solid === 'double');
     expect(starts.map((e) => e.stepKey).sort()).toEqual(['double[0]', 'double[1]', 'double[2]']);
   });
@@ -34,7 +34,7 @@ describe.each(executors)('$name executor', (exec) => {
         double(emits('src', [5, 6, 7])());
       },
     });
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     const byKey = Object.fromEntries(ofType(list, 'STEP_OUTPUT').map((e) => [e.stepKey, e.value]));
     expect(byKey).toMatchObject({ 'double[0]': 10, 'double[1]': 12, 'double[2]': 14 });
   });
@@ -47,7 +47,7 @@ describe.each(executors)('$name executor', (exec) => {
         double(emits('src', [1, 2])());
       },
     });
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     expect(
       ofType(list, 'STEP_START')
         .map((e) => e.stepKey)
@@ -190,7 +190,7 @@ describe.each(executors)('$name executor', (exec) => {
           gather(emits('src', [3, 1, 2])().collect());
         },
       });
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(
         ofType(list, 'STEP_START')
           .filter((e) => e.solid === 'gather')
@@ -315,7 +315,7 @@ describe.each(executors)('$name executor', (exec) => {
           double(emits('src', [])());
         },
       });
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(ofType(list, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([['double', 'OUTPUT_NOT_PRODUCED']]);
       expect(list.at(-1)?.type).toBe('RUN_SUCCESS');
     });

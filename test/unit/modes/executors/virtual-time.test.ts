@@ -12,7 +12,7 @@ import {
   solid,
   virtualTimeExecutor,
   type RunEvent,
-} from '../../lib/index.ts';
+} from '../../../../lib/index.ts';
 
 const HOUR = 3_600_000;
 const onVirtualTime = (config?: Record<string, unknown>) => ({ execution: { virtualTime: config ? { config } : {} } });

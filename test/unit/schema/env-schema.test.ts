@@ -18,9 +18,9 @@ import {
   syncExecutor,
   workerPoolExecutor,
   type Pipeline,
-} from '../../lib/index.ts';
-import { memoryLogger } from '../../lib/index.ts';
-import { rejectionOf } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { memoryLogger } from '../../../lib/index.ts';
+import { rejectionOf } from '../../helpers/index.ts';
 
 /** The seed example's resource: a typo in `path` must not open an in-memory store. */
 const sqliteDatabase = resource({

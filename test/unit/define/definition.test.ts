@@ -23,8 +23,8 @@ import {
   solid,
   syncExecutor,
   valuesResource,
-} from '../../lib/index.ts';
-import { quietMode } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { quietMode } from '../../helpers/index.ts';
 
 const noop = solid({ name: 'noop', compute: () => undefined });
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });

@@ -1,8 +1,8 @@
 /** Log lines show large values shortened, with a marker saying how much was cut; events keep them whole. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { memoryLogger, mode, pipeline, solid, type MemoryLogger } from '../../lib/index.ts';
-import { events, ofType } from './helpers.ts';
+import { memoryLogger, mode, pipeline, solid, type MemoryLogger } from '../../../lib/index.ts';
+import { eventsOf, ofType } from '../../helpers/index.ts';
 
 const big = {
   blob: 'x'.repeat(1_000_000),
@@ -30,7 +30,7 @@ describe('engine events in log lines', () => {
   it('shortens a large run config in the RUN_START line, marking each cut, while the RUN_START event keeps it whole', async () => {
     const memory = memoryLogger();
     const runConfig = { solids: { load: { config: big } } };
-    const list = await events(configured(memory), { runConfig });
+    const list = await eventsOf(configured(memory), { runConfig });
     expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual(runConfig);
     const line = lineOf(memory, 'RUN_START');
     expect(line.length).toBeLessThan(64_000);
@@ -45,13 +45,13 @@ describe('engine events in log lines', () => {
   it('writes a small run config whole', async () => {
     const memory = memoryLogger();
     const small = { blob: 'abc', rows: [1, 2], table: { a: 1 } };
-    await events(configured(memory), { runConfig: { solids: { load: { config: small } } } });
+    await eventsOf(configured(memory), { runConfig: { solids: { load: { config: small } } } });
     expect(JSON.parse(lineOf(memory, 'RUN_START'))).toMatchObject({ runConfig: { solids: { load: { config: small } } } });
   });
 
   it('shortens a large output in the STEP_OUTPUT line, while the event keeps it whole', async () => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       configured(memory, (c) => c.rows),
       {
         runConfig: { solids: { load: { config: { ...big, blob: '' } } }, loggers: { memory: { config: { level: 'debug' } } } },
@@ -63,7 +63,7 @@ describe('engine events in log lines', () => {
 
   it('shortens a huge error message in the STEP_FAILURE and RUN_FAILURE lines, message and fields', async () => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       configured(memory, () => {
         throw new Error('y'.repeat(100_000));
       }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidConfigError, InvalidSubsetError, execute, pipeline, resource, run, solid } from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, rejectionOf } from './helpers.ts';
+import { InvalidConfigError, InvalidSubsetError, execute, pipeline, resource, run, solid } from '../../../lib/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, rejectionOf } from '../../helpers/index.ts';
 
 /** load → clean → report, and audit beside them; each uses its own resource. */
 function build(journal: string[]) {
@@ -42,28 +42,28 @@ function build(journal: string[]) {
   });
 }
 
-const started = (list: Awaited<ReturnType<typeof events>>) => ofType(list, 'STEP_START').map((e) => e.stepKey);
+const started = (list: Awaited<ReturnType<typeof eventsOf>>) => ofType(list, 'STEP_START').map((e) => e.stepKey);
 
 describe.each(executors)('$name executor', (exec) => {
   const runConfig = on(exec);
 
   it('runs only the selected solid', async () => {
-    const list = await events(build([]), { runConfig, select: 'audit' });
+    const list = await eventsOf(build([]), { runConfig, select: 'audit' });
     expect(started(list)).toEqual(['audit']);
   });
 
   it('runs a solid with all its ancestors for *name', async () => {
-    const list = await events(build([]), { runConfig, select: '*report' });
+    const list = await eventsOf(build([]), { runConfig, select: '*report' });
     expect(started(list)).toEqual(['load', 'clean', 'report']);
   });
 
   it('runs a solid with all its descendants for name*', async () => {
-    const list = await events(build([]), { runConfig, select: 'load*' });
+    const list = await eventsOf(build([]), { runConfig, select: 'load*' });
     expect(started(list)).toEqual(['load', 'clean', 'report']);
   });
 
   it('runs one level up for +name', async () => {
-    const list = await events(build([]), {
+    const list = await eventsOf(build([]), {
       runConfig: { ...runConfig, solids: { clean: { inputs: { rows: { value: [9, 8] } } } } },
       select: '+report',
     });
@@ -71,7 +71,7 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   it('unions comma-separated clauses', async () => {
-    const list = await events(build([]), { runConfig, select: 'load,audit' });
+    const list = await eventsOf(build([]), { runConfig, select: 'load,audit' });
     expect(started(list).sort()).toEqual(['audit', 'load']);
   });
 
@@ -123,12 +123,12 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   it('records the selection on RUN_START', async () => {
-    const list = await events(build([]), { runConfig, select: 'audit' });
+    const list = await eventsOf(build([]), { runConfig, select: 'audit' });
     expect(ofType(list, 'RUN_START')[0]!.select).toBe('audit');
   });
 
   it('runs everything when no selection is given', async () => {
-    const list = await events(build([]), { runConfig });
+    const list = await eventsOf(build([]), { runConfig });
     expect(started(list).sort()).toEqual(['audit', 'clean', 'load', 'report']);
   });
 });

@@ -14,8 +14,8 @@ import {
   type LevelName,
   type MemoryLogger,
   type SolidContext,
-} from '../../lib/index.ts';
-import { events, executors, ofType, on } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { eventsOf, executors, ofType, on } from '../../helpers/index.ts';
 
 /** A pipeline whose one solid runs `compute`, with the given sinks. */
 function withSinks(loggers: Record<string, MemoryLogger>, compute: (ctx: SolidContext) => unknown = () => undefined) {
@@ -67,7 +67,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('makes a record at the lowest sink level a LOG event with level, message, fields, stepKey and solid', async () => {
       const memory = memoryLogger();
-      const list = await events(
+      const list = await eventsOf(
         withSinks({ memory }, (ctx) => ctx.log.info({ rows: 3 }, 'loaded')),
         { runConfig: on(exec) },
       );
@@ -78,7 +78,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('drops a record below every sink level: no line, no LOG event', async () => {
       const memory = memoryLogger();
-      const list = await events(
+      const list = await eventsOf(
         withSinks({ memory }, (ctx) => ctx.log.debug('too low')),
         { runConfig: on(exec) },
       );
@@ -102,7 +102,7 @@ describe.each(executors)('$name executor', (exec) => {
     it('makes a LOG event of a record that only the lowest sink takes', async () => {
       const loud = memoryLogger();
       const chatty = memoryLogger();
-      const list = await events(
+      const list = await eventsOf(
         withSinks({ loud, chatty }, (ctx) => ctx.log.debug('detail')),
         {
           runConfig: on(exec, levels({ loud: 'error', chatty: 'debug' })),
@@ -132,7 +132,7 @@ describe.each(executors)('$name executor', (exec) => {
           s();
         },
       });
-      const list = await events(p, { runConfig: on(exec) });
+      const list = await eventsOf(p, { runConfig: on(exec) });
       const log = ofType(list, 'LOG').find((e) => e.message === 'connecting');
       expect(log).toBeDefined();
       expect(log?.stepKey).toBeUndefined();
@@ -149,7 +149,7 @@ describe.each(executors)('$name executor', (exec) => {
           s();
         },
       });
-      const list = await events(p, { runConfig: on(exec) });
+      const list = await eventsOf(p, { runConfig: on(exec) });
       expect(ofType(list, 'LOG').find((e) => e.message === 'connecting')?.fields).toEqual({ resource: 'r', host: 'db' });
       expect(byMsg(memory, 'connecting')[0]).toMatchObject({ resource: 'r', host: 'db' });
     });
@@ -214,7 +214,7 @@ describe.each(executors)('$name executor', (exec) => {
             s();
           },
         });
-        const list = await events(p, { runConfig: on(exec, { loggers: { failing: { config: { level: 'debug' } } } }) });
+        const list = await eventsOf(p, { runConfig: on(exec, { loggers: { failing: { config: { level: 'debug' } } } }) });
         await new Promise((resolve) => setTimeout(resolve, 0));
         expect(unhandled).toEqual([]);
         expect(ofType(list, 'STEP_SUCCESS')).toHaveLength(1);
@@ -430,7 +430,7 @@ describe('{ env: NAME } values', () => {
       config: z.object({ token: z.string() }),
       compute: (ctx) => ctx.log.info(`token is ${ctx.config.token}`),
     });
-    const list = await events(
+    const list = await eventsOf(
       pipeline({
         name: 'p',
         modes: [mode({ loggers: { memory } })],
@@ -466,7 +466,7 @@ describe('{ env: NAME } values', () => {
 
   it('redacts the value from a STEP_FAILURE error', async () => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       leaky(memory, (t) => {
         throw new Error(`bad token ${t}`);
       }),
@@ -478,7 +478,7 @@ describe('{ env: NAME } values', () => {
   });
 
   it('shows the { env: NAME } reference, not the value, in RUN_START', async () => {
-    const list = await events(
+    const list = await eventsOf(
       leaky(memoryLogger(), () => undefined),
       { runConfig },
     );
@@ -487,7 +487,7 @@ describe('{ env: NAME } values', () => {
 
   it('redacts the value from every event of a run that emits it as an output', async () => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       leaky(memory, (t) => `token=${t}`),
       { runConfig },
     );
@@ -511,7 +511,7 @@ describe('{ env: NAME } values', () => {
         s();
       },
     });
-    const list = await events(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
+    const list = await eventsOf(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
     expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]?.error.message).toBe('login refused for [redacted]');
     expect(JSON.stringify(list)).not.toContain(SECRET);
     expect(memory.lines.join('\n')).not.toContain(SECRET);
@@ -528,7 +528,7 @@ describe('{ env: NAME } values', () => {
         s();
       },
     });
-    const list = await events(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
+    const list = await eventsOf(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
     expect(JSON.stringify(list)).not.toContain(SECRET);
     expect(memory.lines.join('\n')).not.toContain(SECRET);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidConfigError, execute, mode, pipeline, resource, solid } from '../../lib/index.ts';
-import { formatConfigError } from '../../lib/cli/report-error.ts';
-import { makeStyle } from '../../lib/cli/style.ts';
-import { rejectionOf } from './helpers.ts';
+import { InvalidConfigError, execute, mode, pipeline, resource, solid } from '../../../lib/index.ts';
+import { formatConfigError } from '../../../lib/cli/report-error.ts';
+import { makeStyle } from '../../../lib/cli/style.ts';
+import { rejectionOf } from '../../helpers/index.ts';
 
 describe("formatConfigError (the CLI's invalid-config report)", () => {
   it("adds the valid keys under an unknown key whose message (the schema's own) does not name them", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidSubsetError, pipeline, solid } from '../../lib/index.ts';
-import { isInputUnconnected, selectSolids } from '../../lib/config/select.ts';
+import { InvalidSubsetError, pipeline, solid } from '../../../lib/index.ts';
+import { isInputUnconnected, selectSolids } from '../../../lib/config/select.ts';
 
 const source = solid({ name: 'source', output: z.number(), compute: () => 1 });
 const step = solid({ name: 'step', inputs: { x: z.number() }, output: z.number(), compute: (_ctx, { x }) => x + 1 });

@@ -13,8 +13,8 @@ import {
   run,
   solid,
   type RunEvent,
-} from '../../lib/index.ts';
-import { aborted, deferred, events, executors, ofType, on, rejectionOf, types, until } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { aborted, deferred, eventsOf, executors, ofType, on, rejectionOf, typesOf, until } from '../../helpers/index.ts';
 
 /**
  * first → second (resources), a `wait` step that blocks until the run is canceled, and a
@@ -192,7 +192,7 @@ describe.each(executors)('$name executor', (exec) => {
     const abortWhileRunning = async () => {
       const run = blocking();
       const controller = new AbortController();
-      const done = events(run.p, { runConfig, signal: controller.signal });
+      const done = eventsOf(run.p, { runConfig, signal: controller.signal });
       await run.started;
       controller.abort();
       return { ...run, list: await done };
@@ -256,7 +256,7 @@ describe.each(executors)('$name executor', (exec) => {
       const { p, journal } = blocking();
       const controller = new AbortController();
       controller.abort();
-      const list = await events(p, { runConfig, signal: controller.signal });
+      const list = await eventsOf(p, { runConfig, signal: controller.signal });
       expect(list[0]?.type).toBe('RUN_START');
       expect(list.at(-1)?.type).toBe('RUN_CANCELED');
       expect(ofType(list, 'STEP_START')).toEqual([]);
@@ -399,11 +399,11 @@ describe('nothing waits forever on a resource', () => {
     it('on cancel, abandons an init still pending after the grace period and ends RUN_CANCELED', async () => {
       const { p, journal, initStarted } = hungInit();
       const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
+      const done = eventsOf(p, { runConfig, signal: controller.signal });
       await initStarted;
       controller.abort();
       const list = await done;
-      expect(types(list.filter((e) => e.type.startsWith('RESOURCE_') || e.type.startsWith('RUN_')))).toEqual([
+      expect(typesOf(list.filter((e) => e.type.startsWith('RESOURCE_') || e.type.startsWith('RUN_')))).toEqual([
         'RUN_START',
         'RESOURCE_INIT_START',
         'RESOURCE_INIT_SUCCESS',
@@ -424,7 +424,7 @@ describe('nothing waits forever on a resource', () => {
     it('tears down at once the value of an abandoned init that arrives late, with no event', async () => {
       const { p, journal, initStarted, release, memory } = hungInit();
       const controller = new AbortController();
-      const done = events(p, { runConfig, signal: controller.signal });
+      const done = eventsOf(p, { runConfig, signal: controller.signal });
       await initStarted;
       controller.abort();
       const list = await done;

@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StepExecutionError, execute, memoryLogger, mode, pipeline, resource, solid, type MemoryLogger } from '../../lib/index.ts';
-import { makeRedactor } from '../../lib/config/redact.ts';
-import { events, ofType } from './helpers.ts';
+import { StepExecutionError, execute, memoryLogger, mode, pipeline, resource, solid, type MemoryLogger } from '../../../lib/index.ts';
+import { makeRedactor } from '../../../lib/config/redact.ts';
+import { eventsOf, ofType } from '../../helpers/index.ts';
 
 const NAME = 'MODEFLOW_REDACTION_TEST_SECRET';
 /** A password as they come: characters that URL encoding changes. */
@@ -45,7 +45,7 @@ function expectHidden(list: unknown, memory: MemoryLogger): void {
 describe('redacting { env: NAME } values', () => {
   it('redacts a secret used as an object key, in outputs and log fields', async () => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       leaky(memory, (token, log) => {
         log({ [token]: 1, [`user:${token}`]: 2 });
         return { [token]: 'balance', nested: [{ [token]: true }] };
@@ -59,7 +59,7 @@ describe('redacting { env: NAME } values', () => {
 
   it.each([25, 1_000])('redacts a secret nested %i levels deep', async (depth) => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       leaky(memory, (token) => {
         let value: unknown = { token };
         for (let i = 0; i < depth; i++) value = i % 2 ? { down: value } : [value];
@@ -82,7 +82,7 @@ describe('redacting { env: NAME } values', () => {
 
   it('redacts a secret inside an output that refers back to itself', async () => {
     const memory = memoryLogger();
-    const list = await events(
+    const list = await eventsOf(
       leaky(memory, (token) => {
         const account: Record<string, unknown> = { token, owner: { name: 'ann' } };
         (account['owner'] as Record<string, unknown>)['account'] = account;
@@ -106,7 +106,7 @@ describe('redacting { env: NAME } values', () => {
         s();
       },
     });
-    const list = await events(p, { runConfig: { solids: { note: { config: { token: { env: NAME }, note: `was ${SECRET}` } } } } });
+    const list = await eventsOf(p, { runConfig: { solids: { note: { config: { token: { env: NAME }, note: `was ${SECRET}` } } } } });
     expect(ofType(list, 'RUN_START')[0]!.runConfig).toEqual({
       solids: { note: { config: { token: { env: NAME }, note: 'was [redacted]' } } },
     });
@@ -134,7 +134,7 @@ describe('redacting { env: NAME } values', () => {
 
     it('redacts it from RESOURCE_INIT_FAILURE, RUN_FAILURE and every sink line', async () => {
       const memory = memoryLogger();
-      const list = await events(withDatabase(memory), { runConfig: dbConfig });
+      const list = await eventsOf(withDatabase(memory), { runConfig: dbConfig });
       expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]!.error.message).toBe('cannot connect to postgres://app:[redacted]@db:5432/app');
       expect(ofType(list, 'RUN_FAILURE')[0]!.error?.message).toBe('cannot connect to postgres://app:[redacted]@db:5432/app');
       expectHidden(list, memory);
@@ -154,7 +154,7 @@ describe('redacting { env: NAME } values', () => {
 
     it('redacts the form a URL gives the password', async () => {
       const memory = memoryLogger();
-      const list = await events(
+      const list = await eventsOf(
         leaky(memory, (token) => {
           const url = new URL('postgres://app@db:5432/app');
           url.password = token;

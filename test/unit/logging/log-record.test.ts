@@ -4,7 +4,7 @@
  * a log that turns ctx.log calls into records for the run.
  */
 import { describe, expect, it } from 'vitest';
-import { mode, recordLog, resource, ResourceScope, type LogRecord, type Resource, type ScopeReport } from '../../lib/index.ts';
+import { mode, recordLog, resource, ResourceScope, type LogRecord, type Resource, type ScopeReport } from '../../../lib/index.ts';
 
 const ignore = (): void => undefined;
 const silent = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };

@@ -9,8 +9,8 @@ import {
   runConfigJsonSchema,
   solid,
   type Resource,
-} from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, rejectionOf, types } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, rejectionOf, typesOf } from '../../helpers/index.ts';
 
 /** A resource that records its init and teardown in `journal` (async-generator style). */
 function tracked(journal: string[], name: string, deps: readonly string[] = [], teardownError?: Error): Resource<string> {
@@ -91,7 +91,7 @@ describe.each(executors)('$name executor', (exec) => {
         ],
         graph: () => uses('s', ['top'])(),
       });
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(ofType(list, 'RESOURCE_INIT_SUCCESS').map((e) => e.resource)).toEqual(['bottom', 'middle', 'top']);
     });
 
@@ -116,7 +116,7 @@ describe.each(executors)('$name executor', (exec) => {
         modes: [quietMode({ resources: { r: resource({ init: () => 1 }) } })],
         graph: () => uses('s', ['r'])(),
       });
-      const list = types(await events(p, { runConfig }));
+      const list = typesOf(await eventsOf(p, { runConfig }));
       expect(list.slice(0, 4)).toEqual(['RUN_START', 'RESOURCE_INIT_START', 'RESOURCE_INIT_SUCCESS', 'STEP_START']);
     });
 
@@ -197,7 +197,7 @@ describe.each(executors)('$name executor', (exec) => {
         modes: [quietMode({ resources: { r: resource({ init: () => 1 }) } })],
         graph: () => uses('s', ['r'])(),
       });
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['r']);
     });
   });
@@ -238,7 +238,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('tears each resource down exactly once', async () => {
       const journal: string[] = [];
-      const list = await events(three(journal), { runConfig });
+      const list = await eventsOf(three(journal), { runConfig });
       expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['third', 'second', 'first']);
       expect(journal.filter((j) => j.startsWith('teardown'))).toHaveLength(3);
     });
@@ -251,7 +251,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('puts a teardown error in that resource’s RESOURCE_TEARDOWN event', async () => {
       const journal: string[] = [];
-      const list = await events(three(journal, new Error('close failed')), { runConfig });
+      const list = await eventsOf(three(journal, new Error('close failed')), { runConfig });
       const teardowns = ofType(list, 'RESOURCE_TEARDOWN');
       expect(teardowns.find((e) => e.resource === 'second')?.error?.message).toBe('close failed');
       expect(teardowns.find((e) => e.resource === 'first')?.error).toBeUndefined();
@@ -260,7 +260,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('ends the run RUN_FAILURE when a teardown throws after the steps succeeded', async () => {
       const journal: string[] = [];
-      const list = await events(three(journal, new Error('close failed')), { runConfig });
+      const list = await eventsOf(three(journal, new Error('close failed')), { runConfig });
       expect(list.at(-1)?.type).toBe('RUN_FAILURE');
       expect(ofType(list, 'STEP_SUCCESS')).toHaveLength(1);
     });
@@ -297,7 +297,7 @@ describe.each(executors)('$name executor', (exec) => {
     const limited = { ...runConfig, resources: { second: { teardownTimeoutMs: 20 } } };
 
     it('is reported in its RESOURCE_TEARDOWN with timedOut: true and an error saying it timed out after N ms', async () => {
-      const list = await events(stuckSecond([]), { runConfig: limited });
+      const list = await eventsOf(stuckSecond([]), { runConfig: limited });
       const teardown = ofType(list, 'RESOURCE_TEARDOWN').find((e) => e.resource === 'second')!;
       expect(teardown.timedOut).toBe(true);
       expect(teardown.error?.message).toContain('timed out after 20 ms');
@@ -310,13 +310,13 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('does not stop the other teardowns, still in reverse order', async () => {
       const journal: string[] = [];
-      const list = await events(stuckSecond(journal), { runConfig: limited });
+      const list = await eventsOf(stuckSecond(journal), { runConfig: limited });
       expect(journal).toEqual(['init first', 'init third', 'teardown third', 'teardown second begins', 'teardown first']);
       expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['third', 'second', 'first']);
     });
 
     it('ends the run RUN_FAILURE, and execute rejects with the timeout as cause', async () => {
-      const list = await events(stuckSecond([]), { runConfig: limited });
+      const list = await eventsOf(stuckSecond([]), { runConfig: limited });
       expect(list.at(-1)?.type).toBe('RUN_FAILURE');
       const error = await rejectionOf(execute(stuckSecond([]), { runConfig: limited }));
       expect(error).toBeInstanceOf(StepExecutionError);
@@ -360,7 +360,7 @@ describe.each(executors)('$name executor', (exec) => {
       });
 
     it('reports RESOURCE_INIT_FAILURE with the error', async () => {
-      const list = await events(failing([], []), { runConfig });
+      const list = await eventsOf(failing([], []), { runConfig });
       const failure = ofType(list, 'RESOURCE_INIT_FAILURE');
       expect(failure).toHaveLength(1);
       expect(failure[0]!.resource).toBe('bad');
@@ -369,19 +369,19 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('runs no step', async () => {
       const ran: string[] = [];
-      const list = await events(failing([], ran), { runConfig });
+      const list = await eventsOf(failing([], ran), { runConfig });
       expect(ran).toEqual([]);
       expect(ofType(list, 'STEP_START')).toEqual([]);
     });
 
     it('ends the run RUN_FAILURE', async () => {
-      const list = await events(failing([], []), { runConfig });
+      const list = await eventsOf(failing([], []), { runConfig });
       expect(list.at(-1)?.type).toBe('RUN_FAILURE');
     });
 
     it('tears down the resources already initialised, and no others', async () => {
       const journal: string[] = [];
-      await events(failing(journal, []), { runConfig });
+      await eventsOf(failing(journal, []), { runConfig });
       expect(journal).toEqual(['init ok', 'teardown ok']);
     });
 
@@ -406,7 +406,7 @@ describe.each(executors)('$name executor', (exec) => {
         ],
         graph: () => uses('s', ['bad'])(),
       });
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]?.error.message).toBe('nope');
       expect(journal).toEqual(['init ok', 'teardown ok']);
     });

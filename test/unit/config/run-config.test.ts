@@ -13,9 +13,9 @@ import {
   solid,
   type ConfigIssue,
   type Pipeline,
-} from '../../lib/index.ts';
-import { resolveRunConfig } from '../../lib/config/run-config.ts';
-import { selectSolids } from '../../lib/config/select.ts';
+} from '../../../lib/index.ts';
+import { resolveRunConfig } from '../../../lib/config/run-config.ts';
+import { selectSolids } from '../../../lib/config/select.ts';
 
 const store = resource({
   config: z.object({ path: z.string().min(3), poolSize: z.coerce.number().int().default(4) }),

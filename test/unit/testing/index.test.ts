@@ -1,9 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { of } from 'rxjs';
 import { z } from 'zod';
-import { InvalidConfigError, StepExecutionError, hardcodedResource, memoryLogger, mockResource, resource, solid } from '../../lib/index.ts';
-import { executeSolid } from '../../lib/testing/index.ts';
-import { quietMode, rejectionOf } from './helpers.ts';
+import {
+  InvalidConfigError,
+  StepExecutionError,
+  hardcodedResource,
+  memoryLogger,
+  mockResource,
+  resource,
+  solid,
+} from '../../../lib/index.ts';
+import { executeSolid } from '../../../lib/testing/index.ts';
+import { quietMode, rejectionOf } from '../../helpers/index.ts';
 
 const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 2 });
 

@@ -13,8 +13,8 @@ import {
   solid,
   syncExecutor,
   type RunEvent,
-} from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, rejectionOf, sleep } from './helpers.ts';
+} from '../../../../lib/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, rejectionOf, sleep } from '../../../helpers/index.ts';
 
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n + 1 });
@@ -59,7 +59,7 @@ describe('the sync executor', () => {
   });
 
   it('is the default executor of a mode that names none', async () => {
-    const list = await events(diamond);
+    const list = await eventsOf(diamond);
     expect(ofType(list, 'RUN_START')[0]!.executor).toBe('sync');
   });
 
@@ -156,13 +156,13 @@ describe('the async executor', () => {
 
 describe('choosing an executor', () => {
   it('uses the executor named under execution', async () => {
-    const list = await events(diamond, { runConfig: on(asyncExecutor) });
+    const list = await eventsOf(diamond, { runConfig: on(asyncExecutor) });
     expect(ofType(list, 'RUN_START')[0]!.executor).toBe('async');
   });
 
   it("defaults to the mode's first executor", async () => {
     const p = pipeline({ name: 'p', modes: [quietMode({ executors: [asyncExecutor, syncExecutor] })], graph: () => one() });
-    const list = await events(p);
+    const list = await eventsOf(p);
     expect(ofType(list, 'RUN_START')[0]!.executor).toBe('async');
   });
 
@@ -214,7 +214,7 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   it('starts each step after its upstream succeeded', async () => {
-    const list = await events(diamond, { runConfig: on(exec) });
+    const list = await eventsOf(diamond, { runConfig: on(exec) });
     const at = (type: string, key: string) => list.findIndex((e) => e.type === type && 'stepKey' in e && e.stepKey === key);
     expect(at('STEP_START', 'add')).toBeGreaterThan(at('STEP_SUCCESS', 'left'));
     expect(at('STEP_START', 'add')).toBeGreaterThan(at('STEP_SUCCESS', 'right'));
@@ -222,7 +222,7 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   it('ends with exactly one terminal event, last', async () => {
-    const list = await events(diamond, { runConfig: on(exec) });
+    const list = await eventsOf(diamond, { runConfig: on(exec) });
     expect(list.filter(isTerminal)).toHaveLength(1);
     expect(isTerminal(list.at(-1)!)).toBe(true);
   });
@@ -243,8 +243,8 @@ describe.each(executors)('$name executor', (exec) => {
         top();
       },
     });
-    const list = await events(p, {
-      runConfig: exec === asyncExecutor ? { execution: { async: { config: { maxConcurrent: 1 } } } } : on(exec),
+    const list = await eventsOf(p, {
+      runConfig: exec.name === 'async' ? { execution: { async: { config: { maxConcurrent: 1 } } } } : on(exec),
     });
     expect(ofType(list, 'STEP_START').map((e) => e.solid)).toEqual(['top', 'high', 'mid', 'low']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ModeflowError, RetryRequested, StepExecutionError, execute, pipeline, solid, type RetryPolicy } from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, rejectionOf } from './helpers.ts';
+import { ModeflowError, RetryRequested, StepExecutionError, execute, pipeline, solid, type RetryPolicy } from '../../../lib/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, rejectionOf } from '../../helpers/index.ts';
 
 /** A solid that fails its first `failures` attempts, then returns the attempt number. */
 function flaky(failures: number, retry?: RetryPolicy, error: (attempt: number) => unknown = (n) => new Error(`attempt ${n} failed`)) {
@@ -38,7 +38,7 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('emits STEP_RETRY for each failed attempt that will be retried, with its attempt number', async () => {
     const { p } = flaky(2, { maxRetries: 3 });
-    const retries = ofType(await events(p, { runConfig }), 'STEP_RETRY');
+    const retries = ofType(await eventsOf(p, { runConfig }), 'STEP_RETRY');
     expect(retries.map((e) => [e.stepKey, e.attempt, e.error.message])).toEqual([
       ['flaky', 1, 'attempt 1 failed'],
       ['flaky', 2, 'attempt 2 failed'],
@@ -47,7 +47,7 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('emits one STEP_START and one STEP_SUCCESS for a retried step', async () => {
     const { p } = flaky(2, { maxRetries: 3 });
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     expect(ofType(list, 'STEP_START')).toHaveLength(1);
     expect(ofType(list, 'STEP_SUCCESS')).toHaveLength(1);
     expect(ofType(list, 'STEP_FAILURE')).toHaveLength(0);
@@ -56,7 +56,7 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('fails the step with the last error once retries run out', async () => {
     const { p, attempts } = flaky(10, { maxRetries: 2 });
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     expect(attempts).toEqual([1, 2, 3]);
     expect(ofType(list, 'STEP_RETRY')).toHaveLength(2);
     const failures = ofType(list, 'STEP_FAILURE');
@@ -67,7 +67,7 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('does not retry a step without a retry policy', async () => {
     const { p, attempts } = flaky(1);
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     expect(attempts).toEqual([1]);
     expect(ofType(list, 'STEP_RETRY')).toEqual([]);
   });
@@ -80,19 +80,19 @@ describe.each(executors)('$name executor', (exec) => {
 
   it('reports delayMs in STEP_RETRY', async () => {
     const { p } = flaky(2, { maxRetries: 2, delayMs: 3 });
-    const retries = ofType(await events(p, { runConfig }), 'STEP_RETRY');
+    const retries = ofType(await eventsOf(p, { runConfig }), 'STEP_RETRY');
     expect(retries.map((e) => e.delayMs)).toEqual([3, 3]);
   });
 
   it('doubles the delay per attempt with exponential backoff', async () => {
     const { p } = flaky(3, { maxRetries: 3, delayMs: 2, backoff: 'exponential' });
-    const retries = ofType(await events(p, { runConfig }), 'STEP_RETRY');
+    const retries = ofType(await eventsOf(p, { runConfig }), 'STEP_RETRY');
     expect(retries.map((e) => e.delayMs)).toEqual([2, 4, 8]);
   });
 
   it('defaults delayMs to 0', async () => {
     const { p } = flaky(1, { maxRetries: 1 });
-    const retries = ofType(await events(p, { runConfig }), 'STEP_RETRY');
+    const retries = ofType(await eventsOf(p, { runConfig }), 'STEP_RETRY');
     expect(retries.map((e) => e.delayMs)).toEqual([0]);
   });
 
@@ -138,7 +138,7 @@ describe.each(executors)('$name executor', (exec) => {
         next(s());
       },
     });
-    const list = await events(p, { runConfig });
+    const list = await eventsOf(p, { runConfig });
     const success = list.findIndex((e) => e.type === 'STEP_SUCCESS' && e.stepKey === 's');
     const nextStart = list.findIndex((e) => e.type === 'STEP_START' && e.stepKey === 'next');
     expect(ofType(list, 'STEP_START').filter((e) => e.stepKey === 'next')).toHaveLength(1);
@@ -161,7 +161,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('overrides the policy’s delayMs', async () => {
       const { p } = flaky(1, { maxRetries: 1, delayMs: 50 }, () => new RetryRequested({ delayMs: 1 }));
-      const retries = ofType(await events(p, { runConfig }), 'STEP_RETRY');
+      const retries = ofType(await eventsOf(p, { runConfig }), 'STEP_RETRY');
       expect(retries.map((e) => e.delayMs)).toEqual([1]);
     });
 
@@ -179,7 +179,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('emits STEP_RETRY, not STEP_FAILURE, for a requested retry', async () => {
       const { p } = flaky(1, undefined, () => new RetryRequested());
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(ofType(list, 'STEP_RETRY')).toHaveLength(1);
       expect(ofType(list, 'STEP_FAILURE')).toHaveLength(0);
     });

@@ -15,9 +15,9 @@ import {
   toRunResult,
   type RunEvent,
   type RunEventType,
-} from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, types } from './helpers.ts';
+} from '../../../lib/index.ts';
 import { concat, config as rxjsConfig, from, lastValueFrom, of } from 'rxjs';
+import { eventsOf, executors, ofType, on, quietMode, typesOf } from '../../helpers/index.ts';
 
 const EVENT_TYPES: readonly RunEventType[] = [
   'RUN_START',
@@ -72,7 +72,7 @@ describe.each(executors)('$name executor', (exec) => {
 
   describe('the event stream', () => {
     it('emits exactly the events of a two-step chain, in order', async () => {
-      expect(types(await events(chain, { runConfig }))).toEqual([
+      expect(typesOf(await eventsOf(chain, { runConfig }))).toEqual([
         'RUN_START',
         'STEP_START',
         'STEP_OUTPUT',
@@ -86,20 +86,20 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('starts with RUN_START and ends with one terminal event, then completes', async () => {
-      const list = await events(busy, { runConfig });
+      const list = await eventsOf(busy, { runConfig });
       expect(list[0]!.type).toBe('RUN_START');
       expect(list.filter(isTerminal)).toHaveLength(1);
       expect(isTerminal(list.at(-1)!)).toBe(true);
     });
 
     it('emits only the listed event types', async () => {
-      const list = await events(busy, { runConfig });
+      const list = await eventsOf(busy, { runConfig });
       for (const event of list) expect(EVENT_TYPES).toContain(event.type);
     });
 
     it('gives every event runId, pipelineName, mode and an epoch-ms timestamp', async () => {
       const before = Date.now();
-      const list = await events(busy, { runConfig, runId: 'r1' });
+      const list = await eventsOf(busy, { runConfig, runId: 'r1' });
       const after = Date.now();
       for (const event of list) {
         expect(event).toMatchObject({ runId: 'r1', pipelineName: 'busy', mode: 'default' });
@@ -109,7 +109,7 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('gives step events their stepKey and solid', async () => {
-      const list = await events(busy, { runConfig });
+      const list = await eventsOf(busy, { runConfig });
       const stepTypes = ['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_RETRY'];
       const stepEvents = list.filter((e) => stepTypes.includes(e.type));
       expect(stepEvents.length).toBeGreaterThan(0);
@@ -120,12 +120,12 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('makes every event JSON-serialisable', async () => {
-      const list = await events(busy, { runConfig });
+      const list = await eventsOf(busy, { runConfig });
       for (const event of list) expect(JSON.parse(JSON.stringify(event))).toEqual(event);
     });
 
     it('gives each STEP_START exactly one STEP_SUCCESS or STEP_FAILURE', async () => {
-      const list = await events(busy, { runConfig });
+      const list = await eventsOf(busy, { runConfig });
       for (const start of ofType(list, 'STEP_START')) {
         const ends = list.filter((e) => (e.type === 'STEP_SUCCESS' || e.type === 'STEP_FAILURE') && e.stepKey === start.stepKey);
         expect(ends).toHaveLength(1);
@@ -133,12 +133,12 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('names where an input came from in STEP_INPUT', async () => {
-      const input = ofType(await events(chain, { runConfig }), 'STEP_INPUT')[0]!;
+      const input = ofType(await eventsOf(chain, { runConfig }), 'STEP_INPUT')[0]!;
       expect(input).toMatchObject({ stepKey: 'inc', input: 'n', source: 'one.result' });
     });
 
     it('carries output values in STEP_OUTPUT', async () => {
-      const outputs = ofType(await events(chain, { runConfig }), 'STEP_OUTPUT');
+      const outputs = ofType(await eventsOf(chain, { runConfig }), 'STEP_OUTPUT');
       expect(outputs.map((e) => [e.stepKey, e.output, e.value])).toEqual([
         ['one', 'result', 1],
         ['inc', 'result', 2],
@@ -146,21 +146,21 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('gives STEP_FAILURE the name, message, stack and fields of what compute threw', async () => {
-      const failure = ofType(await events(busy, { runConfig }), 'STEP_FAILURE')[0]!;
+      const failure = ofType(await eventsOf(busy, { runConfig }), 'STEP_FAILURE')[0]!;
       expect(failure.stepKey).toBe('fail');
       expect(failure.error).toMatchObject({ name: 'Error', message: 'it broke', code: 'E_BROKE' });
       expect(failure.error.stack).toContain('it broke');
     });
 
     it('records RUN_START with the executor, tags and run config', async () => {
-      const start = ofType(await events(chain, { runConfig, tags: { team: 'data' } }), 'RUN_START')[0]!;
+      const start = ofType(await eventsOf(chain, { runConfig, tags: { team: 'data' } }), 'RUN_START')[0]!;
       expect(start.executor).toBe(exec.name);
       expect(start.tags).toEqual({ team: 'data' });
       expect(start.runConfig).toEqual(runConfig);
     });
 
     it('lists the failed steps in RUN_FAILURE', async () => {
-      const terminal = (await events(busy, { runConfig })).at(-1)!;
+      const terminal = (await eventsOf(busy, { runConfig })).at(-1)!;
       expect(terminal.type).toBe('RUN_FAILURE');
       expect(terminal.type === 'RUN_FAILURE' && terminal.failedSteps).toEqual(['fail']);
     });
@@ -186,8 +186,8 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('holds the events the stream emitted', async () => {
       const result = await execute(busy, { runConfig, raiseOnError: false, runId: 'same' });
-      const list = await events(busy, { runConfig, runId: 'same' });
-      expect(types(result.events)).toEqual(types(list));
+      const list = await eventsOf(busy, { runConfig, runId: 'same' });
+      expect(typesOf(result.events)).toEqual(typesOf(list));
     });
 
     it('reports each solid’s status, success and skipped', async () => {
@@ -206,7 +206,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('gives a solid’s events', async () => {
       const result = await execute(chain, { runConfig });
-      expect(types(result.solid('inc').events)).toEqual(['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS']);
+      expect(typesOf(result.solid('inc').events)).toEqual(['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS']);
     });
 
     it('reads an output with output(solid) and output(solid, name)', async () => {
@@ -413,17 +413,17 @@ describe.each(executors)('$name executor', (exec) => {
 });
 
 describe('run state', () => {
-  const eventsOf = (p = chain) => events(p);
+  const chainEvents = () => eventsOf(chain);
 
   it('reduceRunState returns a frozen state', async () => {
-    const state = reduceRunState(initialRunState(), await eventsOf());
+    const state = reduceRunState(initialRunState(), await chainEvents());
     expect(Object.isFrozen(state)).toBe(true);
     expect(Object.isFrozen(state.steps)).toBe(true);
     expect(Object.isFrozen(state.steps['inc'])).toBe(true);
   });
 
   it('reduceRunState leaves the state it was given unchanged', async () => {
-    const list = await eventsOf();
+    const list = await chainEvents();
     const first = reduceRunState(initialRunState(), list.slice(0, 2));
     const snapshot = JSON.parse(JSON.stringify(first));
     reduceRunState(first, list.slice(2));
@@ -431,7 +431,7 @@ describe('run state', () => {
   });
 
   it('folds a whole run into its final status and step statuses', async () => {
-    const state = reduceRunState(initialRunState(), await events(busy, {}));
+    const state = reduceRunState(initialRunState(), await eventsOf(busy, {}));
     expect(state.status).toBe('FAILURE');
     expect(state.steps['src']?.status).toBe('SUCCESS');
     expect(state.steps['fail']?.status).toBe('FAILURE');
@@ -440,7 +440,7 @@ describe('run state', () => {
   });
 
   it('gives the same state in batches as in one go', async () => {
-    const list = await events(busy, {});
+    const list = await eventsOf(busy, {});
     const whole = reduceRunState(initialRunState(), list);
     let batched = initialRunState();
     for (let i = 0; i < list.length; i += 3) batched = reduceRunState(batched, list.slice(i, i + 3));
@@ -448,7 +448,7 @@ describe('run state', () => {
   });
 
   it('keeps the unchanged parts of a state shared between snapshots', async () => {
-    const list = await events(busy, {});
+    const list = await eventsOf(busy, {});
     const before = reduceRunState(initialRunState(), list.slice(0, -1));
     const after = reduceRunState(before, list.slice(-1));
     expect(after.steps).toBe(before.steps);
@@ -460,7 +460,7 @@ describe('run state', () => {
   });
 
   it('agrees with applyEvent on a mutable state', async () => {
-    const list = await events(busy, {});
+    const list = await eventsOf(busy, {});
     const mutable = initialRunState();
     for (const e of list) applyEvent(mutable, e);
     expect(reduceRunState(initialRunState(), list)).toEqual(mutable);
@@ -471,7 +471,7 @@ describe('run state', () => {
     const viaExecute = await execute(chain, { runId: 'x' });
     expect(viaOperator.status).toBe(viaExecute.status);
     expect(viaOperator.output('inc')).toBe(viaExecute.output('inc'));
-    expect(types(viaOperator.events)).toEqual(types(viaExecute.events as RunEvent[]));
+    expect(typesOf(viaOperator.events)).toEqual(typesOf(viaExecute.events as RunEvent[]));
   });
 });
 
@@ -506,7 +506,7 @@ describe('toRunResult', () => {
   });
 
   it.each(['__proto__', 'constructor', 'toString'])('folds a step and a resource keyed %s like any other', async (name) => {
-    const list = (await events(chain, { runId: 'r' })).map((e) => ('stepKey' in e && e.stepKey === 'one' ? { ...e, stepKey: name } : e));
+    const list = (await eventsOf(chain, { runId: 'r' })).map((e) => ('stepKey' in e && e.stepKey === 'one' ? { ...e, stepKey: name } : e));
     const start = list[0]!;
     const base = { runId: start.runId, pipelineName: start.pipelineName, mode: start.mode, timestamp: start.timestamp };
     list.splice(
@@ -632,7 +632,7 @@ describe('events stay JSON when values are not', () => {
         counts();
       },
     });
-    const list = await events(p);
+    const list = await eventsOf(p);
     const log = ofType(list, 'LOG')[0]!;
     expect(JSON.parse(JSON.stringify(log)).fields).toEqual({ rows: '3' });
   });
@@ -648,7 +648,7 @@ describe('events stay JSON when values hold odd keys', () => {
         parsed();
       },
     });
-    const list = await events(p);
+    const list = await eventsOf(p);
     const shown = JSON.parse(JSON.stringify(ofType(list, 'STEP_OUTPUT')[0]!.value)) as Record<string, unknown>;
     expect(Object.keys(shown)).toEqual(['__proto__', 'big']);
     expect(shown['big']).toBe('1');

@@ -13,8 +13,8 @@ import {
   solid,
   type AnySolid,
   type Pipeline,
-} from '../../lib/index.ts';
-import { events, executors, ofType, on, quietMode, rejectionOf } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, rejectionOf } from '../../helpers/index.ts';
 
 class QuotaError extends Error {
   override readonly name = 'QuotaError';
@@ -59,7 +59,7 @@ describe.each(executors)('$name executor', (exec) => {
 
   describe('a failing step', () => {
     it('skips the steps downstream of it, transitively', async () => {
-      const list = await events(branched, { runConfig });
+      const list = await eventsOf(branched, { runConfig });
       expect(ofType(list, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([
         ['after', 'UPSTREAM_FAILED'],
         ['last', 'UPSTREAM_FAILED'],
@@ -67,7 +67,7 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('never starts a skipped step', async () => {
-      const list = await events(branched, { runConfig });
+      const list = await eventsOf(branched, { runConfig });
       expect(ofType(list, 'STEP_START').map((e) => e.stepKey)).not.toContain('after');
     });
 
@@ -78,14 +78,14 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('ends the run RUN_FAILURE naming the failed step', async () => {
-      const last = (await events(branched, { runConfig })).at(-1)!;
+      const last = (await eventsOf(branched, { runConfig })).at(-1)!;
       expect(last.type).toBe('RUN_FAILURE');
       expect(last.type === 'RUN_FAILURE' && last.failedSteps).toEqual(['explode']);
       expect(last.type === 'RUN_FAILURE' && last.error?.message).toBe('quota exceeded');
     });
 
     it('does not error the run Observable', async () => {
-      const list = await events(branched, { runConfig });
+      const list = await eventsOf(branched, { runConfig });
       expect(list.at(-1)?.type).toBe('RUN_FAILURE');
     });
 
@@ -146,7 +146,7 @@ describe.each(executors)('$name executor', (exec) => {
             sub.error(new Error('stream broke'));
           }),
       });
-      const list = await events(single(s), { runConfig });
+      const list = await eventsOf(single(s), { runConfig });
       expect(ofType(list, 'STEP_OUTPUT').map((e) => e.value)).toEqual([1]);
       expect(ofType(list, 'STEP_FAILURE')[0]?.error.message).toBe('stream broke');
     });
@@ -229,7 +229,7 @@ describe.each(executors)('$name executor', (exec) => {
     });
 
     it('skips the downstream of an output that was not produced', async () => {
-      const list = await events(p, { runConfig });
+      const list = await eventsOf(p, { runConfig });
       expect(ofType(list, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([
         ['use_missing', 'OUTPUT_NOT_PRODUCED'],
         ['after_missing', 'OUTPUT_NOT_PRODUCED'],
@@ -339,7 +339,7 @@ describe.each(executors)('$name executor', (exec) => {
 
     it('names a TypeCheckError in STEP_FAILURE', async () => {
       const bad = solid({ name: 'bad', output: z.number(), compute: () => 'nope' as never });
-      const failure = ofType(await events(single(bad), { runConfig }), 'STEP_FAILURE')[0]!;
+      const failure = ofType(await eventsOf(single(bad), { runConfig }), 'STEP_FAILURE')[0]!;
       expect(failure.error.name).toBe('TypeCheckError');
       expect(failure.error.message).toContain('bad');
     });

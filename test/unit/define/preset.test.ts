@@ -12,8 +12,8 @@ import {
   presetFromFiles,
   solid,
   valuesResource,
-} from '../../lib/index.ts';
-import { events, ofType, quietMode, rejectionOf } from './helpers.ts';
+} from '../../../lib/index.ts';
+import { eventsOf, ofType, quietMode, rejectionOf } from '../../helpers/index.ts';
 
 const settings = valuesResource(z.object({ host: z.string(), port: z.number(), tls: z.boolean().default(false) }));
 const show = solid({ name: 'show', resources: ['settings'], compute: (ctx) => ctx.resources.settings });
@@ -82,17 +82,17 @@ describe('presets', () => {
   });
 
   it('puts the preset’s tags on RUN_START', async () => {
-    const start = ofType(await events(p, { preset: 'dev_local' }), 'RUN_START')[0]!;
+    const start = ofType(await eventsOf(p, { preset: 'dev_local' }), 'RUN_START')[0]!;
     expect(start.tags).toEqual({ team: 'data', env: 'dev' });
   });
 
   it('merges explicit tags over the preset’s', async () => {
-    const start = ofType(await events(p, { preset: 'dev_local', tags: { env: 'ci', run: 1 } }), 'RUN_START')[0]!;
+    const start = ofType(await eventsOf(p, { preset: 'dev_local', tags: { env: 'ci', run: 1 } }), 'RUN_START')[0]!;
     expect(start.tags).toEqual({ team: 'data', env: 'ci', run: 1 });
   });
 
   it('names the preset on RUN_START', async () => {
-    const start = ofType(await events(p, { preset: 'dev_local' }), 'RUN_START')[0]!;
+    const start = ofType(await eventsOf(p, { preset: 'dev_local' }), 'RUN_START')[0]!;
     expect(start.preset).toBe('dev_local');
   });
 
