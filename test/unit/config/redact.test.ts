@@ -166,3 +166,144 @@ describe('redacting { env: NAME } values', () => {
     });
   });
 });
+
+describe('{ env: NAME } values', () => {
+  const SECRET = 's3cr3t-value-for-tests';
+  const NAME = 'MODEFLOW_UNIT_TEST_SECRET';
+  beforeEach(() => {
+    process.env[NAME] = SECRET;
+  });
+  afterEach(() => {
+    delete process.env[NAME];
+  });
+
+  const leaky = (memory: MemoryLogger, compute: (token: string) => unknown) => {
+    const s = solid({ name: 'leak', config: z.object({ token: z.string() }), compute: (ctx) => compute(ctx.config.token) });
+    return pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory } })],
+      graph: () => {
+        s();
+      },
+    });
+  };
+  const runConfig = { solids: { leak: { config: { token: { env: NAME } } } }, loggers: { memory: { config: { level: 'trace' } } } };
+
+  it('hands compute the value from the environment', async () => {
+    const result = await execute(
+      leaky(memoryLogger(), (t) => t.length),
+      { runConfig },
+    );
+    expect(result.output('leak')).toBe(SECRET.length);
+  });
+
+  it('redacts the value from LOG events', async () => {
+    const memory = memoryLogger();
+    const s = solid({
+      name: 'leak',
+      config: z.object({ token: z.string() }),
+      compute: (ctx) => ctx.log.info(`token is ${ctx.config.token}`),
+    });
+    const list = await eventsOf(
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory } })],
+        graph: () => {
+          s();
+        },
+      }),
+      { runConfig },
+    );
+    expect(ofType(list, 'LOG')[0]!.message).toBe('token is [redacted]');
+  });
+
+  it('redacts the value from log lines', async () => {
+    const memory = memoryLogger();
+    const s = solid({
+      name: 'leak',
+      config: z.object({ token: z.string() }),
+      compute: (ctx) => ctx.log.info({ token: ctx.config.token }, 'using'),
+    });
+    await execute(
+      pipeline({
+        name: 'p',
+        modes: [mode({ loggers: { memory } })],
+        graph: () => {
+          s();
+        },
+      }),
+      { runConfig },
+    );
+    expect(memory.lines.join('\n')).not.toContain(SECRET);
+    expect(memory.records().find((r) => r['msg'] === 'using')).toMatchObject({ token: '[redacted]' });
+  });
+
+  it('redacts the value from a STEP_FAILURE error', async () => {
+    const memory = memoryLogger();
+    const list = await eventsOf(
+      leaky(memory, (t) => {
+        throw new Error(`bad token ${t}`);
+      }),
+      { runConfig },
+    );
+    expect(JSON.stringify(list)).not.toContain(SECRET);
+    expect(ofType(list, 'STEP_FAILURE')[0]!.error.message).toBe('bad token [redacted]');
+    expect(memory.lines.join('\n')).not.toContain(SECRET);
+  });
+
+  it('shows the { env: NAME } reference, not the value, in RUN_START', async () => {
+    const list = await eventsOf(
+      leaky(memoryLogger(), () => undefined),
+      { runConfig },
+    );
+    expect(ofType(list, 'RUN_START')[0]!.runConfig).toMatchObject({ solids: { leak: { config: { token: { env: NAME } } } } });
+  });
+
+  it('redacts the value from every event of a run that emits it as an output', async () => {
+    const memory = memoryLogger();
+    const list = await eventsOf(
+      leaky(memory, (t) => `token=${t}`),
+      { runConfig },
+    );
+    expect(JSON.stringify(list)).not.toContain(SECRET);
+    expect(memory.lines.join('\n')).not.toContain(SECRET);
+  });
+
+  it('redacts the value from a RESOURCE_INIT_FAILURE error', async () => {
+    const memory = memoryLogger();
+    const r = resource({
+      config: z.object({ password: z.string() }),
+      init: ({ config }) => {
+        throw new Error(`login refused for ${config.password}`);
+      },
+    });
+    const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
+    const p = pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory }, resources: { r } })],
+      graph: () => {
+        s();
+      },
+    });
+    const list = await eventsOf(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
+    expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]?.error.message).toBe('login refused for [redacted]');
+    expect(JSON.stringify(list)).not.toContain(SECRET);
+    expect(memory.lines.join('\n')).not.toContain(SECRET);
+  });
+
+  it('redacts a resource config value from the logs of its init', async () => {
+    const memory = memoryLogger();
+    const r = resource({ config: z.object({ password: z.string() }), init: ({ config, log }) => log.info(`password ${config.password}`) });
+    const s = solid({ name: 's', resources: ['r'], compute: () => undefined });
+    const p = pipeline({
+      name: 'p',
+      modes: [mode({ loggers: { memory }, resources: { r } })],
+      graph: () => {
+        s();
+      },
+    });
+    const list = await eventsOf(p, { runConfig: { resources: { r: { config: { password: { env: NAME } } } } } });
+    expect(JSON.stringify(list)).not.toContain(SECRET);
+    expect(memory.lines.join('\n')).not.toContain(SECRET);
+  });
+});

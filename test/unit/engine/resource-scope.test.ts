@@ -9,8 +9,15 @@ import {
   runConfigJsonSchema,
   solid,
   type Resource,
+  executor,
+  memoryLogger,
+  mode,
+  run,
+  ResourceScope,
+  type ScopeReport,
 } from '../../../lib/index.ts';
-import { eventsOf, executors, ofType, on, quietMode, rejectionOf, typesOf } from '../../helpers/index.ts';
+import { eventsOf, executors, ofType, on, quietMode, rejectionOf, typesOf, deferred, until } from '../../helpers/index.ts';
+import { queueScheduler } from 'rxjs';
 
 /** A resource that records its init and teardown in `journal` (async-generator style). */
 function tracked(journal: string[], name: string, deps: readonly string[] = [], teardownError?: Error): Resource<string> {
@@ -410,5 +417,167 @@ describe.each(executors)('$name executor', (exec) => {
       expect(ofType(list, 'RESOURCE_INIT_FAILURE')[0]?.error.message).toBe('nope');
       expect(journal).toEqual(['init ok', 'teardown ok']);
     });
+  });
+});
+
+describe('nothing waits forever on a resource', () => {
+  /** The async executor with a short grace, and the sync one through an executor of the test's own with the same. */
+  const quickSync = executor({ name: 'quickSync', create: () => ({ scheduler: queueScheduler, maxConcurrent: 1, cancelGraceMs: 20 }) });
+  const setups = [
+    { name: 'async', executors: undefined, runConfig: { execution: { async: { config: { cancelGraceMs: 20 } } } } },
+    { name: 'sync', executors: [quickSync], runConfig: { execution: { quickSync: {} } } },
+  ] as const;
+
+  describe.each(setups)('$name executor', ({ executors: modeExecutors, runConfig }) => {
+    /** `up` (torn down normally) and `hung`, whose init waits for `release`, then yields and records its teardown. */
+    function hungInit() {
+      const journal: string[] = [];
+      const initStarted = deferred();
+      const release = deferred();
+      const up = resource({
+        async *init() {
+          try {
+            yield 'up';
+          } finally {
+            journal.push('teardown up');
+          }
+        },
+      });
+      const hung = resource({
+        resources: ['up'],
+        async *init() {
+          initStarted.resolve();
+          await release.promise;
+          journal.push('hung yields');
+          try {
+            yield 'hung';
+          } finally {
+            journal.push('teardown hung');
+          }
+        },
+      });
+      const s = solid({ name: 's', resources: ['hung'], compute: () => void journal.push('s ran') });
+      const memory = memoryLogger();
+      const p = pipeline({
+        name: 'hung_init',
+        modes: [mode({ loggers: { memory }, resources: { up, hung }, ...(modeExecutors ? { executors: modeExecutors } : {}) })],
+        graph: () => {
+          s();
+        },
+      });
+      return { p, journal, initStarted: initStarted.promise, release: release.resolve, memory };
+    }
+
+    it('on cancel, abandons an init still pending after the grace period and ends RUN_CANCELED', async () => {
+      const { p, journal, initStarted } = hungInit();
+      const controller = new AbortController();
+      const done = eventsOf(p, { runConfig, signal: controller.signal });
+      await initStarted;
+      controller.abort();
+      const list = await done;
+      expect(typesOf(list.filter((e) => e.type.startsWith('RESOURCE_') || e.type.startsWith('RUN_')))).toEqual([
+        'RUN_START',
+        'RESOURCE_INIT_START',
+        'RESOURCE_INIT_SUCCESS',
+        'RESOURCE_INIT_START',
+        'RESOURCE_INIT_FAILURE',
+        'RESOURCE_TEARDOWN',
+        'RUN_CANCELED',
+      ]);
+      const abandoned = ofType(list, 'RESOURCE_INIT_FAILURE')[0]!;
+      expect(abandoned.resource).toBe('hung');
+      expect(abandoned.error).toMatchObject({ name: 'RunCanceledError' });
+      expect(abandoned.error.message).toContain('still pending 20 ms after the run was canceled');
+      expect(ofType(list, 'RESOURCE_TEARDOWN').map((e) => e.resource)).toEqual(['up']);
+      expect(journal).toEqual(['teardown up']);
+      expect(ofType(list, 'STEP_START')).toEqual([]);
+    });
+
+    it('tears down at once the value of an abandoned init that arrives late, with no event', async () => {
+      const { p, journal, initStarted, release, memory } = hungInit();
+      const controller = new AbortController();
+      const done = eventsOf(p, { runConfig, signal: controller.signal });
+      await initStarted;
+      controller.abort();
+      const list = await done;
+      release();
+      await until(() => journal.includes('teardown hung'), 'the late value to be torn down');
+      expect(journal).toEqual(['teardown up', 'hung yields', 'teardown hung']);
+      expect(list.at(-1)?.type).toBe('RUN_CANCELED');
+      expect(memory.records().filter((r) => r['event'] === 'RUN_CANCELED')).toHaveLength(1);
+      expect(memory.records().at(-1)?.['event']).toBe('RUN_CANCELED');
+    });
+
+    it('ends an unsubscribed run whose init hangs: RUN_CANCELED reaches the loggers', async () => {
+      const { p, initStarted, memory } = hungInit();
+      const subscription = run(p, { runConfig }).subscribe();
+      await initStarted;
+      subscription.unsubscribe();
+      await until(() => memory.records().some((r) => r['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the sink');
+      expect(
+        memory
+          .records()
+          .filter((r) => r['event'] === 'RESOURCE_INIT_FAILURE')
+          .map((r) => r['resource']),
+      ).toEqual(['hung']);
+    });
+  });
+});
+
+const ignore = (): void => undefined;
+const silent = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
+
+/** A resource that journals its init and its teardown (Symbol.dispose). */
+function disposable(journal: string[], name: string, deps: readonly string[] = []): Resource {
+  return resource({
+    resources: deps,
+    init: () => {
+      journal.push(`init ${name}`);
+      return { name, [Symbol.dispose]: () => journal.push(`teardown ${name}`) };
+    },
+  });
+}
+
+function scopeOf(resources: Record<string, Resource>, reports: ScopeReport[] = []): ResourceScope {
+  return new ResourceScope({
+    mode: mode({ name: 'host', resources }),
+    configs: {},
+    runId: 'run-1',
+    signal: new AbortController().signal,
+    log: () => silent,
+    report: (report) => reports.push(report),
+  });
+}
+
+describe('ResourceScope', () => {
+  it('opens what each step needs as it comes, dependencies first and each once, and tears all down in reverse order of init', async () => {
+    const journal: string[] = [];
+    const scope = scopeOf({ a: disposable(journal, 'a'), b: disposable(journal, 'b', ['a']), c: disposable(journal, 'c', ['a']) });
+    expect(await scope.open(['b'])).toBeUndefined();
+    expect(await scope.open(['c', 'b'])).toBeUndefined();
+    expect(Object.keys(scope.values)).toEqual(['a', 'b', 'c']);
+    expect(await scope.close()).toEqual([]);
+    expect(journal).toEqual(['init a', 'init b', 'init c', 'teardown c', 'teardown b', 'teardown a']);
+  });
+
+  it('answers a later need of a resource whose init failed with that error, without trying it again', async () => {
+    let inits = 0;
+    const reports: ScopeReport[] = [];
+    const boom = new Error('no database');
+    const scope = scopeOf(
+      {
+        db: resource({
+          init: () => {
+            inits++;
+            throw boom;
+          },
+        }),
+      },
+      reports,
+    );
+    expect(await scope.open(['db'])).toBe(boom);
+    expect(await scope.open(['db'])).toBe(boom);
+    expect(inits).toBe(1);
+    expect(reports.map((r) => r.type)).toEqual(['RESOURCE_INIT_START', 'RESOURCE_INIT_FAILURE']);
   });
 });
