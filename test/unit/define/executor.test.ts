@@ -1,89 +1,53 @@
-/** executor() (lib/define/executor.ts), and how a run creates and disposes the executor it picks. */
-import { describe, expect, it } from 'vitest';
-import {
-  InvalidDefinitionError,
-  executor,
-  execute,
-  pipeline,
-  solid,
-  InvalidConfigError,
-  asyncExecutor,
-  syncExecutor,
-} from '../../../lib/index.ts';
+/** executor() (lib/define/executor.ts): an executor is validated when defined; its create runs once per run. */
 import { queueScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { eventsOf, ofType, on, rejectionOf, quietMode } from '../../helpers/index.ts';
+import { InvalidDefinitionError, StepExecutionError, execute, executor, pipeline, resource, solid } from '../../../lib/index.ts';
+import { quietMode, rejectionOf } from '../../helpers/index.ts';
 
 describe('executor()', () => {
   it('refuses an executor without create', () => {
     expect(() => executor({ name: 'x' } as never)).toThrow(InvalidDefinitionError);
   });
-});
 
-const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
-const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n + 1 });
-const add = solid({
-  name: 'add',
-  inputs: { a: z.number(), b: z.number() },
-  output: z.number(),
-  compute: (_c, { a, b }) => a + b,
-});
-
-const diamond = pipeline({
-  name: 'diamond',
-  modes: [quietMode()],
-  graph: () => {
-    const start = one();
-    add(inc.alias('left')(start), inc.alias('right')(inc.alias('right_before')(start)));
-  },
-});
-
-describe('choosing an executor', () => {
-  it('uses the executor named under execution', async () => {
-    const list = await eventsOf(diamond, { runConfig: on(asyncExecutor) });
-    expect(ofType(list, 'RUN_START')[0]!.executor).toBe('async');
+  it('refuses a config that is not a zod schema, naming the executor', () => {
+    expect(() =>
+      executor({ name: 'serial', config: { maxConcurrent: 1 } as never, create: () => ({ scheduler: queueScheduler, maxConcurrent: 1 }) }),
+    ).toThrow(/executor "serial" config/);
   });
 
-  it("defaults to the mode's first executor", async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode({ executors: [asyncExecutor, syncExecutor] })], graph: () => one() });
-    const list = await eventsOf(p);
-    expect(ofType(list, 'RUN_START')[0]!.executor).toBe('async');
-  });
-
-  it('refuses an executor the mode does not allow', async () => {
-    const p = pipeline({ name: 'p', modes: [quietMode({ executors: [syncExecutor] })], graph: () => one() });
-    const error = await rejectionOf(execute(p, { runConfig: on(asyncExecutor) }));
-    expect(error).toBeInstanceOf(InvalidConfigError);
-  });
-
-  it('refuses two executors under execution', async () => {
-    const error = await rejectionOf(execute(diamond, { runConfig: { execution: { sync: {}, async: {} } } }));
-    expect(error).toBeInstanceOf(InvalidConfigError);
-  });
-
-  it('passes execution config to a custom executor', async () => {
-    let seen: unknown;
+  it('binds its config with .configured(), leaving the original unbound', async () => {
+    const seen: unknown[] = [];
     const serial = executor({
       name: 'serial',
       config: z.object({ label: z.string() }),
       create: ({ config }) => {
-        seen = config;
+        seen.push(config);
         return { scheduler: queueScheduler, maxConcurrent: 1 };
       },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode({ executors: [serial] })], graph: () => one() });
-    await execute(p, { runConfig: { execution: { serial: { config: { label: 'x' } } } } });
-    expect(seen).toEqual({ label: 'x' });
+    const bound = serial.configured({ label: 'bound' });
+    expect(serial.bound).toBeUndefined();
+    const one = solid({ name: 'one', compute: () => 1 });
+    await execute(pipeline({ name: 'p', modes: [quietMode({ executors: [bound] })], graph: () => one() }));
+    expect(seen).toEqual([{ label: 'bound' }]);
   });
 
-  it("calls a custom executor's dispose when the run ends", async () => {
-    let disposed = 0;
-    const serial = executor({
-      name: 'serial',
-      create: () => ({ scheduler: queueScheduler, maxConcurrent: 1, dispose: () => void disposed++ }),
+  it('fails the run with what create threw, before any resource is initialised', async () => {
+    const journal: string[] = [];
+    const broken = executor({
+      name: 'broken',
+      create: () => {
+        throw new Error('no scheduler today');
+      },
     });
-    const p = pipeline({ name: 'p', modes: [quietMode({ executors: [serial] })], graph: () => one() });
-    await execute(p);
-    expect(disposed).toBe(1);
+    const r = resource({ init: () => void journal.push('init r') });
+    const uses = solid({ name: 'uses', resources: ['r'], compute: () => void journal.push('uses ran') });
+    const p = pipeline({ name: 'p', modes: [quietMode({ executors: [broken], resources: { r } })], graph: () => uses() });
+    const error = await rejectionOf(execute(p));
+    expect(error).toBeInstanceOf(StepExecutionError);
+    expect((error as StepExecutionError<{ status: string }>).result.status).toBe('FAILURE');
+    expect((error as Error).message).toContain('no scheduler today');
+    expect(journal).toEqual([]);
   });
 });

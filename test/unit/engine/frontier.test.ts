@@ -15,6 +15,38 @@ const gather = solid({ name: 'gather', inputs: { xs: z.array(z.number()) }, outp
 describe.each(executors)('$name executor', (exec) => {
   const runConfig = on(exec);
 
+  it('skips every step downstream of a failed one, transitively, without starting it, and runs the rest', async () => {
+    const explode = solid({
+      name: 'explode',
+      inputs: { n: z.number() },
+      output: z.number(),
+      compute: () => {
+        throw new Error('boom');
+      },
+    });
+    const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
+    // one → explode → after → last;  one → side
+    const p = pipeline({
+      name: 'branched',
+      modes: [quietMode()],
+      graph: () => {
+        const n = one();
+        inc.alias('last')(inc.alias('after')(explode(n)));
+        inc.alias('side')(n);
+      },
+    });
+    const list = await eventsOf(p, { runConfig });
+    expect(ofType(list, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([
+      ['after', 'UPSTREAM_FAILED'],
+      ['last', 'UPSTREAM_FAILED'],
+    ]);
+    expect(
+      ofType(list, 'STEP_START')
+        .map((e) => e.stepKey)
+        .sort(),
+    ).toEqual(['explode', 'one', 'side']);
+  });
+
   describe('optional outputs', () => {
     const maybe = solid({
       name: 'maybe',
