@@ -65,39 +65,6 @@ describe('DESIGN "Errors" → TypeCheckError: an input or output failed its zod 
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('DESIGN "Errors" → a compute may throw new RetryRequested({ maxRetries?, delayMs? }) to ask for another attempt', () => {
-  it('another attempt runs, after a STEP_RETRY', async () => {
-    const attempts: number[] = [];
-    const asks = solid({
-      name: 'asks',
-      output: z.number(),
-      compute: (ctx) => {
-        attempts.push(ctx.attempt);
-        if (ctx.attempt < 3) throw new RetryRequested({ maxRetries: 2, delayMs: 0 });
-        return ctx.attempt;
-      },
-    });
-    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => asks() }));
-    expect(result.output('asks')).toBe(3);
-    expect(attempts).toEqual([1, 2, 3]);
-    expect(ofType(result.events, 'STEP_RETRY')).toHaveLength(2);
-  });
-
-  it('it is a failure only once retries run out', async () => {
-    const always = solid({
-      name: 'always',
-      compute: () => {
-        throw new RetryRequested({ maxRetries: 1 });
-      },
-    });
-    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => always() }), { raiseOnError: false });
-    expect(result.solid('always').status).toBe('FAILURE');
-    expect(ofType(result.events, 'STEP_RETRY')).toHaveLength(1);
-    expect(result.solid('always').error?.name).toBe('RetryRequested');
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
 describe('DESIGN "Errors" → InvalidSubsetError', () => {
   const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => solid({ name: 'only', compute: () => 1 })() });
 

@@ -10,7 +10,6 @@ import {
   InvalidConfigError,
   InvalidSubsetError,
   InvariantViolationError,
-  ModeflowError,
   RetryRequested,
   StepExecutionError,
   execute,
@@ -26,7 +25,6 @@ import {
 import {
   aborted,
   deferred,
-  EVENT_TYPES,
   eventsOf,
   executors,
   expectInvariants,
@@ -221,37 +219,6 @@ describe.each(executors)('Run lifecycle ($name executor)', ({ runConfig }) => {
       expect((error.cause as Error).message).toBe('cannot open broken');
       expect(journal).toEqual(['init good', 'teardown good']);
       expect(error.result.solid('needs').status).toBe('SKIPPED');
-    });
-
-    it('the event types are exactly those listed; timestamp is epoch milliseconds', async () => {
-      const { p } = busyPipeline();
-      const before = Date.now();
-      const events = await eventsOf(p, { runConfig: { ...runConfig, loggers: { memory: { config: { level: 'debug' } } } } });
-      const after = Date.now();
-      for (const e of events) {
-        expect(EVENT_TYPES).toContain(e.type);
-        expect(Number.isFinite(e.timestamp)).toBe(true);
-        expect(e.timestamp).toBeGreaterThanOrEqual(before - 1);
-        expect(e.timestamp).toBeLessThanOrEqual(after + 1);
-      }
-      // the busy pipeline shows most kinds
-      for (const t of [
-        'RUN_START',
-        'RESOURCE_INIT_START',
-        'RESOURCE_INIT_SUCCESS',
-        'STEP_START',
-        'STEP_INPUT',
-        'STEP_OUTPUT',
-        'STEP_SUCCESS',
-        'STEP_FAILURE',
-        'STEP_SKIPPED',
-        'STEP_RETRY',
-        'LOG',
-        'RESOURCE_TEARDOWN',
-        'RUN_FAILURE',
-      ]) {
-        expect(typesOf(events)).toContain(t);
-      }
     });
   });
 
@@ -979,7 +946,10 @@ describe.each(inProcessExecutors)('Retries ($name executor)', ({ runConfig }) =>
     const result = await execute(p, { runConfig });
     const steps = result.events.filter((e) => e.type.startsWith('STEP_') && e.type !== 'STEP_OUTPUT' && e.type !== 'STEP_INPUT');
     expect(typesOf(steps)).toEqual(['STEP_START', 'STEP_RETRY', 'STEP_RETRY', 'STEP_SUCCESS']);
-    expect(ofType(result.events, 'STEP_RETRY').map((e) => e.attempt)).toEqual([1, 2]);
+    expect(ofType(result.events, 'STEP_RETRY').map((e) => [e.attempt, e.error.message])).toEqual([
+      [1, 'attempt 1 failed'],
+      [2, 'attempt 2 failed'],
+    ]);
     expect(attempts).toEqual([1, 2, 3]);
     expect(result.output('flaky')).toBe(42);
   });
@@ -1008,6 +978,7 @@ describe.each(inProcessExecutors)('Retries ($name executor)', ({ runConfig }) =>
     const failures = ofType(result.events, 'STEP_FAILURE');
     expect(failures).toHaveLength(1);
     expect(failures[0]?.error.message).toBe('failure 3');
+    expect(failures[0]?.attempt).toBe(3);
     expect(ofType(result.events, 'STEP_SUCCESS')).toHaveLength(0);
   });
 
@@ -1217,11 +1188,5 @@ describe('Retry delays (virtualTime timestamps)', () => {
     const result = await execute(alwaysFailing({ maxRetries: 2, delayMs: 3_600_000 }), { runConfig: virtualTime, raiseOnError: false });
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(attemptTimes(result.events)).toEqual([0, 3_600_000, 7_200_000]);
-  });
-
-  it('RetryRequested extends ModeflowError', () => {
-    const r = new RetryRequested({ maxRetries: 2, delayMs: 10 });
-    expect(r).toBeInstanceOf(ModeflowError);
-    expect(r).toBeInstanceOf(Error);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { of } from 'rxjs';
 import { z } from 'zod';
 import { execute, pipeline, solid } from '../../../lib/index.ts';
-import { eventsOf, executors, ofType, on, quietMode } from '../../helpers/index.ts';
+import { executors, on, quietMode } from '../../helpers/index.ts';
 
 /** A solid emitting `values` one by one. */
 const emits = (name: string, values: readonly number[]) => solid({ name, output: z.number(), compute: () => of(...values) });
@@ -11,48 +11,6 @@ const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.numb
 
 describe.each(executors)('$name executor', (exec) => {
   const runConfig = on(exec);
-
-  it('fans the downstream out to one step per emitted value, keyed name[i]', async () => {
-    const p = pipeline({
-      name: 'p',
-      modes: [quietMode()],
-      graph: () => {
-        double(emits('src', [1, 2, 3])());
-      },
-    });
-    const list = await eventsOf(p, { runConfig });
-    const starts = ofType(list, 'STEP_START').filter((e) => e.solid === 'double');
-    expect(starts.map((e) => e.stepKey).sort()).toEqual(['double[0]', 'double[1]', 'double[2]']);
-  });
-
-  it('gives mapped step i the i-th value', async () => {
-    const p = pipeline({
-      name: 'p',
-      modes: [quietMode()],
-      graph: () => {
-        double(emits('src', [5, 6, 7])());
-      },
-    });
-    const list = await eventsOf(p, { runConfig });
-    const byKey = Object.fromEntries(ofType(list, 'STEP_OUTPUT').map((e) => [e.stepKey, e.value]));
-    expect(byKey).toMatchObject({ 'double[0]': 10, 'double[1]': 12, 'double[2]': 14 });
-  });
-
-  it('adds no synthetic steps', async () => {
-    const p = pipeline({
-      name: 'p',
-      modes: [quietMode()],
-      graph: () => {
-        double(emits('src', [1, 2])());
-      },
-    });
-    const list = await eventsOf(p, { runConfig });
-    expect(
-      ofType(list, 'STEP_START')
-        .map((e) => e.stepKey)
-        .sort(),
-    ).toEqual(['double[0]', 'double[1]', 'src']);
-  });
 
   it('keeps the plain step key when an output emits once', async () => {
     const p = pipeline({
@@ -65,33 +23,6 @@ describe.each(executors)('$name executor', (exec) => {
     const result = await execute(p, { runConfig });
     expect(result.solid('double').stepKeys).toEqual(['double']);
     expect(result.output('double')).toBe(8);
-  });
-
-  it('keeps the index through a chain of mapped steps', async () => {
-    const p = pipeline({
-      name: 'p',
-      modes: [quietMode()],
-      graph: () => {
-        double.alias('twice')(double(emits('src', [1, 2])()));
-      },
-    });
-    const result = await execute(p, { runConfig });
-    expect(result.solid('twice').stepKeys).toEqual(['twice[0]', 'twice[1]']);
-    expect(result.solid('twice').outputs['result']).toEqual([4, 8]);
-  });
-
-  it('nests fan-outs as name[i][j]', async () => {
-    const split = solid({ name: 'split', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => of(n, n + 100) });
-    const p = pipeline({
-      name: 'p',
-      modes: [quietMode()],
-      graph: () => {
-        double(split(emits('src', [1, 2])()));
-      },
-    });
-    const result = await execute(p, { runConfig });
-    expect(result.solid('double').stepKeys).toEqual(['double[0][0]', 'double[0][1]', 'double[1][0]', 'double[1][1]']);
-    expect(result.solid('double').outputs['result']).toEqual([2, 202, 4, 204]);
   });
 
   it('fans out each output of a multi-output solid emitted several times', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { execute, pipeline, solid } from '../../../lib/index.ts';
-import { eventsOf, executors, ofType, on, quietMode, sleep } from '../../helpers/index.ts';
+import { eventsOf, executors, ofType, on, quietMode } from '../../helpers/index.ts';
 import { of } from 'rxjs';
 
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n + 1 });
@@ -48,40 +48,6 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   describe('optional outputs', () => {
-    const maybe = solid({
-      name: 'maybe',
-      outputs: { found: z.number(), missing: z.number() },
-      compute: () => ({ found: 1 }),
-    });
-    const p = pipeline({
-      name: 'p',
-      modes: [quietMode()],
-      graph: () => {
-        const { found, missing } = maybe();
-        inc.alias('use_found')(found);
-        inc.alias('after_missing')(inc.alias('use_missing')(missing));
-      },
-    });
-
-    it('skips the downstream of an output that was not produced', async () => {
-      const list = await eventsOf(p, { runConfig });
-      expect(ofType(list, 'STEP_SKIPPED').map((e) => [e.stepKey, e.reason])).toEqual([
-        ['use_missing', 'OUTPUT_NOT_PRODUCED'],
-        ['after_missing', 'OUTPUT_NOT_PRODUCED'],
-      ]);
-    });
-
-    it('runs the downstream of the outputs that were produced', async () => {
-      const result = await execute(p, { runConfig });
-      expect(result.output('use_found')).toBe(2);
-    });
-
-    it('lets the run succeed', async () => {
-      const result = await execute(p, { runConfig });
-      expect(result.status).toBe('SUCCESS');
-      expect(result.solid('use_missing').skipped).toBe(true);
-    });
-
     it('treats an output given as undefined as not produced', async () => {
       const partial = solid({
         name: 'partial',
@@ -117,44 +83,6 @@ describe.each(executors)('$name executor', (exec) => {
   });
 
   describe('collect()', () => {
-    it('gathers every value of a fanned output into one array, running the downstream once', async () => {
-      const p = pipeline({
-        name: 'p',
-        modes: [quietMode()],
-        graph: () => {
-          gather(emits('src', [3, 1, 2])().collect());
-        },
-      });
-      const list = await eventsOf(p, { runConfig });
-      expect(
-        ofType(list, 'STEP_START')
-          .filter((e) => e.solid === 'gather')
-          .map((e) => e.stepKey),
-      ).toEqual(['gather']);
-      expect(ofType(list, 'STEP_OUTPUT').find((e) => e.stepKey === 'gather')?.value).toEqual([3, 1, 2]);
-    });
-
-    it('gathers a mapped chain in emission order, whatever order the steps finish in', async () => {
-      const slow = solid({
-        name: 'slow',
-        inputs: { n: z.number() },
-        output: z.number(),
-        compute: async (_c, { n }) => {
-          await sleep(n * 4);
-          return n;
-        },
-      });
-      const p = pipeline({
-        name: 'p',
-        modes: [quietMode()],
-        graph: () => {
-          gather(slow(emits('src', [3, 2, 1, 0])()).collect());
-        },
-      });
-      const result = await execute(p, { runConfig });
-      expect(result.output('gather')).toEqual([3, 2, 1, 0]);
-    });
-
     it('gives every collecting consumer each value once', async () => {
       const p = pipeline({
         name: 'p',
@@ -172,41 +100,6 @@ describe.each(executors)('$name executor', (exec) => {
       expect(result.output('gather_3')).toEqual([6, 2, 4]);
     });
 
-    it('gives [] when the output emitted nothing', async () => {
-      const p = pipeline({
-        name: 'p',
-        modes: [quietMode()],
-        graph: () => {
-          gather(emits('src', [])().collect());
-        },
-      });
-      const result = await execute(p, { runConfig });
-      expect(result.output('gather')).toEqual([]);
-    });
-
-    it('gives [] when a mapped chain had no values', async () => {
-      const p = pipeline({
-        name: 'p',
-        modes: [quietMode()],
-        graph: () => {
-          gather(double(emits('src', [])()).collect());
-        },
-      });
-      const result = await execute(p, { runConfig });
-      expect(result.output('gather')).toEqual([]);
-    });
-
-    it('gives a one-element array for a single emission', async () => {
-      const p = pipeline({
-        name: 'p',
-        modes: [quietMode()],
-        graph: () => {
-          gather(emits('src', [9])().collect());
-        },
-      });
-      expect((await execute(p, { runConfig })).output('gather')).toEqual([9]);
-    });
-
     it('gathers nested fan-outs flat, in order', async () => {
       const split = solid({ name: 'split', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => of(n, n + 10) });
       const p = pipeline({
@@ -217,27 +110,6 @@ describe.each(executors)('$name executor', (exec) => {
         },
       });
       expect((await execute(p, { runConfig })).output('gather')).toEqual([1, 11, 2, 12]);
-    });
-
-    it('skips the collecting step when a step of the chain failed', async () => {
-      const picky = solid({
-        name: 'picky',
-        inputs: { n: z.number() },
-        output: z.number(),
-        compute: (_c, { n }) => {
-          if (n === 2) throw new Error('no twos');
-          return n;
-        },
-      });
-      const p = pipeline({
-        name: 'p',
-        modes: [quietMode()],
-        graph: () => {
-          gather(picky(emits('src', [1, 2, 3])()).collect());
-        },
-      });
-      const result = await execute(p, { runConfig, raiseOnError: false });
-      expect(result.solid('gather').skipped).toBe(true);
     });
   });
 });
