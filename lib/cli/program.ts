@@ -1,4 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBenchCommand } from './bench-command.ts';
+import { registerRunsCommand } from './runs-command.ts';
+import { registerUiCommand } from './ui-command.ts';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 import { packageInfo } from './package-info.ts';
@@ -15,6 +18,7 @@ Examples:
   modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
   modeflow pipeline execute -f pipelines.ts -d prod query_pipeline -c base.yaml -c prod.yaml
   modeflow pipeline scaffold-config -f pipelines.ts query_pipeline -d prod > prod.yaml
+  modeflow pipeline bench -f examples/cpu-heavy.ts --executor sync,workerPool
 
 Exit codes: 0 success, 1 the run failed, 2 the run could not start (usage, files,
 definitions, mode, preset, selection or run config), 130 canceled with Ctrl-C.`;
@@ -66,6 +70,7 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-s, --select <selection>', 'solids to run: "a", "*a" (with ancestors), "a*" (descendants), "+a", "a+", comma-separated')
     .option('--tags <json>', 'tags for the run, a JSON object')
     .option('--json', 'print the events as NDJSON on stdout (logs go to stderr)')
+    .option('--history [path]', 'record the run in the run history (default .modeflow/history.sqlite)')
     // Dagster's own name for -s, so that its users' habits carry over.
     .addOption(new Option('--solid-selection <selection>', 'same as -s').hideHelp())
     .action(async (name: string | undefined, { solidSelection, ...flags }: ExecuteFlags & { solidSelection?: string }) =>
@@ -117,6 +122,10 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .action(async (name: string | undefined, flags: InspectFlags) =>
       out(await (await loadInspect()).configSchemaCommand(name, flags, context)),
     );
+
+  registerBenchCommand(pipeline, context, setExitCode);
+  registerUiCommand(program, context, setExitCode);
+  registerRunsCommand(program, out);
 
   return program;
 }
