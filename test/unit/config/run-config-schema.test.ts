@@ -52,8 +52,12 @@ const valid = {
 describe('runConfigSchema', () => {
   it('accepts { env: NAME } at a leaf', () => {
     process.env['MODEFLOW_TEST_DB_PATH'] = 'from-env.db';
-    const raw = { ...valid, resources: { ...valid.resources, store: { config: { path: { env: 'MODEFLOW_TEST_DB_PATH' } } } } };
-    expect(runConfigSchema(sales).safeParse(raw).success).toBe(true);
+    try {
+      const raw = { ...valid, resources: { ...valid.resources, store: { config: { path: { env: 'MODEFLOW_TEST_DB_PATH' } } } } };
+      expect(runConfigSchema(sales).safeParse(raw).success).toBe(true);
+    } finally {
+      delete process.env['MODEFLOW_TEST_DB_PATH'];
+    }
   });
 
   it('is built once per pipeline, mode and selection', () => {
