@@ -2,8 +2,8 @@
 import { expect, it } from 'vitest';
 import { mockResource } from 'modeflow';
 import { buildSolidContext, executeSolid } from 'modeflow/testing';
-import type { Database } from '../../../examples/databases.ts';
-import { generateTable1 } from '../../../examples/query-pipeline.ts';
+import type { Database } from '../../examples/databases.ts';
+import { generateTable1 } from '../../examples/query-pipeline.ts';
 
 it('counts the rows of table_1', async () => {
   const database = mockResource<Database>({ executeQuery: async () => [{ n: 3 }] });
@@ -28,7 +28,7 @@ it('the README shows these tests as they are here', async () => {
   const here = readFileSync(new URL(import.meta.url), 'utf8').split("\n\nit('the README")[0]!;
   const shown = here
     .slice(here.indexOf('\n') + 1)
-    .replace('../../../examples/databases.ts', './databases.ts')
-    .replace('../../../examples/query-pipeline.ts', './query-pipeline.ts');
-  expect(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')).toContain(shown);
+    .replace('../../examples/databases.ts', './databases.ts')
+    .replace('../../examples/query-pipeline.ts', './query-pipeline.ts');
+  expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(shown);
 });

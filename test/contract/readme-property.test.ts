@@ -3,7 +3,7 @@ import { test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import { execute } from 'modeflow';
 import { assertRunInvariants, configArbitrary } from 'modeflow/testing';
-import { createTable0, generateTable1, queryPipeline } from '../../../examples/query-pipeline.ts';
+import { createTable0, generateTable1, queryPipeline } from '../../examples/query-pipeline.ts';
 
 test.prop([configArbitrary(createTable0), configArbitrary(generateTable1)], { numRuns: 25 })(
   'table_1 keeps the rows of table_0 above minValue, and table_2 one row per category left',
@@ -22,7 +22,7 @@ test.prop([configArbitrary(createTable0), configArbitrary(generateTable1)], { nu
 test('the README shows this property test as it is here', async () => {
   const { readFileSync } = await import('node:fs');
   const here = readFileSync(new URL(import.meta.url), 'utf8').split('\n\ntest(')[0]!;
-  const shown = here.slice(here.indexOf('\n') + 1).replace('../../../examples/query-pipeline.ts', './query-pipeline.ts');
-  expect(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')).toContain(shown);
-  expect(readFileSync(new URL('../../../docs/testing.md', import.meta.url), 'utf8')).toContain(shown);
+  const shown = here.slice(here.indexOf('\n') + 1).replace('../../examples/query-pipeline.ts', './query-pipeline.ts');
+  expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(shown);
+  expect(readFileSync(new URL('../../docs/testing.md', import.meta.url), 'utf8')).toContain(shown);
 });

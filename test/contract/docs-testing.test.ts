@@ -50,5 +50,5 @@ test('docs/testing.md shows these tests as they are here', async () => {
   const { readFileSync } = await import('node:fs');
   const here = readFileSync(new URL(import.meta.url), 'utf8').split('\n\ntest(')[0]!;
   const shown = here.slice(here.indexOf('\n') + 1);
-  expect(readFileSync(new URL('../../../docs/testing.md', import.meta.url), 'utf8')).toContain(shown);
+  expect(readFileSync(new URL('../../docs/testing.md', import.meta.url), 'utf8')).toContain(shown);
 });
