@@ -18,11 +18,12 @@ async function count(db: { executeQuery(sql: string): Promise<Record<string, unk
   return Number(row?.['n']);
 }
 
-/** Creates `table_0` with `rows` rows of synthetic data (id, category, value). */
+/** Creates `table_0` with `rows` rows of synthetic data (id, category, value), at most 100,000. */
 export const createTable0 = solid({
   name: 'create_table_0',
   description: 'seeds table_0 with synthetic rows',
-  config: z.object({ rows: z.number().int().positive().default(1000) }),
+  // A seed, not a load test: the bound also keeps property tests of this pipeline quick.
+  config: z.object({ rows: z.number().int().positive().max(100_000).default(1000) }),
   resources: ['database'],
   output: rowCount,
   compute: async (ctx) => {

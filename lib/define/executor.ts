@@ -50,6 +50,14 @@ export interface ExecutorInstance {
   readonly dispose?: () => void | Promise<void>;
   /** How long running steps get to settle after a cancel before resources are torn down (default 1000 ms). */
   readonly cancelGraceMs?: number;
+  /**
+   * Holds each completion of user code in this process — every value, end or failure of
+   * a compute (a step's calls in order), and each resource init — until the executor
+   * calls `release`; `label` says what is held (`load: done`, `resource db: initialised`).
+   * For test executors that pick the order in which completions take effect
+   * (`scheduledExecutor` of `modeflow/testing`). Leave it out to take effect at once.
+   */
+  readonly hold?: (label: string, release: () => void) => void;
 }
 
 /** What {@link executor} takes. */

@@ -23,6 +23,8 @@ export interface ResourceScopeOptions {
   readonly log: (key: string) => Log;
   /** Told of each init's start, success or failure and of each teardown, as they happen. */
   readonly report: (report: ScopeReport) => void;
+  /** Holds each init's outcome until released (the executor's `hold`, see ExecutorInstance). */
+  readonly hold?: ((label: string, release: () => void) => void) | undefined;
 }
 
 interface Opened {
@@ -107,6 +109,7 @@ export class ResourceScope {
     const resources: Record<string, unknown> = Object.create(null);
     for (const dep of def.resources) resources[dep] = this.values[dep];
     const produced = def.init({ config: configs[key]?.config, resources, log: this.options.log(key), runId, signal });
+    const held = <T>(outcome: MaybePromise<T> | PromiseLike<T>): MaybePromise<T> => this.held(outcome, key);
     const accept = (value: unknown, teardown: Opened['teardown']): void => {
       this.initialising = undefined;
       const close = teardown ?? disposerOf(value);
@@ -126,7 +129,7 @@ export class ResourceScope {
     };
     if (isGenerator(produced)) {
       const generator = produced;
-      return andThen(generator.next(), (step: IteratorResult<unknown>) => {
+      return andThen(held(generator.next()), (step: IteratorResult<unknown>) => {
         if (step.done) throw new ModeflowError(`resource "${key}": init is a generator that returned without yielding its value`);
         accept(step.value, () =>
           andThen(generator.next(), (rest: IteratorResult<unknown>) => {
@@ -138,7 +141,17 @@ export class ResourceScope {
         );
       });
     }
-    return andThen(produced, (value) => accept(value, undefined));
+    return andThen(held(produced), (value) => accept(value, undefined));
+  }
+
+  /** `outcome` as it is, or, with a `hold`, once the hold releases it (failures too). */
+  private held<T>(outcome: MaybePromise<T> | PromiseLike<T>, key: string): MaybePromise<T> {
+    const hold = this.options.hold;
+    if (!hold) return outcome as MaybePromise<T>;
+    return Promise.resolve(outcome).then(
+      (value) => new Promise<T>((resolve) => hold(`resource ${key}: initialised`, () => resolve(value))),
+      (error: unknown) => new Promise<T>((_, reject) => hold(`resource ${key}: init failed`, () => reject(error))),
+    );
   }
 
   /**

@@ -159,6 +159,7 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
       signal: this.controller.signal,
       log: (key) => this.events.resourceLog(key),
       report: (report) => this.onScopeReport(report),
+      hold: executor.hold,
     });
     this.scope = scope;
     // An executor that runs steps elsewhere initialises their resources there.

@@ -15,6 +15,7 @@ import type { PlanNode } from '../plan/plan.ts';
 import type { Prepared } from '../plan/prepare.ts';
 import { Attempt, type AttemptHost } from './attempt.ts';
 import { invokeCompute } from './compute.ts';
+import { HeldSink } from './held-sink.ts';
 import type { StepStarter } from './drive-loop.ts';
 import type { SkipReason } from './input-join.ts';
 import { retryDecision } from './retry.ts';
@@ -189,8 +190,10 @@ export class StepRunner implements StepStarter, AttemptHost {
       step.cancel = () => subscription?.unsubscribe();
       return;
     }
+    const hold = this.executor.hold;
+    const sink = hold ? new HeldSink(attempt, hold, step.key, attempt.attempt) : attempt;
     this.clock.begin(step);
-    const running = invokeCompute(node.solid, new StepContext(attempt), step.inputs!, attempt);
+    const running = invokeCompute(node.solid, new StepContext(attempt), step.inputs!, sink);
     this.clock.end();
     if (running && step.token === attempt) {
       step.cancel = running.cancel;
