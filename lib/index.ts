@@ -33,6 +33,23 @@ export {
   type ResourceReport,
 } from './define/executor.ts';
 export { preset, type Preset, type PresetOptions } from './define/preset.ts';
+export {
+  hook,
+  successHook,
+  failureHook,
+  isHook,
+  type Hook,
+  type AnyHook,
+  type HookOptions,
+  type StepHookOptions,
+  type HookFn,
+  type HookTrigger,
+  type StepHookTrigger,
+  type RunHookTrigger,
+  type HookContext,
+  type StepHookContext,
+  type RunHookContext,
+} from './define/hook.ts';
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';

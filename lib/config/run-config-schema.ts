@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { configEntry, entry, strictObject } from './config-entry.ts';
+import { hookResourceKeys } from '../define/attached-hooks.ts';
 import { listNames } from '../define/definition.ts';
 import { ownKeysOnly } from '../schema/own-keys.ts';
 import { InvariantViolationError } from '../errors.ts';
@@ -94,6 +95,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
     for (const dep of mode.resources[key]?.resources ?? []) need(dep);
   };
   for (const node of pipeline.nodes) if (!selection || selection.has(node.name)) node.solid.resources.forEach(need);
+  hookResourceKeys(pipeline, mode, selection).forEach(need);
 
   const resources: Record<string, z.ZodType> = {};
   const resourceEntries = new Map<string, z.ZodType>();

@@ -1,5 +1,6 @@
 import { InvalidDefinitionError } from '../errors.ts';
 import type { Wire } from './handle.ts';
+import type { AnyHook } from './hook.ts';
 import type { Solid } from './solid-types.ts';
 
 /** One invocation of a solid inside `graph()`. */
@@ -11,6 +12,8 @@ export interface GraphNode {
   readonly solid: Solid;
   /** Wired inputs; inputs left out take their value from run config. */
   readonly inputs: Readonly<Record<string, Wire<unknown>>>;
+  /** Step hooks attached to this invocation (`withHooks`), each once. */
+  readonly hooks: readonly AnyHook[];
 }
 
 interface Builder {
@@ -67,7 +70,8 @@ export function addInvocation(solid: Solid, alias: string | undefined, inputs: R
       );
     }
   }
-  const node: GraphNode = Object.freeze({ name, index: builder.nodes.length, solid, inputs: Object.freeze(inputs) });
+  const hooks = solid.hooks;
+  const node: GraphNode = Object.freeze({ name, index: builder.nodes.length, solid, inputs: Object.freeze(inputs), hooks });
   builder.nodes.push(node);
   builder.byName.set(name, node);
   return node;

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
 import { InvalidDefinitionError } from '../errors.ts';
 import { buildGraph, type GraphNode } from './graph.ts';
+import { assertDistinctHookNames, hookList, type AnyHook } from './hook.ts';
 import { isMode, mode as makeMode, type Mode } from './mode.ts';
 import type { Preset } from './preset.ts';
 import type { AnySolid } from './solid-types.ts';
@@ -16,6 +17,11 @@ export interface PipelineOptions {
   readonly modes?: readonly Mode[];
   /** Named, ready runs (mode, run config, selection, tags); names unique within the pipeline. */
   readonly presets?: readonly Preset[];
+  /**
+   * Hooks of every run: step hooks watch every solid (in every mode), run hooks the run.
+   * Their resources must be provided by every mode.
+   */
+  readonly hooks?: readonly AnyHook[];
   /** Calls solids with output handles to wire them: `const t = a(); b({ x: t })`. */
   readonly graph: () => unknown;
   /** The module that exports this pipeline (`import.meta.url`); default: the caller's file. */
@@ -29,6 +35,8 @@ export interface Pipeline {
   readonly description: string | undefined;
   readonly modes: readonly Mode[];
   readonly presets: readonly Preset[];
+  /** The pipeline's own hooks (step hooks watch every solid, run hooks the run); modes may add theirs. */
+  readonly hooks: readonly AnyHook[];
   /** Invocations in call order, which is a topological order. */
   readonly nodes: readonly GraphNode[];
   /** The module that defines it, as a file URL; workers import it. */
@@ -38,8 +46,8 @@ export interface Pipeline {
 }
 
 /**
- * Defines a pipeline. Checks at once that every mode provides each resource a solid or
- * resource requires, that names are unique, and that presets name known modes.
+ * Defines a pipeline. Checks at once that every mode provides each resource a solid,
+ * resource or hook requires, that names are unique, and that presets name known modes.
  *
  * @example
  * export const queryPipeline = pipeline({
@@ -49,7 +57,8 @@ export interface Pipeline {
  * });
  *
  * @throws {InvalidDefinitionError} for a bad name, duplicate modes or presets, two
- *   different solids sharing a name, or a mode missing a required resource
+ *   different solids (or hooks) sharing a name, or a mode missing a resource that a
+ *   solid, resource or hook requires
  */
 export function pipeline(options: PipelineOptions): Pipeline {
   const module = options?.module ?? callerModule();
@@ -85,9 +94,11 @@ export function pipeline(options: PipelineOptions): Pipeline {
       );
     }
   }
+  const hooks = hookList(options.hooks, `${where}: hooks`);
   const nodes = buildGraph(options.name, options.graph);
   checkSolidNames(nodes, where);
-  for (const m of modes) checkModeProvides(m, nodes, where);
+  checkHookNames(hooks, modes, nodes, where);
+  for (const m of modes) checkModeProvides(m, nodes, hooks, where);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   return Object.freeze({
     [KIND]: 'pipeline' as const,
@@ -95,6 +106,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
     description: options.description,
     modes: Object.freeze([...modes]),
     presets: Object.freeze([...presets]),
+    hooks,
     nodes: Object.freeze(nodes),
     module,
     node: (name: string) => byName.get(name),
@@ -124,7 +136,15 @@ function checkSolidNames(nodes: readonly GraphNode[], where: string): void {
   }
 }
 
-function checkModeProvides(m: Mode, nodes: readonly GraphNode[], where: string): void {
+/** Events name hooks by name: two different hooks of one pipeline may not share one. */
+function checkHookNames(hooks: readonly AnyHook[], modes: readonly Mode[], nodes: readonly GraphNode[], where: string): void {
+  const all = new Set(hooks);
+  for (const m of modes) for (const h of m.hooks) all.add(h);
+  for (const node of nodes) for (const h of node.hooks) all.add(h);
+  assertDistinctHookNames(all, where);
+}
+
+function checkModeProvides(m: Mode, nodes: readonly GraphNode[], hooks: readonly AnyHook[], where: string): void {
   const missing = (key: string, requirer: string): InvalidDefinitionError =>
     new InvalidDefinitionError(
       `mode "${m.name}" of ${where} has no resource "${key}", required by ${requirer}; ` +
@@ -134,6 +154,14 @@ function checkModeProvides(m: Mode, nodes: readonly GraphNode[], where: string):
     for (const key of node.solid.resources) {
       if (!Object.hasOwn(m.resources, key)) throw missing(key, `solid "${node.name}"`);
     }
+    for (const h of node.hooks) {
+      for (const key of h.resources) {
+        if (!Object.hasOwn(m.resources, key)) throw missing(key, `hook "${h.name}" (attached to solid "${node.name}")`);
+      }
+    }
+  }
+  for (const h of hooks) {
+    for (const key of h.resources) if (!Object.hasOwn(m.resources, key)) throw missing(key, `hook "${h.name}" (a hook of the pipeline)`);
   }
   for (const [key, r] of Object.entries(m.resources)) {
     for (const dep of r.resources) if (!Object.hasOwn(m.resources, dep)) throw missing(dep, `resource "${key}"`);

@@ -4,6 +4,7 @@ import { isPlainObject } from '../support/deep-merge.ts';
 import { bindConfig, type BoundConfig } from './configured.ts';
 import { assertName, assertSchema, describe, KIND } from './definition.ts';
 import { addInvocation } from './graph.ts';
+import { NO_HOOKS, withMoreHooks, type AnyHook } from './hook.ts';
 import { isHandle, outputHandle, type Wire } from './handle.ts';
 import type { ConfigOf } from './resource.ts';
 import type {
@@ -45,7 +46,7 @@ export function solid<
   const R extends readonly string[] = [],
 >(options: MultiOutputSolidOptions<I, O, C, R>): Solid<I, OutputValues<O>, ConfigOf<C>, true>;
 export function solid(options: AnySolidOptions): AnySolid {
-  return makeSolid(validate(options), undefined, undefined);
+  return makeSolid(validate(options), undefined, undefined, NO_HOOKS);
 }
 
 type AnySolidOptions = CommonSolidOptions<Schemas, z.ZodType | undefined, readonly string[]> & {
@@ -122,7 +123,12 @@ function validate(options: AnySolidOptions): AnySolidOptions {
   return options;
 }
 
-function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: BoundConfig | undefined): AnySolid {
+function makeSolid(
+  options: AnySolidOptions,
+  alias: string | undefined,
+  bound: BoundConfig | undefined,
+  hooks: readonly AnyHook[],
+): AnySolid {
   const inputs = Object.freeze({ ...(options.inputs ?? {}) });
   const inputNames = Object.keys(inputs);
   const outputs = Object.freeze(options.outputs ? { ...options.outputs } : { result: options.output ?? UNKNOWN_OUTPUT });
@@ -152,10 +158,14 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
     compute: options.compute,
     alias(name: string) {
       assertName(name, `alias of solid "${options.name}"`);
-      return makeSolid(options, name, bound);
+      return makeSolid(options, name, bound, hooks);
     },
     configured(config: unknown) {
-      return makeSolid(options, alias, bindConfig(options.config, config, `solid "${options.name}"`));
+      return makeSolid(options, alias, bindConfig(options.config, config, `solid "${options.name}"`), hooks);
+    },
+    hooks,
+    withHooks(...more: unknown[]) {
+      return makeSolid(options, alias, bound, withMoreHooks(hooks, more, `solid "${alias ?? options.name}"`));
     },
   };
   const self = Object.assign(invoke, props) as unknown as AnySolid;

@@ -93,6 +93,8 @@ function freezeState(state: RunState): RunState {
   Object.freeze(state.resources);
   Object.freeze(state.counts);
   Object.freeze(state.recentLogs);
+  Object.freeze(state.hooks.recentErrors);
+  Object.freeze(state.hooks);
   return Object.freeze(state);
 }
 
