@@ -11,7 +11,7 @@ import { InvariantViolationError } from '../errors.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { selectSolids } from './select.ts';
-import { solidsParser, solidsSection, type SolidsSection } from './solids-config.ts';
+import { solidsParser, solidsSection, type SolidsTree } from './solids-config.ts';
 
 /**
  * The zod schema of a pipeline's run config in one mode (and selection). Every position of
@@ -50,7 +50,7 @@ export function pickMode(pipeline: Pipeline, modeName: string | undefined): Mode
 /** The run config schema of one pipeline, mode and selection, and what resolving reads beside it. */
 export interface Built {
   readonly schema: z.ZodType;
-  readonly solids: SolidsSection;
+  readonly solids: SolidsTree;
   /** The other sections of `schema`, for the JSON Schema twin. */
   readonly sections: { readonly resources: z.ZodType; readonly loggers: z.ZodType; readonly execution: z.ZodType };
   readonly neededResources: ReadonlySet<string>;

@@ -1,11 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
 import { InvalidDefinitionError } from '../errors.ts';
-import { buildGraph, type GraphNode } from './graph.ts';
+import { buildGraph, type CompositeNode, type GraphNode } from './graph.ts';
 import { assertDistinctHookNames, hookList, type AnyHook } from './hook.ts';
 import { isMode, mode as makeMode, type Mode } from './mode.ts';
 import type { Preset } from './preset.ts';
-import type { AnySolid } from './solid-types.ts';
 
 /** What {@link pipeline} takes. */
 export interface PipelineOptions {
@@ -37,12 +36,19 @@ export interface Pipeline {
   readonly presets: readonly Preset[];
   /** The pipeline's own hooks (step hooks watch every solid, run hooks the run); modes may add theirs. */
   readonly hooks: readonly AnyHook[];
-  /** Invocations in call order, which is a topological order. */
+  /**
+   * Invocations of solids in call order, which is a topological order; a composite's solids
+   * are among them, named `<composite>.<inner>`.
+   */
   readonly nodes: readonly GraphNode[];
+  /** Invocations of composites, inner ones (`outer.mid`) after those they are in. */
+  readonly composites: readonly CompositeNode[];
   /** The module that defines it, as a file URL; workers import it. */
   readonly module: string | undefined;
-  /** The invocation named `name`, or undefined. */
+  /** The solid invocation named `name` (dotted inside composites), or undefined. */
   node(name: string): GraphNode | undefined;
+  /** The composite invocation named `name`, or undefined. */
+  composite(name: string): CompositeNode | undefined;
 }
 
 /**
@@ -95,11 +101,12 @@ export function pipeline(options: PipelineOptions): Pipeline {
     }
   }
   const hooks = hookList(options.hooks, `${where}: hooks`);
-  const nodes = buildGraph(options.name, options.graph);
-  checkSolidNames(nodes, where);
+  const { nodes, composites } = buildGraph(options.name, options.graph);
+  checkSolidNames(nodes, composites, where);
   checkHookNames(hooks, modes, nodes, where);
   for (const m of modes) checkModeProvides(m, nodes, hooks, where);
   const byName = new Map(nodes.map((n) => [n.name, n]));
+  const compositeByName = new Map(composites.map((c) => [c.name, c]));
   return Object.freeze({
     [KIND]: 'pipeline' as const,
     name: options.name,
@@ -108,8 +115,10 @@ export function pipeline(options: PipelineOptions): Pipeline {
     presets: Object.freeze([...presets]),
     hooks,
     nodes: Object.freeze(nodes),
+    composites: Object.freeze([...composites].sort(byNesting)),
     module,
     node: (name: string) => byName.get(name),
+    composite: (name: string) => compositeByName.get(name),
   });
 }
 
@@ -121,19 +130,29 @@ function assertUnique(names: readonly string[], message: string): void {
   }
 }
 
-/** Two different solid definitions may not share a name within one pipeline. */
-function checkSolidNames(nodes: readonly GraphNode[], where: string): void {
-  const byName = new Map<string, AnySolid>();
-  for (const node of nodes) {
-    const seen = byName.get(node.solid.name);
-    if (seen && seen.compute !== node.solid.compute) {
+/**
+ * Two different definitions (solids or composites) may not share a name within one
+ * pipeline; copies of one (aliased, configured, with hooks) keep its function and are the same.
+ */
+function checkSolidNames(nodes: readonly GraphNode[], composites: readonly CompositeNode[], where: string): void {
+  const byName = new Map<string, { readonly kind: string; readonly fn: unknown }>();
+  const check = (name: string, kind: string, fn: unknown): void => {
+    const seen = byName.get(name);
+    if (seen && seen.fn !== fn) {
+      const what = seen.kind === kind ? `two different ${kind}s are` : `a solid and a composite are both`;
       throw new InvalidDefinitionError(
-        `${where}: two different solids are named "${node.solid.name}"; rename one of them ` +
-          `(aliases rename invocations, not definitions)`,
+        `${where}: ${what} named "${name}"; rename one of them (aliases rename invocations, not definitions)`,
       );
     }
-    byName.set(node.solid.name, node.solid);
-  }
+    byName.set(name, { kind, fn });
+  };
+  for (const node of nodes) check(node.solid.name, 'solid', node.solid.compute);
+  for (const c of composites) check(c.composite.name, 'composite', c.composite.graph);
+}
+
+/** Outer composites before those inside them, otherwise in call order. */
+function byNesting(a: CompositeNode, b: CompositeNode): number {
+  return a.first - b.first || b.end - a.end || a.name.split('.').length - b.name.split('.').length;
 }
 
 /** Events name hooks by name: two different hooks of one pipeline may not share one. */

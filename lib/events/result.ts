@@ -4,6 +4,7 @@ import type { SerializedError } from '../errors.ts';
 import type { RunEvent, StepOutputEvent } from './events.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { applyEvent, initialRunState, type RunState, type StepState } from './run-state.ts';
+import { compositeResult } from './composite-result.ts';
 
 /** How a solid (all of its steps) ended. */
 export type SolidStatus = 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'CANCELED';
@@ -37,8 +38,9 @@ export interface RunResult {
   /** The run state the events add up to. */
   readonly state: RunState;
   /**
-   * What invocation `name` did. @throws {ModeflowError} for a name that is no invocation
-   * of the pipeline
+   * What invocation `name` did (dotted inside composites: `outer.inner`); a composite's
+   * name gives its solids' steps together and its outputs. @throws {ModeflowError} for a
+   * name that is no invocation of the pipeline
    */
   solid(name: string): SolidResult;
   /** `solid(solidName).output(outputName)`. */
@@ -127,8 +129,16 @@ class Result implements RunResult {
     if (cached) return cached;
     const node = this.pipeline.node(name);
     if (!node) {
+      const group = this.pipeline.composite(name);
+      if (group) {
+        const result = compositeResult(this.pipeline, group, this, this.state, aggregate);
+        this.#solids.set(name, result);
+        return result;
+      }
+      const composites = this.pipeline.composites.map((c) => c.name);
       throw new ModeflowError(
-        `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}`,
+        `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}` +
+          (composites.length ? `; its composites: ${composites.join(', ')}` : ''),
       );
     }
     const entry = this.index().get(name) ?? { steps: [], events: [] };

@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { execute, type RunEvent, type RunResult } from '../../lib/index.ts';
-import { hookCalls, withHooks } from './fixtures/hooks-composites-pipelines.ts';
+import { hookCalls, withComposites, withHooks } from './fixtures/hooks-composites-pipelines.ts';
 
 const executors = [
   ['sync', {}],
@@ -48,5 +48,21 @@ describe.each(executors)('the %s executor', (name, config) => {
     const sync = await execute(withHooks, { runConfig: { execution: { sync: {} } }, raiseOnError: false });
     expect(stepAndHookEvents(result.events)).toEqual(stepAndHookEvents(sync.events));
     expect(result.events.filter((e) => e.type === 'HOOK_ERRORED').map((e) => (e as { hook: string }).hook)).toEqual(['throws']);
+  });
+
+  it('runs composites flattened: fanned into and collected across the boundary, config mapped, input and resource inside', async () => {
+    const runConfig = { solids: { sum_of_scaled: { inputs: { extra: { value: 5 } }, solids: { scaled: { config: { by: 3 } } } } } };
+    const result = await runOf(withComposites, runConfig);
+    expect(result.status).toBe('SUCCESS');
+    expect(result.solid('sum_of_scaled.scaled.scale').outputs['result']).toEqual([3, 6, 9]);
+    expect(result.solid('sum_of_scaled.scaled.scale').stepKeys).toEqual([
+      'sum_of_scaled.scaled.scale[0]',
+      'sum_of_scaled.scaled.scale[1]',
+      'sum_of_scaled.scaled.scale[2]',
+    ]);
+    expect(result.solid('sum_of_scaled').outputs).toEqual({ sum: [18], shifted: [1005] });
+    expect(result.output('plus')).toBe(1023);
+    const sync = await execute(withComposites, { runConfig: { ...runConfig, execution: { sync: {} } }, raiseOnError: false });
+    expect(stepAndHookEvents(result.events)).toEqual(stepAndHookEvents(sync.events));
   });
 });
