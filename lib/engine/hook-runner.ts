@@ -6,6 +6,7 @@
  * pays nothing per step.
  */
 import type { AnyHook, HookTrigger, StepHookTrigger } from '../define/hook.ts';
+import type { Log } from '../define/log.ts';
 import { ModeflowError, serializeError, type SerializedError } from '../errors.ts';
 import { originalError } from '../events/error-registry.ts';
 import type { RunEvent } from '../events/events.ts';
@@ -55,24 +56,13 @@ export class HookRunner {
     const node = step.node;
     const entry = Object.hasOwn(p.config.solids, node.name) ? p.config.solids[node.name] : undefined;
     const where = { stepKey: step.key, solid: node.name };
-    for (const h of hooks) {
-      const ctx = {
-        hook: h.name,
-        on,
-        log: this.host.events.hookLog(h.name, step),
-        resources: this.resourcesOf(h),
-        runId: p.runId,
-        pipelineName: p.pipeline.name,
-        mode: p.mode.name,
-        solid: node.name,
-        stepKey: step.key,
-        config: entry?.config,
-        attempt: step.attempt,
-        outputs: on === 'success' ? outputsOf(step) : NO_OUTPUTS,
-        error: on === 'failure' || on === 'retry' ? originalCause(error) : undefined,
-      };
-      this.invoke(h, on, ctx, where);
-    }
+    const cause = on === 'failure' || on === 'retry' ? originalCause(error) : undefined;
+    for (const h of hooks) this.invoke(h, on, new StepHookCtx(this, p, h, on, step, entry?.config, cause), where);
+  }
+
+  /** A hook's `ctx.log`, bound to the step it watches (if any). */
+  logOf(h: AnyHook, step: Step | undefined): Log {
+    return this.host.events.hookLog(h.name, step);
   }
 
   /**
@@ -96,7 +86,7 @@ export class HookRunner {
       const ctx = {
         hook: h.name,
         on,
-        log: this.host.events.hookLog(h.name, undefined),
+        log: this.logOf(h, undefined),
         resources: this.resourcesOf(h),
         runId: p.runId,
         pipelineName: p.pipeline.name,
@@ -160,10 +150,61 @@ export class HookRunner {
     return this.host.prepared.redact(serializeError(error));
   }
 
-  private resourcesOf(h: AnyHook): Readonly<Record<string, unknown>> {
+  /** `ctx.resources` of hook `h`: its declared keys (built once per hook and run). */
+  resourcesOf(h: AnyHook): Readonly<Record<string, unknown>> {
     let view = this.views.get(h);
     if (!view) this.views.set(h, (view = declaredResources(h.name, h.resources, this.resourceValues, 'hook')));
     return view;
+  }
+}
+
+/**
+ * `ctx` of a step hook: plain fields, and `log`, `resources` and `outputs` made when first
+ * read (most hooks read few of them; a hook on every step of a big run pays only for those).
+ */
+class StepHookCtx {
+  readonly hook: string;
+  readonly on: StepHookTrigger;
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly mode: string;
+  readonly solid: string;
+  readonly stepKey: string;
+  readonly config: unknown;
+  readonly attempt: number;
+  readonly error: Error | undefined;
+  readonly #runner: HookRunner;
+  readonly #hook: AnyHook;
+  readonly #step: Step;
+  #log: Log | undefined;
+  #outputs: Readonly<Record<string, readonly unknown[]>> | undefined;
+
+  constructor(runner: HookRunner, p: Prepared, h: AnyHook, on: StepHookTrigger, step: Step, config: unknown, error: Error | undefined) {
+    this.hook = h.name;
+    this.on = on;
+    this.runId = p.runId;
+    this.pipelineName = p.pipeline.name;
+    this.mode = p.mode.name;
+    this.solid = step.node.name;
+    this.stepKey = step.key;
+    this.config = config;
+    this.attempt = step.attempt;
+    this.error = error;
+    this.#runner = runner;
+    this.#hook = h;
+    this.#step = step;
+  }
+
+  get log(): Log {
+    return (this.#log ??= this.#runner.logOf(this.#hook, this.#step));
+  }
+
+  get resources(): Readonly<Record<string, unknown>> {
+    return this.#runner.resourcesOf(this.#hook);
+  }
+
+  get outputs(): Readonly<Record<string, readonly unknown[]>> {
+    return (this.#outputs ??= this.on === 'success' ? outputsOf(this.#step) : NO_OUTPUTS);
   }
 }
 
