@@ -137,9 +137,17 @@ export class HookRunner {
       done();
       return;
     }
-    const settled: Promise<void> = Promise.resolve(result).then(done, failed);
+    const settled: Promise<void> = Promise.resolve(result).then(
+      () => {
+        this.pending.delete(settled);
+        done();
+      },
+      (error: unknown) => {
+        this.pending.delete(settled);
+        failed(error);
+      },
+    );
     this.pending.add(settled);
-    void settled.finally(() => this.pending.delete(settled));
   }
 
   private report(event: RunEvent): void {
