@@ -361,6 +361,54 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
   });
 });
 
+describe('hooks at the edges of a run', () => {
+  it('reports a run hook whose own resource failed to initialise as HOOK_ERRORED, without calling it', async () => {
+    let called = false;
+    const broken = resource({
+      init: () => {
+        throw new Error('no route to the pager');
+      },
+    });
+    const page = hook({ name: 'page', on: 'runFailure', resources: ['broken'], fn: () => void (called = true) });
+    const p = pipeline({ name: 'p', modes: [quiet({ resources: { broken }, hooks: [page] })], graph: () => void one() });
+    const result = await execute(p, { raiseOnError: false });
+    expect(called).toBe(false);
+    expect(result.status).toBe('FAILURE');
+    const errored = result.events.find((e) => e.type === 'HOOK_ERRORED');
+    expect(errored).toMatchObject({
+      hook: 'page',
+      on: 'runFailure',
+      error: { message: expect.stringMatching(/resource "broken" was not initialised/) },
+    });
+  });
+
+  it('gives a hook still pending at a cancel the grace period, then ends the run without waiting for it', async () => {
+    const controller = new AbortController();
+    let started = false;
+    // The run is canceled while this hook runs; its Promise never settles.
+    const never = successHook({
+      name: 'never',
+      fn: () => {
+        started = true;
+        controller.abort();
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const waits = solid({
+      name: 'waits',
+      inputs: { n: z.number() },
+      compute: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    });
+    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void waits(one.withHooks(never)()) });
+    const events = await lastValueFrom(
+      run(p, { runConfig: { execution: { async: { config: { cancelGraceMs: 5 } } } }, signal: controller.signal }).pipe(toArray()),
+    );
+    expect(started).toBe(true);
+    expect(events.at(-1)?.type).toBe('RUN_CANCELED');
+    expect(events.some((e) => e.type === 'HOOK_COMPLETED' || e.type === 'HOOK_ERRORED')).toBe(false);
+  });
+});
+
 describe('hook events', () => {
   it('are counted by the run state, which keeps the latest hook errors', () => {
     const base = { runId: 'r', pipelineName: 'p', mode: 'm', timestamp: 1 };
