@@ -6,7 +6,7 @@ import { envDefaultJson, withEnvJson } from '../schema/env-schema.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { builtFor, pickMode, runConfigObject, type Built, type runConfigSchema } from './run-config-schema.ts';
 import { selectSolids } from './select.ts';
-import { NOTHING, type CompositeKind, type EntryInput, type EntryKind, type Slot, type SolidsSection } from './solids-config.ts';
+import { NOTHING, type CompositeKind, type EntryInput, type EntryKind, type Slot, type SolidsSection } from './solids-section.ts';
 
 /**
  * The JSON Schema (draft 2020-12, input side) of {@link runConfigSchema}, for editors and

@@ -11,7 +11,8 @@ import { InvariantViolationError } from '../errors.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { selectSolids } from './select.ts';
-import { solidsParser, solidsSection, type SolidsTree } from './solids-config.ts';
+import { solidsParser } from './solids-config.ts';
+import { solidsSection, type SolidsTree } from './solids-section.ts';
 
 /**
  * The zod schema of a pipeline's run config in one mode (and selection). Every position of

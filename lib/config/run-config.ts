@@ -12,7 +12,7 @@ import type { LevelName } from '../define/log.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { builtFor, DEFAULT_TEARDOWN_TIMEOUT_MS, type Built } from './run-config-schema.ts';
-import type { SolidSlot, SolidsSection, SolidsTree } from './solids-config.ts';
+import type { SolidSlot, SolidsSection, SolidsTree } from './solids-section.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
 export interface ResolvedRunConfig {
