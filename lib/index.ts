@@ -12,17 +12,17 @@ export type {
   Emits,
 } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
-export {
-  composite,
-  isComposite,
-  type Composite,
-  type AnyComposite,
-  type SingleOutputCompositeOptions,
-  type MultiOutputCompositeOptions,
-  type InferredCompositeOptions,
-  type InputHandles,
-  type CompositeReturn,
-} from './define/composite.ts';
+export { composite, isComposite } from './define/composite.ts';
+export type {
+  Composite,
+  AnyComposite,
+  CommonCompositeOptions,
+  SingleOutputCompositeOptions,
+  MultiOutputCompositeOptions,
+  InferredCompositeOptions,
+  InputHandles,
+  CompositeReturn,
+} from './define/composite-types.ts';
 export type { GraphNode, CompositeNode, CompositeInput } from './define/graph.ts';
 export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
 export {
