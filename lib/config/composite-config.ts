@@ -19,19 +19,19 @@ export function parseComposite(
   slot: CompositeSlot,
   kind: CompositeKind,
   raw: unknown,
-  path: Path,
-  level: string,
+  base: Path,
   issues: Issue[],
   parseLevel: LevelParser,
 ): unknown {
   const group = slot.group;
-  const where = `${level}.${slot.name}`;
+  const where = slot.where;
+  const path = [...base, slot.name];
   const given = raw ?? EMPTY;
   if (!isObject(given)) {
     issues.push(notObject(given, path));
     return given;
   }
-  const parsed: Record<string, unknown> = { inputs: parseInputs(group, kind.inputs, given['inputs'], path, where, issues) };
+  const parsed: Record<string, unknown> = { inputs: parseInputs(group, kind.inputs, given['inputs'], base, slot, issues) };
   if (kind.mapping) parsed['solids'] = mapConfig(slot, kind, given, parsed, path, issues, parseLevel);
   else parsed['solids'] = parseLevel(kind.children, given['solids'], [...path, 'solids'], issues);
   const unknown = given === EMPTY ? [] : Object.keys(given).filter((k) => !kind.keys.includes(k));

@@ -21,14 +21,17 @@ export function parseInputs(
   owner: InputOwner,
   inputs: readonly EntryInput[],
   raw: unknown,
-  path: Path,
-  where: string,
+  base: Path,
+  slot: { readonly name: string; readonly where: string },
   issues: Issue[],
 ): unknown {
+  const where = slot.where;
+  // Built only for issues.
+  const at = (...rest: PropertyKey[]): PropertyKey[] => [...base, slot.name, ...rest];
   const what = 'solid' in owner ? `solid "${owner.name}"` : `composite "${owner.name}"`;
   const given = raw ?? EMPTY;
   if (!isObject(given)) {
-    issues.push(notObject(given, [...path, 'inputs']));
+    issues.push(notObject(given, at('inputs')));
     return given;
   }
   const parsed: Record<string, unknown> = {};
@@ -37,25 +40,20 @@ export function parseInputs(
     const value = input.required ? own : (own ?? EMPTY);
     if (value === undefined) {
       const message = `input "${input.name}" of ${what} is not connected; give it as ${where}.inputs.${input.name}.value`;
-      issues.push({ code: 'invalid_type', expected: 'object', input: undefined, path: [...path, 'inputs', input.name], message });
+      issues.push({ code: 'invalid_type', expected: 'object', input: undefined, path: at('inputs', input.name), message });
       continue;
     }
     if (!isObject(value)) {
-      issues.push(notObject(value, [...path, 'inputs', input.name]));
+      issues.push(notObject(value, at('inputs', input.name)));
       continue;
     }
     const out: Record<string, unknown> = {};
     const failed = parseProperty(input.value, value, 'value', out);
-    if (failed) addAt(issues, failed, [...path, 'inputs', input.name, 'value']);
+    if (failed) addAt(issues, failed, at('inputs', input.name, 'value'));
     const unknown = value === EMPTY ? [] : Object.keys(value).filter((k) => k !== 'value');
     if (unknown.length > 0) {
       issues.push(
-        unknownKeys(
-          value,
-          unknown,
-          [...path, 'inputs', input.name],
-          (k) => `unknown key "${k}" in ${where}.inputs.${input.name}; valid: "value"`,
-        ),
+        unknownKeys(value, unknown, at('inputs', input.name), (k) => `unknown key "${k}" in ${where}.inputs.${input.name}; valid: "value"`),
       );
     }
     parsed[input.name] = out;
@@ -65,7 +63,7 @@ export function parseInputs(
     const unconnected = listNames(inputs.map((i) => i.name));
     const fed = 'fromComposite' in owner ? (owner as GraphNode).fromComposite : undefined;
     issues.push(
-      unknownKeys(given, unknown, [...path, 'inputs'], (k) => {
+      unknownKeys(given, unknown, at('inputs'), (k) => {
         // Not `owner.inputs[k]`: a key "__proto__" would find Object.prototype.
         if (Object.hasOwn(owner.inputs, k)) {
           return (

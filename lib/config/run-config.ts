@@ -187,7 +187,7 @@ function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | 
  */
 function boundSolidConfig(slot: SolidSlot, issues: ConfigIssue[]): unknown {
   const node = slot.node;
-  const path = ['solids', ...slot.path, 'config'];
+  const path = [...slot.where.split('.'), 'config'];
   const value = node.solid.bound!.value;
   if (node.solid.config) return parseBound(withEnv(node.solid.config), value, path, issues);
   const before = issues.length;

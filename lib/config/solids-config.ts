@@ -52,10 +52,9 @@ function parseLevel(section: SolidsSection, raw: unknown, path: Path, issues: Is
   const parsed: [string, unknown][] = [];
   for (const slot of todo) {
     const value = Object.hasOwn(given, slot.name) ? given[slot.name] : undefined;
-    const at = [...path, slot.name];
     if (!slot.kind) parsed.push([slot.name, value]);
-    else if (slot.type === 'solid') parsed.push([slot.name, parseEntry(slot, slot.kind, value, at, section.where, issues)]);
-    else parsed.push([slot.name, parseComposite(slot, slot.kind, value, at, section.where, issues, parseLevel)]);
+    else if (slot.type === 'solid') parsed.push([slot.name, parseEntry(slot, slot.kind, value, path, issues)]);
+    else parsed.push([slot.name, parseComposite(slot, slot.kind, value, path, issues, parseLevel)]);
   }
   if (unknown.length > 0) {
     const inside = section.where === 'solids' ? '' : ` in ${section.where}`;
@@ -65,28 +64,28 @@ function parseLevel(section: SolidsSection, raw: unknown, path: Path, issues: Is
   return Object.fromEntries(parsed);
 }
 
-// Paths are built only for issues: a big pipeline parses thousands of entries per run.
+// Paths are built only for issues (an entry gets the path of its level, `base`, and its
+// slot): a big pipeline parses thousands of entries per run.
 
-function parseEntry(slot: SolidSlot, kind: EntryKind, raw: unknown, path: Path, level: string, issues: Issue[]): unknown {
+function parseEntry(slot: SolidSlot, kind: EntryKind, raw: unknown, base: Path, issues: Issue[]): unknown {
   const node = slot.node;
-  const where = `${level}.${slot.name}`;
   const given = raw ?? EMPTY;
   if (!isObject(given)) {
-    issues.push(notObject(given, path));
+    issues.push(notObject(given, [...base, slot.name]));
     return given;
   }
-  const parsed: Record<string, unknown> = { inputs: parseInputs(node, kind.inputs, given['inputs'], path, where, issues) };
+  const parsed: Record<string, unknown> = { inputs: parseInputs(node, kind.inputs, given['inputs'], base, slot, issues) };
   if (kind.config) {
     const failed = parseProperty(kind.config, given, 'config', parsed);
-    if (failed) addAt(issues, failed, [...path, 'config']);
+    if (failed) addAt(issues, failed, [...base, slot.name, 'config']);
   }
   const unknown = given === EMPTY ? [] : Object.keys(given).filter((k) => !kind.keys.includes(k));
   if (unknown.length > 0) {
     issues.push(
-      unknownKeys(given, unknown, path, (k) =>
+      unknownKeys(given, unknown, [...base, slot.name], (k) =>
         k === 'config'
-          ? noConfigMessage(node.solid, `solid "${node.name}"`, where)
-          : `unknown key "${k}" in ${where}; valid: ${listNames(kind.keys)}`,
+          ? noConfigMessage(node.solid, `solid "${node.name}"`, slot.where)
+          : `unknown key "${k}" in ${slot.where}; valid: ${listNames(kind.keys)}`,
       ),
     );
   }

@@ -47,8 +47,8 @@ export interface CompositeKind {
 interface SlotBase {
   /** The name at its level (`inner`). */
   readonly name: string;
-  /** Its keys below `solids` (`['outer', 'solids', 'inner']`), for issues. */
-  readonly path: readonly string[];
+  /** Its entry, for messages (and, split at the dots, its path): `solids.outer.solids.inner`. */
+  readonly where: string;
   /** Pipeline order (its first solid's, for a composite): issues are reported in this order. */
   readonly index: number;
 }
@@ -117,19 +117,19 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
     if (selected) for (const from of Object.values(node.fromComposite)) usedInputs.add(`${from.composite}.${from.input}`);
   });
 
-  const level = (composite: string | undefined, prefix: readonly string[], where: string): SolidsSection => {
+  const level = (composite: string | undefined, where: string): SolidsSection => {
     const list = (members.get(composite) ?? []).sort((a, b) => indexOf(a) - indexOf(b));
     const slots = new Map<string, Slot>();
     const configurable: Slot[] = [];
     for (const member of list) {
       const name = member.name.slice(composite === undefined ? 0 : composite.length + 1);
-      const path = [...prefix, name];
+      const entry = `${where}.${name}`;
       if ('solid' in member) {
         const selected = !selection || selection.has(member.name);
         const slot: SolidSlot = {
           type: 'solid',
           name,
-          path,
+          where: entry,
           index: member.index,
           node: member,
           kind: selected ? kindOf(member, selection) : undefined,
@@ -137,15 +137,14 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
         slots.set(name, slot);
         leaves.set(member.name, slot);
         if (!selected) continue;
-        const fed = Object.keys(member.fromComposite).length > 0;
-        if (slot.kind !== NOTHING || member.solid.bound || fed) configurable.push(slot);
+        if (slot.kind !== NOTHING || member.solid.bound || hasKeys(member.fromComposite)) configurable.push(slot);
         if (member.solid.bound) bound.push(slot);
         continue;
       }
       const selected = selectedBefore[member.end]! - selectedBefore[member.first]! > 0;
-      const children = level(member.name, [...path, 'solids'], `${where}.${name}.solids`);
+      const children = level(member.name, `${entry}.solids`);
       const kind = selected ? compositeKind(member, children, usedInputs) : undefined;
-      const slot: CompositeSlot = { type: 'composite', name, path, index: member.first, group: member, kind };
+      const slot: CompositeSlot = { type: 'composite', name, where: entry, index: member.first, group: member, kind };
       slots.set(name, slot);
       if (kind && (kind.mapping || kind.inputs.length > 0 || kind.children.configurable.length > 0)) configurable.push(slot);
     }
@@ -153,9 +152,14 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
     return { slots, configurable, where, names: () => (names ??= listNames(slots.keys())) };
   };
 
-  const top = level(undefined, [], 'solids');
+  const top = level(undefined, 'solids');
   bound.sort((a, b) => a.index - b.index);
   return { ...top, leaves, bound };
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 function indexOf(member: GraphNode | CompositeNode): number {

@@ -9,16 +9,18 @@ import { NO_HOOKS, unionHooks, type AnyHook } from './hook.ts';
 import type { Mode } from './mode.ts';
 import type { Pipeline } from './pipeline.ts';
 
-interface Shared {
+/** The hooks a pipeline and one of its modes attach to every step, and to the run. */
+export interface SharedHooks {
   /** The pipeline's and the mode's hooks that watch every step. */
   readonly steps: readonly AnyHook[];
   /** The pipeline's and the mode's hooks that watch the run. */
   readonly run: readonly AnyHook[];
 }
 
-const shared = new WeakMap<Pipeline, WeakMap<Mode, Shared>>();
+const shared = new WeakMap<Pipeline, WeakMap<Mode, SharedHooks>>();
 
-function sharedHooks(pipeline: Pipeline, mode: Mode): Shared {
+/** The pipeline's and the mode's step hooks and run hooks, each once (computed once per pipeline and mode). */
+export function sharedHooks(pipeline: Pipeline, mode: Mode): SharedHooks {
   let byMode = shared.get(pipeline);
   if (!byMode) shared.set(pipeline, (byMode = new WeakMap()));
   let found = byMode.get(mode);
@@ -30,16 +32,13 @@ function sharedHooks(pipeline: Pipeline, mode: Mode): Shared {
   return found;
 }
 
-/** The step hooks that watch invocation `node` in `mode` (the shared empty list when none). */
-export function stepHooksOf(pipeline: Pipeline, mode: Mode, node: GraphNode): readonly AnyHook[] {
-  const steps = sharedHooks(pipeline, mode).steps;
+/**
+ * The step hooks that watch invocation `node`: its own and `shared` ones (`sharedHooks(…).steps`);
+ * the shared empty list when none.
+ */
+export function stepHooksOf(node: GraphNode, steps: readonly AnyHook[]): readonly AnyHook[] {
   if (node.hooks.length === 0) return steps.length === 0 ? NO_HOOKS : steps;
   return unionHooks(node.hooks, steps);
-}
-
-/** The hooks that watch the run as a whole in `mode`. */
-export function runHooksOf(pipeline: Pipeline, mode: Mode): readonly AnyHook[] {
-  return sharedHooks(pipeline, mode).run;
 }
 
 /**
@@ -48,8 +47,8 @@ export function runHooksOf(pipeline: Pipeline, mode: Mode): readonly AnyHook[] {
  */
 export function hookResourceKeys(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | undefined): string[] {
   const keys = new Set<string>();
-  for (const h of runHooksOf(pipeline, mode)) for (const key of h.resources) keys.add(key);
-  const { steps } = sharedHooks(pipeline, mode);
+  const { steps, run } = sharedHooks(pipeline, mode);
+  for (const h of run) for (const key of h.resources) keys.add(key);
   const anySelected = pipeline.nodes.length > 0 && (!selection || selection.size > 0);
   if (anySelected) for (const h of steps) for (const key of h.resources) keys.add(key);
   for (const node of pipeline.nodes) {

@@ -88,12 +88,14 @@ interface Scope {
 
 interface Builder {
   readonly nodes: GraphNode[];
-  readonly byName: Map<string, GraphNode>;
   readonly composites: CompositeNode[];
   scope: Scope;
 }
 
 let current: Builder | undefined;
+
+/** What most invocations have: no input fed by a composite's unwired input. */
+const NO_COMPOSITE_INPUTS: Record<string, CompositeInput> = Object.freeze(Object.create(null) as Record<string, CompositeInput>);
 
 function topScope(): Scope {
   return { prefix: '', uses: new Map(), names: new Map(), hooks: [], composite: undefined };
@@ -105,7 +107,7 @@ function topScope(): Scope {
  */
 export function buildGraph(pipelineName: string, graph: () => unknown): BuiltGraph {
   if (current) throw new InvalidDefinitionError(`pipeline "${pipelineName}" was defined inside another pipeline's graph()`);
-  const builder: Builder = { nodes: [], byName: new Map(), composites: [], scope: topScope() };
+  const builder: Builder = { nodes: [], composites: [], scope: topScope() };
   current = builder;
   try {
     graph();
@@ -143,15 +145,15 @@ function localName(builder: Builder, definition: string, alias: string | undefin
   return name;
 }
 
-/** Throws unless `wire` is a handle of this graph (made by one of its invocations, or a composite's input); `what` names its use. */
-function checkWire(builder: Builder, wire: Wire<unknown>, what: string): void {
+/** Throws unless `wire` is a handle of this graph (made by one of its invocations, or a composite's input); `what` names its use (made only for the error). */
+function checkWire(builder: Builder, wire: Wire<unknown>, what: () => string): void {
   const ok =
     wire.index < 0
       ? builder.composites.some((c) => c.name === wire.node) || isOpen(builder, wire.node)
       : builder.nodes[wire.index]?.name === wire.node;
   if (!ok) {
     throw new InvalidDefinitionError(
-      `${what} is wired to "${wire.node}", which is not in this graph; output handles are only valid inside the graph() that made them`,
+      `${what()} is wired to "${wire.node}", which is not in this graph; output handles are only valid inside the graph() that made them`,
     );
   }
 }
@@ -167,13 +169,19 @@ export function addInvocation(solid: Solid, alias: string | undefined, inputs: R
   const scope = builder.scope;
   const local = localName(builder, solid.name, alias, `solid "${solid.name}"`);
   const name = scope.prefix + local;
-  const wired: Record<string, Wire<unknown>> = Object.create(null);
-  const fromComposite: Record<string, CompositeInput> = Object.create(null);
-  for (const [input, wire] of Object.entries(inputs)) {
-    checkWire(builder, wire, `input "${input}" of "${name}"`);
+  let wired = inputs;
+  let fromComposite: Record<string, CompositeInput> = NO_COMPOSITE_INPUTS;
+  for (const input in inputs) {
+    const wire = inputs[input]!;
+    checkWire(builder, wire, () => `input "${input}" of "${name}"`);
+    if (wire.index >= 0) continue;
     // A handle of an unwired composite input: the value comes from that input's run config.
-    if (wire.index < 0) fromComposite[input] = Object.freeze({ composite: wire.node, input: wire.output });
-    else wired[input] = wire;
+    if (fromComposite === NO_COMPOSITE_INPUTS) {
+      fromComposite = Object.create(null) as Record<string, CompositeInput>;
+      wired = Object.assign(Object.create(null) as Record<string, Wire<unknown>>, inputs);
+    }
+    fromComposite[input] = Object.freeze({ composite: wire.node, input: wire.output });
+    delete wired[input];
   }
   const hooks = unionHooks(solid.hooks, scope.hooks);
   const node: GraphNode = Object.freeze({
@@ -181,12 +189,11 @@ export function addInvocation(solid: Solid, alias: string | undefined, inputs: R
     index: builder.nodes.length,
     solid,
     inputs: Object.freeze(wired),
-    fromComposite: Object.freeze(fromComposite),
+    fromComposite: fromComposite === NO_COMPOSITE_INPUTS ? fromComposite : Object.freeze(fromComposite),
     hooks,
     composite: scope.composite,
   });
   builder.nodes.push(node);
-  builder.byName.set(name, node);
   return node;
 }
 
@@ -207,7 +214,7 @@ export function addComposite(
   const outer = builder.scope;
   const local = localName(builder, composite.name, alias, `composite "${composite.name}"`);
   const name = outer.prefix + local;
-  for (const [input, wire] of Object.entries(inputs)) checkWire(builder, wire, `input "${input}" of composite "${name}"`);
+  for (const [input, wire] of Object.entries(inputs)) checkWire(builder, wire, () => `input "${input}" of composite "${name}"`);
   const handles: Record<string, Wire<unknown>> = Object.create(null);
   for (const input of inputNames) handles[input] = inputs[input] ?? compositeInputHandle(name, input);
   const first = builder.nodes.length;
@@ -221,7 +228,7 @@ export function addComposite(
   let outputs: Readonly<Record<string, Wire<unknown>>>;
   try {
     outputs = run(Object.freeze(handles));
-    for (const [output, wire] of Object.entries(outputs)) checkWire(builder, wire, `output "${output}" of composite "${name}"`);
+    for (const [output, wire] of Object.entries(outputs)) checkWire(builder, wire, () => `output "${output}" of composite "${name}"`);
   } finally {
     builder.scope = outer;
   }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { hookResourceKeys, runHooksOf, stepHooksOf } from '../define/attached-hooks.ts';
+import { hookResourceKeys, sharedHooks, stepHooksOf } from '../define/attached-hooks.ts';
 import type { AnyHook, HookTrigger, StepHookTrigger } from '../define/hook.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
@@ -222,6 +222,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
   const hookKeys = hookResourceKeys(pipeline, mode, selection);
   const resources = new Set<string>(hookKeys);
   const byHooks = new Map<readonly AnyHook[], NodeHooks>();
+  const attached = sharedHooks(pipeline, mode);
   let hooked = false;
   let prioritized = false;
   for (let index = 0; index < chosen.length; index++) {
@@ -256,7 +257,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
     if (slots.length === inputs.length && inputs.length > 0) inputs = info.wired ??= inputs;
     for (const key of node.solid.resources) resources.add(key);
     if (node.solid.priority !== 0) prioritized = true;
-    const watching = stepHooksOf(pipeline, mode, node);
+    const watching = stepHooksOf(node, attached.steps);
     let hooks: NodeHooks | undefined;
     if (watching.length > 0) {
       hooked = true;
@@ -287,7 +288,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
     const shared = node.edgeList.filter(([, e]) => e.length > 1).map(([o]) => o);
     if (shared.length) node.shared = new Set(shared);
   }
-  const runHooks = runHooksOf(pipeline, mode);
+  const runHooks = attached.run;
   return {
     nodes,
     resources: resourceOrder(mode, [...resources]),
