@@ -5,6 +5,7 @@ import { listNames } from '../define/definition.ts';
 import type { GraphNode } from '../define/graph.ts';
 import { parseConfig } from '../schema/parse-config.ts';
 import type { EntryInput } from './solids-section.ts';
+import { isGivenInCode } from './code-inputs.ts';
 
 /** An issue as the hand-made parse reports it to zod. */
 export type Issue = z.core.$ZodSuperRefineIssue;
@@ -37,6 +38,8 @@ export function parseInputs(
   const parsed: Record<string, unknown> = {};
   for (const input of inputs) {
     const own = Object.hasOwn(given, input.name) ? given[input.name] : undefined;
+    // Given in code (RunOptions.inputs): that value is checked there, and wins.
+    if (own === undefined && isGivenInCode(owner.name, input.name)) continue;
     const value = input.required ? own : (own ?? EMPTY);
     if (value === undefined) {
       const message = `input "${input.name}" of ${what} is not connected; give it as ${where}.inputs.${input.name}.value`;

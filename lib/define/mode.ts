@@ -2,6 +2,7 @@ import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
 import { InvalidDefinitionError, ModeflowError } from '../errors.ts';
 import { isExecutor, type Executor } from './executor.ts';
 import { hookList, type AnyHook } from './hook.ts';
+import { isPlainObject } from '../support/deep-merge.ts';
 import { isLogger, type Logger } from './logger.ts';
 import { isResource, resource, type Resource, type Resources } from './resource.ts';
 
@@ -11,9 +12,9 @@ export type ModeResources<R> = {
 };
 
 /** What {@link mode} takes. */
-export interface ModeOptions<R extends Record<string, Resource<any>>> {
-  /** Default `default`. */
-  readonly name?: string;
+export interface ModeOptions<R extends Record<string, Resource<any>>, N extends string = string> {
+  /** Default `default`. A literal name is kept in the mode's type (see {@link Mode}). */
+  readonly name?: N;
   /** Shown by `modeflow pipeline print`. */
   readonly description?: string;
   /** Resource definitions by key: what solids that declare the key get in `ctx.resources`. */
@@ -29,10 +30,14 @@ export interface ModeOptions<R extends Record<string, Resource<any>>> {
   readonly hooks?: readonly AnyHook[];
 }
 
-/** A mode: a deployment environment of a pipeline. */
-export interface Mode {
+/**
+ * A mode: a deployment environment of a pipeline. `N` is its name as a string literal
+ * when written as one (`mode({ name: 'prod' })` is a `Mode<'prod'>`), so that a pipeline
+ * knows its mode names at compile time.
+ */
+export interface Mode<N extends string = string> {
   readonly [KIND]: 'mode';
-  readonly name: string;
+  readonly name: N;
   readonly description: string | undefined;
   readonly resources: Readonly<Record<string, Resource>>;
   readonly loggers: Readonly<Record<string, Logger>>;
@@ -81,11 +86,13 @@ function modeDefaults(): ModeDefaults {
  *   logger, executor or hook, duplicate executor names, a cycle among the resources, or a
  *   hook needing a resource the mode lacks
  */
-function modeFactory<R extends Record<string, Resource<any>> = {}>(options: ModeOptions<R> = {}): Mode {
+function modeFactory<R extends Record<string, Resource<any>> = {}, const N extends string = 'default'>(
+  options: ModeOptions<R, N> = {},
+): Mode<N> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidDefinitionError(`mode() takes an options object, got ${describe(options)}`);
   }
-  const name = options.name ?? 'default';
+  const name = (options.name ?? 'default') as N;
   assertName(name, 'mode');
   const where = `mode "${name}"`;
   const resources = checkMembers(
@@ -144,6 +151,12 @@ function checkMembers<T>(
   if (typeof members !== 'object' || members === null || Array.isArray(members)) {
     throw new InvalidDefinitionError(`${what}s must be an object keyed by name`);
   }
+  if (!isPlainObject(members)) {
+    // `{ __proto__: r }` sets the prototype: the would-be key is silently gone.
+    throw new InvalidDefinitionError(
+      `${what}s must be a plain object keyed by name (a key "__proto__" sets its prototype; "__proto__" cannot be a key)`,
+    );
+  }
   for (const [key, value] of Object.entries(members)) {
     assertName(key, `${what} key`);
     if (!is(value)) throw new InvalidDefinitionError(`${what} "${key}" is ${describe(value)}, not a ${expected}; ${hint}`);
@@ -171,11 +184,11 @@ function checkResourceCycles(resources: Readonly<Record<string, Resource>>, wher
 /**
  * Wraps plain values as hardcoded resources: `mode.fromResources({ database: db }, 'test')`.
  */
-function fromResources(values: Readonly<Record<string, unknown>>, name?: string): Mode {
+function fromResources<const N extends string = 'default'>(values: Readonly<Record<string, unknown>>, name?: N): Mode<N> {
   const resources = Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, isResource(value) ? value : resource({ init: () => value })]),
   );
-  return modeFactory({ ...(name === undefined ? {} : { name }), resources } as ModeOptions<Record<string, Resource>>);
+  return modeFactory({ ...(name === undefined ? {} : { name }), resources } as ModeOptions<Record<string, Resource>, N>);
 }
 
 /** Defines a mode; see {@link modeFactory}. `mode.fromResources(values, name?)` wraps plain values. */

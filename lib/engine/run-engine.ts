@@ -123,7 +123,7 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost, HookHost {
         executor: p.config.execution.executor.name,
         runConfig: p.redact(p.runConfigShown),
         select: p.select,
-        tags: p.tags,
+        tags: p.redact(p.tags),
         preset: p.preset,
       };
       if (!ok) return this.finishWithoutLogger(runStart);
