@@ -74,10 +74,13 @@ export function checkCodeInputs(
   for (const [solid, given] of Object.entries(inputs)) {
     const node = pipeline.node(solid);
     if (!node) {
-      issues.push({
-        path: ['inputs', solid],
-        message: `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`,
-      });
+      const group = pipeline.composite(solid);
+      const message = group
+        ? `"${solid}" is a composite: give the inputs of its solids by their dotted names (${listNames(
+            pipeline.nodes.slice(group.first, group.end).map((n) => n.name),
+          )}), and its own inputs in run config at ${runConfigPath(solid)}.inputs`
+        : `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`;
+      issues.push({ path: ['inputs', solid], message });
       continue;
     }
     if (!isRecord(given)) {
@@ -103,7 +106,7 @@ export function checkCodeInputs(
           path,
           message:
             `input "${input}" of solid "${solid}" is input "${fed.input}" of composite "${fed.composite}"; ` +
-            `give it in run config as solids.${fed.composite.split('.').join('.solids.')}.inputs.${fed.input}.value`,
+            `give it in run config as ${runConfigPath(fed.composite)}.inputs.${fed.input}.value`,
         });
         continue;
       }
@@ -133,6 +136,11 @@ function parseInput(schema: Parameters<typeof parseConfig>[0], value: unknown): 
     const message = error instanceof Error ? error.message : String(error);
     return { success: false, issues: [{ code: 'custom', path: [], message: `its schema threw: ${message}`, input: value }] };
   }
+}
+
+/** Where composite invocation `name` (dotted when nested) sits in run config: `solids.outer.solids.inner`. */
+function runConfigPath(name: string): string {
+  return `solids.${name.split('.').join('.solids.')}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

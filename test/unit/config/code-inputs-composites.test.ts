@@ -34,3 +34,21 @@ describe('inputs given in code, inside composites', () => {
     ]);
   });
 });
+
+describe('inputs given in code for a composite', () => {
+  it('says a composite\u2019s name is no solid: its solids by dotted name, its own inputs in run config', async () => {
+    const inner = composite({ name: 'inner', inputs: { start: z.number() }, output: z.number(), graph: ({ start }) => inc(start) });
+    const outer = composite({ name: 'outer', output: z.number(), graph: () => inc(inner()) });
+    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void outer() });
+    const error = await execute(p, { inputs: { 'outer.inner': { start: 1 } } }).then(
+      () => undefined,
+      (e: { issues: ConfigIssue[] }) => e,
+    );
+    expect(error?.issues).toContainEqual({
+      path: ['inputs', 'outer.inner'],
+      message:
+        '"outer.inner" is a composite: give the inputs of its solids by their dotted names ("outer.inner.inc"), ' +
+        'and its own inputs in run config at solids.outer.solids.inner.inputs',
+    });
+  });
+});
