@@ -1,15 +1,15 @@
 /** RunOptions.inputs and composites: inner solids by dotted name; inputs a composite feeds are given at the composite. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { composite, execute, memoryLogger, mode, pipeline, solid, type ConfigIssue } from '../../../lib/index.ts';
+import { composite, execute, pipeline, solid, type ConfigIssue } from '../../../lib/index.ts';
+import { quietMode } from '../../helpers/index.ts';
 
-const quiet = () => mode({ loggers: { memory: memoryLogger() } });
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
 
 describe('inputs given in code, inside composites', () => {
   it('gives an unconnected input of a solid inside a composite by its dotted name, with no run config for it', async () => {
     const wrap = composite({ name: 'wrap', output: z.number(), graph: () => inc() });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void wrap() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void wrap() });
     const result = await execute(p, { inputs: { 'wrap.inc': { n: 41 } } });
     expect(result.output('wrap.inc')).toBe(42);
     expect(result.output('wrap')).toBe(42);
@@ -17,7 +17,7 @@ describe('inputs given in code, inside composites', () => {
 
   it('refuses in code an input that a composite\u2019s own input feeds, saying where run config takes it', async () => {
     const wrap = composite({ name: 'wrap', inputs: { start: z.number() }, output: z.number(), graph: ({ start }) => inc(start) });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void wrap() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void wrap() });
     const error = await execute(p, {
       inputs: { 'wrap.inc': { n: 1 } },
       runConfig: { solids: { wrap: { inputs: { start: { value: 1 } } } } },
@@ -39,7 +39,7 @@ describe('inputs given in code for a composite', () => {
   it('says a composite\u2019s name is no solid: its solids by dotted name, its own inputs in run config', async () => {
     const inner = composite({ name: 'inner', inputs: { start: z.number() }, output: z.number(), graph: ({ start }) => inc(start) });
     const outer = composite({ name: 'outer', output: z.number(), graph: () => inc(inner()) });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void outer() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void outer() });
     const error = await execute(p, { inputs: { 'outer.inner': { start: 1 } } }).then(
       () => undefined,
       (e: { issues: ConfigIssue[] }) => e,

@@ -6,20 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  InvalidConfigError,
-  composite,
-  execute,
-  memoryLogger,
-  mode,
-  pipeline,
-  runConfigJsonSchema,
-  solid,
-  type RunOptions,
-} from '../../../lib/index.ts';
+import { InvalidConfigError, composite, execute, pipeline, runConfigJsonSchema, solid, type RunOptions } from '../../../lib/index.ts';
+import { quietMode } from '../../helpers/index.ts';
 import { scaffoldConfig } from '../../../lib/cli/scaffold-config.ts';
-
-const quiet = () => mode({ loggers: { memory: memoryLogger() } });
 
 /** The issues of the InvalidConfigError a run rejects with. */
 async function issuesOf(p: Parameters<typeof execute>[0], options: RunOptions): Promise<{ path: (string | number)[]; message: string }[]> {
@@ -47,7 +36,7 @@ const layerTwoDoubleWrap = composite({
 });
 const layerTwoPassthrough = composite({ name: 'layer_two_passthrough', graph: () => returnInt() });
 const layerOne = composite({ name: 'layer_one', graph: () => void (layerTwoPassthrough(), layerTwoDoubleWrap()) });
-const layered = pipeline({ name: 'layered_config', modes: [quiet()], graph: () => void layerOne() });
+const layered = pipeline({ name: 'layered_config', modes: [quietMode()], graph: () => void layerOne() });
 
 const layeredConfig = (injectError: boolean) => ({
   solids: {
@@ -86,7 +75,7 @@ describe('composite config', () => {
 
   it('K120: neither does a configured composite, which takes no config either', async () => {
     const fixed = layerThreeWrap.configured({ number: 41 });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void fixed() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void fixed() });
     expect((await execute(p)).output('layer_three_wrap.return_int')).toBe(42);
     const issues = await issuesOf(p, { runConfig: { solids: { layer_three_wrap: { config: { number: 1 }, solids: {} } } } });
     expect(issues.map((i) => i.path)).toEqual([
@@ -116,7 +105,7 @@ describe('composite config', () => {
       configMapping: (c) => ({ val: { config: c.n > 0 ? 'positive' : c.n } }),
       graph: () => returnInt.alias('val')(),
     });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void toSolid() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void toSolid() });
     expect(await issuesOf(p, { runConfig: { solids: { to_solid: { config: { n: 1 } } } } })).toEqual([
       {
         path: ['solids', 'to_solid', 'config'],
@@ -132,14 +121,14 @@ describe('composite config', () => {
       },
       graph: () => returnInt(),
     });
-    const q = pipeline({ name: 'q', modes: [quiet()], graph: () => void throws() });
+    const q = pipeline({ name: 'q', modes: [quietMode()], graph: () => void throws() });
     expect(await issuesOf(q, {})).toEqual([
       { path: ['solids', 'throws', 'config'], message: 'configMapping of composite "throws" threw: no mapping today' },
     ]);
   });
 
   it('configures the solids of a composite without a mapping at solids.<composite>.solids, and lists its solids for an unknown name', async () => {
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void layerTwoPassthrough() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void layerTwoPassthrough() });
     const result = await execute(p, { runConfig: { solids: { layer_two_passthrough: { solids: { return_int: { config: 3 } } } } } });
     expect(result.output('layer_two_passthrough.return_int')).toBe(3);
     const issues = await issuesOf(p, { runConfig: { solids: { layer_two_passthrough: { solids: { return_it: { config: 3 } } } } } });
@@ -159,7 +148,7 @@ describe('composite config', () => {
     const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
     const add = solid({ name: 'add', inputs: { a: z.number(), b: z.number() }, output: z.number(), compute: (_c, { a, b }) => a + b });
     const both = composite({ name: 'both', inputs: { x: z.number() }, graph: ({ x }) => add(inc(x), inc(x)) });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void both() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void both() });
     const result = await execute(p, { runConfig: { solids: { both: { inputs: { x: { value: 10 } } } } } });
     expect(result.output('both.add')).toBe(22);
     expect(result.output('both')).toBe(22);
@@ -181,7 +170,7 @@ describe('composite config', () => {
   it('takes an inner input left unconnected at solids.<composite>.solids.<inner>.inputs', async () => {
     const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
     const loose = composite({ name: 'loose', graph: () => inc() });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void loose() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void loose() });
     const result = await execute(p, { runConfig: { solids: { loose: { solids: { inc: { inputs: { n: { value: 4 } } } } } } } });
     expect(result.output('loose')).toBe(5);
   });

@@ -6,15 +6,13 @@ import {
   composite,
   execute,
   isComposite,
-  memoryLogger,
-  mode,
   pipeline,
   solid,
   successHook,
   type OutputHandle,
 } from '../../../lib/index.ts';
+import { quietMode } from '../../helpers/index.ts';
 
-const quiet = () => mode({ loggers: { memory: memoryLogger() } });
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
 const add = solid({ name: 'add', inputs: { a: z.number(), b: z.number() }, output: z.number(), compute: (_ctx, { a, b }) => a + b });
@@ -22,7 +20,7 @@ const twice = composite({ name: 'twice', inputs: { n: z.number() }, output: z.nu
 
 describe('composite()', () => {
   it('is invoked like a solid; its solids are named <invocation>.<inner>, numbered within the composite', () => {
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void add(twice(one()), twice.alias('again')(one())) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void add(twice(one()), twice.alias('again')(one())) });
     expect(isComposite(twice)).toBe(true);
     expect(p.nodes.map((n) => n.name)).toEqual(['one', 'twice.inc', 'twice.inc_2', 'one_2', 'again.inc', 'again.inc_2', 'add']);
     expect(p.composites.map((c) => [c.name, c.first, c.end])).toEqual([
@@ -44,7 +42,7 @@ describe('composite()', () => {
     const outer = composite({ name: 'outer', graph: () => split(one()) });
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       graph: () => {
         const { low, high } = outer();
         add({ a: low, b: high });
@@ -66,14 +64,14 @@ describe('composite()', () => {
   it('gives undefined when its graph returns nothing', () => {
     let returned: unknown = 'not called';
     const sink = composite({ name: 'sink', inputs: { n: z.number() }, graph: ({ n }) => void inc(n) });
-    pipeline({ name: 'p', modes: [quiet()], graph: () => void (returned = sink(one())) });
+    pipeline({ name: 'p', modes: [quietMode()], graph: () => void (returned = sink(one())) });
     expect(returned).toBeUndefined();
   });
 
   it('attaches its hooks (withHooks) to every solid inside it', async () => {
     const seen: string[] = [];
     const watch = successHook({ name: 'watch', fn: (ctx) => void seen.push(ctx.stepKey) });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void inc(twice.withHooks(watch)(one())) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void inc(twice.withHooks(watch)(one())) });
     await execute(p);
     expect(seen.sort()).toEqual(['twice.inc', 'twice.inc_2']);
   });

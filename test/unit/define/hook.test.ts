@@ -1,20 +1,9 @@
 /** Hook definitions: what hook(), successHook() and failureHook() accept, and where hooks may attach. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  InvalidDefinitionError,
-  failureHook,
-  hook,
-  isHook,
-  memoryLogger,
-  mode,
-  pipeline,
-  resource,
-  solid,
-  successHook,
-} from '../../../lib/index.ts';
+import { InvalidDefinitionError, failureHook, hook, isHook, pipeline, resource, solid, successHook } from '../../../lib/index.ts';
+import { quietMode } from '../../helpers/index.ts';
 
-const quiet = (options: Parameters<typeof mode>[0] = {}) => mode({ loggers: { memory: memoryLogger() }, ...options });
 const a = solid({ name: 'a', output: z.number(), compute: () => 1 });
 const noop = () => undefined;
 
@@ -58,14 +47,14 @@ describe('hooks in a pipeline', () => {
   it('L124: a hook whose resource a mode lacks fails at definition time, naming mode, key and hook', () => {
     const alert = failureHook({ name: 'alert', resources: ['slack'], fn: noop });
     const slack = resource({ init: () => ({}) });
-    const modes = [quiet({ name: 'prod', resources: { slack } }), quiet({ name: 'dev' })];
+    const modes = [quietMode({ name: 'prod', resources: { slack } }), quietMode({ name: 'dev' })];
     expect(() => pipeline({ name: 'p', modes, graph: () => void a.withHooks(alert)() })).toThrow(
       'mode "dev" of pipeline "p" has no resource "slack", required by hook "alert" (attached to solid "a"); it provides: (none)',
     );
     expect(() => pipeline({ name: 'p', modes, hooks: [alert], graph: () => void a() })).toThrow(
       /mode "dev" of pipeline "p" has no resource "slack", required by hook "alert" \(a hook of the pipeline\)/,
     );
-    expect(() => quiet({ name: 'dev', hooks: [alert] })).toThrow(
+    expect(() => quietMode({ name: 'dev', hooks: [alert] })).toThrow(
       'mode "dev" has no resource "slack", required by its hook "alert"; it provides: (none)',
     );
   });
@@ -75,7 +64,7 @@ describe('hooks in a pipeline', () => {
     const slack = resource({ init: () => ({}) });
     const p = pipeline({
       name: 'p',
-      modes: [quiet({ name: 'prod', resources: { slack }, hooks: [alert] }), quiet({ name: 'dev' })],
+      modes: [quietMode({ name: 'prod', resources: { slack }, hooks: [alert] }), quietMode({ name: 'dev' })],
       graph: () => void a(),
     });
     expect(p.modes.map((m) => m.hooks.map((h) => h.name))).toEqual([['alert'], []]);
@@ -84,7 +73,7 @@ describe('hooks in a pipeline', () => {
   it('refuses two different hooks sharing a name (events name hooks by name)', () => {
     const one = successHook({ name: 'notify', fn: noop });
     const other = failureHook({ name: 'notify', fn: noop });
-    expect(() => pipeline({ name: 'p', modes: [quiet()], hooks: [one], graph: () => void a.withHooks(other)() })).toThrow(
+    expect(() => pipeline({ name: 'p', modes: [quietMode()], hooks: [one], graph: () => void a.withHooks(other)() })).toThrow(
       /pipeline "p": two different hooks are named "notify"/,
     );
     expect(() => pipeline({ name: 'p', hooks: [one, other], graph: () => void a() })).toThrow(/two different hooks are named "notify"/);

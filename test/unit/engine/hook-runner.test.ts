@@ -15,8 +15,6 @@ import {
   failureHook,
   hook,
   initialRunState,
-  memoryLogger,
-  mode,
   pipeline,
   resource,
   run,
@@ -24,14 +22,10 @@ import {
   successHook,
   syncExecutor,
   type AnyHook,
-  type ModeOptions,
-  type Resource,
   type RunEvent,
   type RunOptions,
 } from '../../../lib/index.ts';
-
-const quiet = <R extends Record<string, Resource<any>> = {}>(options: ModeOptions<R> = {}) =>
-  mode({ loggers: { memory: memoryLogger() }, ...options });
+import { quietMode } from '../../helpers/index.ts';
 
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
 const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n * 2 });
@@ -64,7 +58,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     const any = recorder('any', ['success', 'failure'], seen);
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       graph: () => {
         const n = one.withHooks(ok, bad, any)();
         explode.withHooks(ok, bad, any)({ n });
@@ -81,7 +75,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     const audit = recorder('audit', 'success', seen);
     const p = pipeline({
       name: 'p',
-      modes: [quiet({ hooks: [audit] })],
+      modes: [quietMode({ hooks: [audit] })],
       hooks: [audit],
       graph: () => void double.withHooks(audit, audit)({ n: one.withHooks(audit)() }),
     });
@@ -94,7 +88,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     const seen: string[] = [];
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       hooks: [recorder('everywhere', 'success', seen)],
       graph: () => void double.withHooks(recorder('here', 'success', seen))({ n: one() }),
     });
@@ -105,7 +99,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
   it('L123: each hook that runs emits HOOK_COMPLETED after its step ended and before the terminal event; none fires for a trigger not met', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       hooks: [successHook({ name: 'ok', fn: () => undefined }), failureHook({ name: 'bad', fn: () => undefined })],
       graph: () => void explode({ n: one() }),
     });
@@ -124,7 +118,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
   it('L123: a hook that throws (or rejects) emits only HOOK_ERRORED, and the run still succeeds', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       hooks: [
         successHook({
           name: 'throws',
@@ -174,7 +168,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     });
     const p = pipeline({
       name: 'p',
-      modes: [quiet({ name: 'm', resources: { clock } })],
+      modes: [quietMode({ name: 'm', resources: { clock } })],
       graph: () => void configured.alias('c').withHooks(inspect)(),
     });
     const result = await exec(p, { runConfig: { solids: { c: { config: { factor: 7 } } } } });
@@ -209,7 +203,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     });
     const keep = failureHook({ name: 'keep', fn: (ctx) => void errors.push(ctx.error) });
     const retried = hook({ name: 'retried', on: 'retry', fn: (ctx) => void errors.push(`retry ${ctx.stepKey} ${ctx.attempt}`) });
-    const p = pipeline({ name: 'p', modes: [quiet()], hooks: [keep, retried], graph: () => void (flaky(), asks()) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], hooks: [keep, retried], graph: () => void (flaky(), asks()) });
     const result = await exec(p);
     expect(result.status).toBe('FAILURE');
     // Once per step, after its last attempt; a RetryRequested gives way to the error it was raised for.
@@ -225,7 +219,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
       successHook({ name, resources: [key], fn: (ctx) => void seen.push(`${name} ${ctx.stepKey}`) });
     const p = pipeline({
       name: 'p',
-      modes: [quiet({ resources: { r1: tracked('r1'), r2: tracked('r2') } })],
+      modes: [quietMode({ resources: { r1: tracked('r1'), r2: tracked('r2') } })],
       hooks: [recorder('all', 'success', seen)],
       graph: () => void double.withHooks(watch('on_double', 'r2'))({ n: one.withHooks(watch('on_one', 'r1'))() }),
     });
@@ -239,7 +233,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     const seen: string[] = [];
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       hooks: [recorder('skips', 'skipped', seen)],
       graph: () => void double({ n: explode({ n: one() }) as never }),
     });
@@ -256,7 +250,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
         finished = true;
       },
     });
-    const p = pipeline({ name: 'p', modes: [quiet()], hooks: [slow], graph: () => void one() });
+    const p = pipeline({ name: 'p', modes: [quietMode()], hooks: [slow], graph: () => void one() });
     const result = await exec(p);
     expect(finished).toBe(true);
     expect(result.events.map((e) => e.type).slice(-2)).toEqual(['HOOK_COMPLETED', 'RUN_SUCCESS']);
@@ -283,10 +277,10 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
         (ctx.resources as { store: { note(s: string): void } }).store.note('hook');
       },
     });
-    const ok = pipeline({ name: 'ok', modes: [quiet({ resources: { store } })], hooks: [onEnd], graph: () => void one() });
+    const ok = pipeline({ name: 'ok', modes: [quietMode({ resources: { store } })], hooks: [onEnd], graph: () => void one() });
     const bad = pipeline({
       name: 'bad',
-      modes: [quiet({ resources: { store } })],
+      modes: [quietMode({ resources: { store } })],
       hooks: [onEnd],
       graph: () => void explode({ n: one() }),
     });
@@ -319,7 +313,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
       resources: ['pager'],
       fn: (ctx) => void (ctx.resources as { pager: { send(m: string): void } }).pager.send(`run failed: ${ctx.error?.message}`),
     });
-    const p = pipeline({ name: 'p', modes: [quiet({ resources: { database, pager }, hooks: [page] })], graph: () => void uses() });
+    const p = pipeline({ name: 'p', modes: [quietMode({ resources: { database, pager }, hooks: [page] })], graph: () => void uses() });
     const result = await exec(p);
     expect(result.status).toBe('FAILURE');
     expect(sent).toEqual(['run failed: connection refused']);
@@ -328,7 +322,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
   it('gives a hook a log whose records become LOG events of its step, marked with the hook', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       hooks: [successHook({ name: 'talk', fn: (ctx) => ctx.log.info({ rows: 3 }, 'noted') })],
       graph: () => void one(),
     });
@@ -345,7 +339,7 @@ describe.each([syncExecutor, asyncExecutor])('hooks on the $name executor', (exe
     });
     const p = pipeline({
       name: 'p',
-      modes: [quiet()],
+      modes: [quietMode()],
       hooks: [recorder('bad', ['failure', 'runFailure'], seen)],
       graph: () => void waits(),
     });
@@ -370,7 +364,7 @@ describe('hooks at the edges of a run', () => {
       },
     });
     const page = hook({ name: 'page', on: 'runFailure', resources: ['broken'], fn: () => void (called = true) });
-    const p = pipeline({ name: 'p', modes: [quiet({ resources: { broken }, hooks: [page] })], graph: () => void one() });
+    const p = pipeline({ name: 'p', modes: [quietMode({ resources: { broken }, hooks: [page] })], graph: () => void one() });
     const result = await execute(p, { raiseOnError: false });
     expect(called).toBe(false);
     expect(result.status).toBe('FAILURE');
@@ -399,7 +393,7 @@ describe('hooks at the edges of a run', () => {
       inputs: { n: z.number() },
       compute: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
     });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void waits(one.withHooks(never)()) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void waits(one.withHooks(never)()) });
     const events = await lastValueFrom(
       run(p, { runConfig: { execution: { async: { config: { cancelGraceMs: 5 } } } }, signal: controller.signal }).pipe(toArray()),
     );

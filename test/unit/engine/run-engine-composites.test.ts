@@ -10,15 +10,13 @@ import {
   asyncExecutor,
   composite,
   execute,
-  memoryLogger,
-  mode,
   pipeline,
   solid,
   syncExecutor,
   type RunOptions,
 } from '../../../lib/index.ts';
+import { quietMode } from '../../helpers/index.ts';
 
-const quiet = () => mode({ loggers: { memory: memoryLogger() } });
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
 const add = solid({ name: 'add', inputs: { a: z.number(), b: z.number() }, output: z.number(), compute: (_ctx, { a, b }) => a + b });
@@ -33,7 +31,7 @@ describe.each([syncExecutor, asyncExecutor])('composites on the $name executor',
       inputs: { fast: z.number(), late: z.number() },
       graph: ({ fast, late }) => add(inc(fast), inc(late)),
     });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void pair({ fast: one(), late: inc(inc(one())) }) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void pair({ fast: one(), late: inc(inc(one())) }) });
     const result = await exec(p);
     expect(result.output('pair')).toBe(2 + 4);
     const order = result.events.filter((e) => e.type === 'STEP_SUCCESS').map((e) => e.stepKey);
@@ -49,7 +47,7 @@ describe.each([syncExecutor, asyncExecutor])('composites on the $name executor',
       output: z.number(),
       graph: ({ n }) => solid({ name: 'square', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n: v }) => v * v })(n),
     });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void squares(many()) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void squares(many()) });
     const result = await exec(p);
     expect(result.solid('squares.square').stepKeys).toEqual(['squares.square[0]', 'squares.square[1]', 'squares.square[2]']);
     expect(new Set(result.solid('squares.square').events.map((e) => (e as { solid: string }).solid))).toEqual(new Set(['squares.square']));
@@ -71,7 +69,7 @@ describe.each([syncExecutor, asyncExecutor])('composites on the $name executor',
       },
     });
     const fragile = composite({ name: 'fragile', inputs: { n: z.number() }, graph: ({ n }) => inc(explode(n)) });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void add(fragile(one()), one()) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void add(fragile(one()), one()) });
     const result = await exec(p);
     expect(result.status).toBe('FAILURE');
     expect(result.solid('fragile.inc').status).toBe('SKIPPED');
@@ -101,7 +99,7 @@ describe('composites on the async executor', () => {
       inputs: { fast: z.number(), late: z.number() },
       graph: ({ fast, late }) => add(early(fast), inc(late)),
     });
-    const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void pair({ fast: one(), late: slow() }) });
+    const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void pair({ fast: one(), late: slow() }) });
     const result = await execute(p, { runConfig: { execution: { async: {} } } });
     expect(result.output('pair')).toBe(1 + 11);
     const order = result.events.filter((e) => e.type === 'STEP_SUCCESS').map((e) => e.stepKey);
@@ -112,7 +110,7 @@ describe('composites on the async executor', () => {
 describe('selection across composites', () => {
   const inner = composite({ name: 'inner', inputs: { n: z.number() }, graph: ({ n }) => inc.alias('deep')(n) });
   const outer = composite({ name: 'outer', inputs: { n: z.number() }, graph: ({ n }) => inner(inc(n)) });
-  const p = pipeline({ name: 'p', modes: [quiet()], graph: () => void add(outer(one()), inc.alias('side')(one())) });
+  const p = pipeline({ name: 'p', modes: [quietMode()], graph: () => void add(outer(one()), inc.alias('side')(one())) });
 
   const selected = async (select: string, runConfig: Record<string, unknown> = {}) => {
     const result = await execute(p, { select, runConfig });
