@@ -18,6 +18,7 @@ const words = args.filter((a) => !a.startsWith('--'));
 const all: BenchCase[] = (
   await Promise.all([
     import('./engine-overhead.bench.ts'),
+    import('./hooks.bench.ts'),
     import('./scaling.bench.ts'),
     import('./async-io.bench.ts'),
     import('./memory.bench.ts'),

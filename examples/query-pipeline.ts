@@ -1,7 +1,8 @@
 /**
  * The seed example: Dagster's query pipeline with modes. The same solids create tables in
  * whichever database the mode provides: SQLite on a laptop (`local_dev`), Postgres in
- * production (`prod`, connection from run config, password from `PGPASSWORD`).
+ * production (`prod`, connection from run config, password from `PGPASSWORD`). Only `prod`
+ * alerts when a step fails (a failure hook with its `alerts` resource).
  *
  *   npm run demo
  *   npx modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
@@ -9,6 +10,7 @@
  */
 import { z } from 'zod';
 import { mode, pipeline, preset, solid } from 'modeflow';
+import { alertOnFailure, webhookAlerts } from './alerts.ts';
 import { postgresDatabase, sqliteDatabase } from './databases.ts';
 
 const rowCount = z.number().int().nonnegative();
@@ -86,7 +88,12 @@ export const queryPipeline = pipeline({
   description: 'creates table_1 and table_2 from table_0 and reports their row counts',
   modes: [
     mode({ name: 'local_dev', description: 'SQLite, in memory unless configured', resources: { database: sqliteDatabase } }),
-    mode({ name: 'prod', description: 'Postgres, connection from run config', resources: { database: postgresDatabase } }),
+    mode({
+      name: 'prod',
+      description: 'Postgres, connection from run config; alerts when a step fails',
+      resources: { database: postgresDatabase, alerts: webhookAlerts },
+      hooks: [alertOnFailure],
+    }),
   ],
   presets: [
     preset({

@@ -13,6 +13,18 @@ export type {
   EmitsNothing,
 } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
+export { composite, isComposite } from './define/composite.ts';
+export type {
+  Composite,
+  AnyComposite,
+  CommonCompositeOptions,
+  SingleOutputCompositeOptions,
+  MultiOutputCompositeOptions,
+  InferredCompositeOptions,
+  InputHandles,
+  CompositeReturn,
+} from './define/composite-types.ts';
+export type { GraphNode, CompositeNode, CompositeInput } from './define/graph.ts';
 export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
 export {
   resource,
@@ -34,6 +46,23 @@ export {
   type ResourceReport,
 } from './define/executor.ts';
 export { preset, type Preset, type PresetOptions } from './define/preset.ts';
+export {
+  hook,
+  successHook,
+  failureHook,
+  isHook,
+  type Hook,
+  type AnyHook,
+  type HookOptions,
+  type StepHookOptions,
+  type HookFn,
+  type HookTrigger,
+  type StepHookTrigger,
+  type RunHookTrigger,
+  type HookContext,
+  type StepHookContext,
+  type RunHookContext,
+} from './define/hook.ts';
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';

@@ -1,4 +1,5 @@
-import type { LogEvent } from '../events/events.ts';
+import { hookOccasion } from '../events/describe-event.ts';
+import type { HookErroredEvent, LogEvent } from '../events/events.ts';
 import type { SerializedError } from '../errors.ts';
 import type { RunState, StepState } from '../events/run-state.ts';
 import { noStepRan, resourcesFailedText } from './no-step-ran.ts';
@@ -45,11 +46,13 @@ export function renderProgress(state: RunState, options: ProgressOptions): strin
   const none = noStepRan(state);
   // After a resource init failure the line saying so replaces the step list and counts.
   const resources = resourceLine(state, s, none ? new Set(none.resources) : undefined);
-  const fixed = 2 + logs.length + (resources ? 1 : 0);
+  const hookErrors = state.hooks.recentErrors.slice(-HOOK_ERROR_LINES);
+  const fixed = 2 + logs.length + (resources ? 1 : 0) + hookErrors.length;
   const lines = [header(state, options.now, s)];
   if (resources) lines.push(resources);
   if (none) lines.push(noStepLine(state, none.resources, s));
   else lines.push(...stepLines(state, options, s, Math.max(height - fixed, 1)), countsLine(state, s));
+  for (const event of hookErrors) lines.push(hookErrorLine(event, s));
   for (const log of logs) lines.push(logLine(log, s));
   return lines.map((line) => truncate(line, width));
 }
@@ -152,7 +155,18 @@ function countsLine(state: RunState, s: Style): string {
   ];
   if (c.canceled) parts.push(s.yellow(`${c.canceled} canceled`));
   if (c.retries) parts.push(s.yellow(`${c.retries} retr${c.retries === 1 ? 'y' : 'ies'}`));
+  const hooks = state.hooks;
+  if (hooks.completed) parts.push(`${hooks.completed} hook${hooks.completed === 1 ? '' : 's'} ran`);
+  if (hooks.errored) parts.push(s.red(`${hooks.errored} hook${hooks.errored === 1 ? '' : 's'} threw`));
   return `  ${parts.join(s.dim(' · '))}`;
+}
+
+/** How many of the latest hook errors the view shows. */
+const HOOK_ERROR_LINES = 3;
+
+/** `✗ hook alert threw after step load failed: Error: no route to host`. */
+function hookErrorLine(event: HookErroredEvent, s: Style): string {
+  return `  ${s.red('✗')} hook ${event.hook} threw ${hookOccasion(event)}: ${errorText(event.error)}`;
 }
 
 function logLine(log: LogEvent, s: Style): string {

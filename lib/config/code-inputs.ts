@@ -74,10 +74,13 @@ export function checkCodeInputs(
   for (const [solid, given] of Object.entries(inputs)) {
     const node = pipeline.node(solid);
     if (!node) {
-      issues.push({
-        path: ['inputs', solid],
-        message: `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`,
-      });
+      const group = pipeline.composite(solid);
+      const message = group
+        ? `"${solid}" is a composite: give the inputs of its solids by their dotted names (${listNames(
+            pipeline.nodes.slice(group.first, group.end).map((n) => n.name),
+          )}), and its own inputs in run config at ${runConfigPath(solid)}.inputs`
+        : `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`;
+      issues.push({ path: ['inputs', solid], message });
       continue;
     }
     if (!isRecord(given)) {
@@ -86,12 +89,25 @@ export function checkCodeInputs(
     }
     names[solid] = Object.keys(given);
     if (selection && !selection.has(solid)) continue;
-    const unconnected = Object.keys(node.solid.inputs).filter((i) => isInputUnconnected(node, i, selection));
+    // An input fed by a composite's unwired input takes that input's value (solids.<composite>.inputs).
+    const unconnected = Object.keys(node.solid.inputs).filter(
+      (i) => !Object.hasOwn(node.fromComposite, i) && isInputUnconnected(node, i, selection),
+    );
     const checked = new Map<string, unknown>();
     for (const [input, value] of Object.entries(given)) {
       const path = ['inputs', solid, input];
       if (!Object.hasOwn(node.solid.inputs, input)) {
         issues.push({ path, message: `solid "${solid}" has no input "${input}"; its unconnected inputs are: ${listNames(unconnected)}` });
+        continue;
+      }
+      const fed = node.fromComposite[input];
+      if (fed && Object.hasOwn(node.fromComposite, input)) {
+        issues.push({
+          path,
+          message:
+            `input "${input}" of solid "${solid}" is input "${fed.input}" of composite "${fed.composite}"; ` +
+            `give it in run config as ${runConfigPath(fed.composite)}.inputs.${fed.input}.value`,
+        });
         continue;
       }
       if (!unconnected.includes(input)) {
@@ -120,6 +136,11 @@ function parseInput(schema: Parameters<typeof parseConfig>[0], value: unknown): 
     const message = error instanceof Error ? error.message : String(error);
     return { success: false, issues: [{ code: 'custom', path: [], message: `its schema threw: ${message}`, input: value }] };
   }
+}
+
+/** Where composite invocation `name` (dotted when nested) sits in run config: `solids.outer.solids.inner`. */
+function runConfigPath(name: string): string {
+  return `solids.${name.split('.').join('.solids.')}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -6,7 +6,7 @@ import { envDefaultJson, withEnvJson } from '../schema/env-schema.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { builtFor, pickMode, runConfigObject, type Built, type runConfigSchema } from './run-config-schema.ts';
 import { selectSolids } from './select.ts';
-import { NOTHING, type EntryKind, type SolidsSection } from './solids-config.ts';
+import { NOTHING, type CompositeKind, type EntryInput, type EntryKind, type Slot, type SolidsSection } from './solids-section.ts';
 
 /**
  * The JSON Schema (draft 2020-12, input side) of {@link runConfigSchema}, for editors and
@@ -29,54 +29,77 @@ export function runConfigJsonSchema(pipeline: Pipeline, modeName?: string, selec
   for (const [name, def] of Object.entries(defs)) defs[name] = withEnvJson(def, false);
   const sections = objectAt(json, 'properties');
   for (const section of ['solids', 'resources', 'loggers', 'execution']) {
-    for (const entry of Object.values(objectAt(objectAt(sections, section), 'properties'))) {
-      const props = objectAt(entry, 'properties');
-      if ('config' in props) props['config'] = withEnvJson(props['config'], true);
-      for (const input of Object.values(objectAt(objectAt(props, 'inputs'), 'properties'))) {
-        const inputProps = objectAt(input, 'properties');
-        if ('value' in inputProps) inputProps['value'] = withEnvJson(inputProps['value'], true);
-      }
-    }
+    for (const entry of Object.values(objectAt(objectAt(sections, section), 'properties'))) withEnvEntry(entry);
   }
   expandSolidsJson(json, built.solids, kindKeys);
   return json;
 }
 
+/** An entry's config and input values also take `{ env: NAME }`; so do those of a composite's solids. */
+function withEnvEntry(entry: unknown): void {
+  const props = objectAt(entry, 'properties');
+  if ('config' in props) props['config'] = withEnvJson(props['config'], true);
+  for (const input of Object.values(objectAt(objectAt(props, 'inputs'), 'properties'))) {
+    const inputProps = objectAt(input, 'properties');
+    if ('value' in inputProps) inputProps['value'] = withEnvJson(inputProps['value'], true);
+  }
+  for (const child of Object.values(objectAt(objectAt(props, 'solids'), 'properties'))) withEnvEntry(child);
+}
+
 // ---------------------------------------------------------------------------------------
 // JSON Schema of the solids section
 
+type AnyKind = EntryKind | CompositeKind;
+
 /** The run config schema with a `solids` object holding one entry per kind, not per solid. */
-function jsonTwin(built: Built): { schema: z.ZodType; kindKeys: ReadonlyMap<EntryKind | undefined, string> } {
-  const kindKeys = new Map<EntryKind | undefined, string>();
+function jsonTwin(built: Built): { schema: z.ZodType; kindKeys: ReadonlyMap<AnyKind | undefined, string> } {
+  const kindKeys = new Map<AnyKind | undefined, string>();
   const shape: Record<string, z.ZodType> = {};
   for (const slot of built.solids.slots.values()) {
     if (kindKeys.has(slot.kind)) continue;
     const key = `kind${kindKeys.size}`;
     kindKeys.set(slot.kind, key);
-    shape[key] = slot.kind ? kindSchema(slot.kind) : z.unknown().optional();
+    shape[key] = slotSchema(slot);
   }
   return { schema: runConfigObject({ solids: entry(z.strictObject(shape)), ...built.sections }), kindKeys };
 }
 
-function kindSchema(kind: EntryKind): z.ZodType {
-  const inputs: Record<string, z.ZodType> = {};
-  for (const input of kind.inputs) {
+function slotSchema(slot: Slot): z.ZodType {
+  if (!slot.kind) return z.unknown().optional();
+  return slot.type === 'solid' ? kindSchema(slot.kind) : compositeSchema(slot.kind);
+}
+
+function inputsSchema(inputs: readonly EntryInput[]): z.ZodType {
+  const shape: Record<string, z.ZodType> = {};
+  for (const input of inputs) {
     const obj = z.strictObject({ value: input.value });
-    inputs[input.name] = input.required ? obj : entry(obj);
+    shape[input.name] = input.required ? obj : entry(obj);
   }
-  const shape: Record<string, z.ZodType> = { inputs: entry(z.strictObject(inputs)) };
+  return entry(z.strictObject(shape));
+}
+
+function kindSchema(kind: EntryKind): z.ZodType {
+  const shape: Record<string, z.ZodType> = { inputs: inputsSchema(kind.inputs) };
   if (kind.config) shape['config'] = kind.config;
+  return entry(z.strictObject(shape));
+}
+
+/** A composite's entry: its inputs, and its `config` (mapped onto its solids) or its solids' entries. */
+function compositeSchema(kind: CompositeKind): z.ZodType {
+  const shape: Record<string, z.ZodType> = { inputs: inputsSchema(kind.inputs) };
+  if (kind.config) shape['config'] = kind.config;
+  if (!kind.mapping) {
+    const solids: Record<string, z.ZodType> = {};
+    for (const [name, slot] of kind.children.slots) solids[name] = slotSchema(slot);
+    shape['solids'] = entry(z.strictObject(solids));
+  }
   return entry(z.strictObject(shape));
 }
 
 const NOTHING_DEF = 'solidWithoutRunConfig';
 
 /** Replaces the twin's per-kind entries with one per solid, in pipeline order. */
-function expandSolidsJson(
-  json: Record<string, unknown>,
-  section: SolidsSection,
-  kindKeys: ReadonlyMap<EntryKind | undefined, string>,
-): void {
+function expandSolidsJson(json: Record<string, unknown>, section: SolidsSection, kindKeys: ReadonlyMap<AnyKind | undefined, string>): void {
   const solids = objectAt(objectAt(json, 'properties'), 'solids');
   const byKind = objectAt(solids, 'properties');
   const requiredKinds = new Set(Array.isArray(solids['required']) ? (solids['required'] as string[]) : []);

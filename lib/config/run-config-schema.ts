@@ -4,13 +4,15 @@
  */
 import { z } from 'zod';
 import { configEntry, entry, strictObject } from './config-entry.ts';
+import { hookResourceKeys } from '../define/attached-hooks.ts';
 import { listNames } from '../define/definition.ts';
 import { ownKeysOnly } from '../schema/own-keys.ts';
 import { InvariantViolationError } from '../errors.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { selectSolids } from './select.ts';
-import { solidsParser, solidsSection, type SolidsSection } from './solids-config.ts';
+import { solidsParser } from './solids-config.ts';
+import { solidsSection, type SolidsTree } from './solids-section.ts';
 
 /**
  * The zod schema of a pipeline's run config in one mode (and selection). Every position of
@@ -49,7 +51,7 @@ export function pickMode(pipeline: Pipeline, modeName: string | undefined): Mode
 /** The run config schema of one pipeline, mode and selection, and what resolving reads beside it. */
 export interface Built {
   readonly schema: z.ZodType;
-  readonly solids: SolidsSection;
+  readonly solids: SolidsTree;
   /** The other sections of `schema`, for the JSON Schema twin. */
   readonly sections: { readonly resources: z.ZodType; readonly loggers: z.ZodType; readonly execution: z.ZodType };
   readonly neededResources: ReadonlySet<string>;
@@ -94,6 +96,7 @@ function build(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string> | 
     for (const dep of mode.resources[key]?.resources ?? []) need(dep);
   };
   for (const node of pipeline.nodes) if (!selection || selection.has(node.name)) node.solid.resources.forEach(need);
+  hookResourceKeys(pipeline, mode, selection).forEach(need);
 
   const resources: Record<string, z.ZodType> = {};
   const resourceEntries = new Map<string, z.ZodType>();

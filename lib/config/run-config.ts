@@ -8,12 +8,11 @@ import { InvalidConfigError, type ConfigIssue } from '../errors.ts';
 import { jsonSafe } from '../events/json-safe.ts';
 import { parseConfig } from '../schema/parse-config.ts';
 import type { Executor } from '../define/executor.ts';
-import type { GraphNode } from '../define/graph.ts';
 import type { LevelName } from '../define/log.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { builtFor, DEFAULT_TEARDOWN_TIMEOUT_MS, type Built } from './run-config-schema.ts';
-import type { SolidsSection } from './solids-config.ts';
+import type { SolidSlot, SolidsSection, SolidsTree } from './solids-section.ts';
 import { checkCodeInputs, codeInputKeys, withInputsInCode, type CheckedInputs, type CodeInputs } from './code-inputs.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
@@ -119,33 +118,48 @@ interface ParsedRunConfig {
 interface GivenSolid {
   readonly config?: unknown;
   readonly inputs?: Record<string, { value?: unknown } | undefined>;
+  /** A composite's solids. */
+  readonly solids?: Readonly<Record<string, GivenSolid | undefined>>;
 }
 
 /**
- * Entries for the selected solids the parse kept (given or configurable), in pipeline order,
- * with the inputs given in code in place of run config's.
+ * Entries for the selected solids the parse kept (given or configurable), keyed by dotted
+ * invocation name, in pipeline order, with the inputs given in code in place of run
+ * config's; a solid fed by an unwired composite input takes that input's value.
  */
 function resolveSolids(
-  section: SolidsSection,
+  tree: SolidsTree,
   data: ParsedRunConfig,
   issues: ConfigIssue[],
   inCode: CheckedInputs | undefined,
 ): ResolvedRunConfig['solids'] {
   // Bound config is checked even when the schema failed, so every problem shows at once.
   const bound = new Map<string, unknown>();
-  for (const slot of section.bound) bound.set(slot.node.name, boundSolidConfig(slot.node, issues));
+  for (const slot of tree.bound) bound.set(slot.node.name, boundSolidConfig(slot, issues));
   const entries: [string, ResolvedRunConfig['solids'][string]][] = [];
-  for (const [name, given] of Object.entries(data.solids ?? {})) {
-    const slot = section.slots.get(name);
-    if (!slot?.kind) continue; // outside the selection
-    const inputs: Record<string, unknown> = {};
-    const fromCode = inCode?.values.get(name);
-    for (const input of slot.kind.inputs) {
-      inputs[input.name] = fromCode?.has(input.name) ? fromCode.get(input.name) : given?.inputs?.[input.name]?.value;
+  const compositeInputs = new Map<string, unknown>();
+  const walk = (section: SolidsSection, given: Readonly<Record<string, GivenSolid | undefined>> | undefined): void => {
+    for (const [name, entry] of Object.entries(given ?? {})) {
+      const slot = section.slots.get(name);
+      if (!slot?.kind) continue; // outside the selection
+      if (slot.type === 'composite') {
+        for (const input of slot.kind.inputs) compositeInputs.set(`${slot.group.name}.${input.name}`, entry?.inputs?.[input.name]?.value);
+        walk(slot.kind.children, entry?.solids);
+        continue;
+      }
+      const node = slot.node;
+      const inputs: Record<string, unknown> = {};
+      const fromCode = inCode?.values.get(node.name);
+      for (const input of slot.kind.inputs) {
+        inputs[input.name] = fromCode?.has(input.name) ? fromCode.get(input.name) : entry?.inputs?.[input.name]?.value;
+      }
+      for (const [input, from] of Object.entries(node.fromComposite))
+        inputs[input] = compositeInputs.get(`${from.composite}.${from.input}`);
+      const config = node.solid.bound ? bound.get(node.name) : entry?.config;
+      entries.push([node.name, Object.freeze({ config, inputs: Object.freeze(inputs) })]);
     }
-    const config = slot.node.solid.bound ? bound.get(name) : given?.config;
-    entries.push([name, Object.freeze({ config, inputs: Object.freeze(inputs) })]);
-  }
+  };
+  walk(tree, data.solids);
   return Object.freeze(Object.fromEntries(entries));
 }
 
@@ -184,8 +198,9 @@ function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | 
  * A bound solid no longer exposes its config schema (`solid.config` is undefined once
  * bound), so env references are resolved by hand and `configured()` re-checks the result.
  */
-function boundSolidConfig(node: GraphNode, issues: ConfigIssue[]): unknown {
-  const path = ['solids', node.name, 'config'];
+function boundSolidConfig(slot: SolidSlot, issues: ConfigIssue[]): unknown {
+  const node = slot.node;
+  const path = [...slot.where.split('.'), 'config'];
   const value = node.solid.bound!.value;
   if (node.solid.config) return parseBound(withEnv(node.solid.config), value, path, issues);
   const before = issues.length;

@@ -3,17 +3,21 @@ import { InvalidSubsetError } from '../errors.ts';
 import type { GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 
-const CLAUSE = /^(\*|\++)?([A-Za-z0-9_]+)(\*|\++)?$/;
+const CLAUSE = /^(\*|\++)?([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(\*|\++)?$/;
 const GRAMMAR =
   'a selection is comma-separated clauses, each "name", "*name" (with all ancestors), "name*" ' +
-  '(with all descendants), "*name*" (both), or "+name" / "name+" (one level up / down per "+")';
+  '(with all descendants), "*name*" (both), or "+name" / "name+" (one level up / down per "+"); ' +
+  'a name inside a composite is dotted ("outer.inner"), and a composite\'s name selects all of it';
 
 /**
  * Resolves a solid selection (`select`, the CLI's `-s`) to the invocation names it picks,
- * in the pipeline's order; `undefined` (or a blank string) selects everything.
+ * in the pipeline's order; `undefined` (or a blank string) selects everything. A
+ * composite's name stands for every solid inside it, and `*`/`+` walk across composite
+ * boundaries (they follow the flattened wiring).
  *
  * @example
  * selectSolids(p, '*load,report+'); // load with its ancestors, report and its children
+ * selectSolids(p, 'etl.clean+'); // solid clean inside composite etl, and what it feeds
  *
  * @throws {InvalidSubsetError} for a malformed clause, or one naming no invocation (the
  *   message lists the pipeline's solids)
@@ -40,15 +44,20 @@ export function selectSolids(pipeline: Pipeline, select: string | undefined): Re
     const match = CLAUSE.exec(clause);
     if (!match) throw new InvalidSubsetError(`selection clause "${clause}" of "${select}" is malformed; ${GRAMMAR}`);
     const [, up, name, down] = match as unknown as [string, string | undefined, string, string | undefined];
-    if (!upstream.has(name)) {
+    const group = upstream.has(name) ? undefined : pipeline.composite(name);
+    if (!upstream.has(name) && !group) {
+      const composites = pipeline.composites.map((c) => c.name);
       throw new InvalidSubsetError(
         `selection clause "${clause}" matches no solid of pipeline "${pipeline.name}"; ` +
-          `its solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`,
+          `its solids are: ${listNames(pipeline.nodes.map((n) => n.name))}` +
+          (composites.length ? `; its composites: ${listNames(composites)}` : ''),
       );
     }
-    picked.add(name);
-    walk(name, depth(up), upstream, picked);
-    walk(name, depth(down), downstream, picked);
+    const starts = group ? pipeline.nodes.slice(group.first, group.end).map((n) => n.name) : [name];
+    if (starts.length === 0) throw new InvalidSubsetError(`selection clause "${clause}" names composite "${name}", which invokes no solid`);
+    for (const start of starts) picked.add(start);
+    walk(starts, depth(up), upstream, picked);
+    walk(starts, depth(down), downstream, picked);
   }
   return new Set(pipeline.nodes.filter((n) => picked.has(n.name)).map((n) => n.name));
 }
@@ -59,9 +68,9 @@ function depth(marks: string | undefined): number {
   return marks === '*' ? Infinity : marks.length;
 }
 
-function walk(start: string, levels: number, edges: ReadonlyMap<string, readonly string[]>, into: Set<string>): void {
-  const seen = new Set([start]);
-  let frontier = [start];
+function walk(starts: readonly string[], levels: number, edges: ReadonlyMap<string, readonly string[]>, into: Set<string>): void {
+  const seen = new Set(starts);
+  let frontier = [...starts];
   for (let level = 0; level < levels && frontier.length > 0; level++) {
     const next: string[] = [];
     for (const name of frontier) {

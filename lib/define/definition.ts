@@ -6,7 +6,7 @@ import { InvalidDefinitionError } from '../errors.ts';
  */
 export const KIND: unique symbol = Symbol.for('modeflow.kind') as never;
 
-export type Kind = 'solid' | 'pipeline' | 'mode' | 'resource' | 'logger' | 'executor' | 'preset' | 'handle';
+export type Kind = 'solid' | 'composite' | 'pipeline' | 'mode' | 'resource' | 'logger' | 'executor' | 'preset' | 'hook' | 'handle';
 
 /** True when `value` carries the modeflow brand of `kind`. */
 export function isKind(value: unknown, kind: Kind): boolean {

@@ -1,3 +1,4 @@
+import { InvalidDefinitionError } from '../errors.ts';
 import { KIND } from './definition.ts';
 
 /**
@@ -42,6 +43,27 @@ export function outputHandle<T>(node: string, index: number, output: string): Ou
     output,
     collected: false as const,
     collect: () => collected,
+  });
+}
+
+/**
+ * The handle a composite's graph gets for an input the enclosing graph left unwired: what
+ * it feeds takes that input's run config value (`solids.<composite>.inputs.<input>.value`).
+ * Its `index` is -1: it is no invocation's output.
+ */
+export function compositeInputHandle<T>(composite: string, input: string): OutputHandle<T> {
+  return Object.freeze({
+    [KIND]: 'handle' as const,
+    node: composite,
+    index: -1,
+    output: input,
+    collected: false as const,
+    collect: (): never => {
+      throw new InvalidDefinitionError(
+        `input "${input}" of composite "${composite}" is not wired, so it has one value, from run config ` +
+          `(solids.${composite}.inputs.${input}.value); collect() gathers the values of a wired output`,
+      );
+    },
   });
 }
 

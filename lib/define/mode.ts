@@ -1,6 +1,7 @@
 import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
 import { InvalidDefinitionError, ModeflowError } from '../errors.ts';
 import { isExecutor, type Executor } from './executor.ts';
+import { hookList, type AnyHook } from './hook.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
 import { isLogger, type Logger } from './logger.ts';
 import { isResource, resource, type Resource, type Resources } from './resource.ts';
@@ -22,6 +23,11 @@ export interface ModeOptions<R extends Record<string, Resource<any>>, N extends 
   readonly loggers?: Readonly<Record<string, Logger>>;
   /** Executors the mode allows; the first is the default (default: `defaultExecutors`, sync first). */
   readonly executors?: readonly Executor[];
+  /**
+   * Hooks of runs in this mode only (a Slack alert in `prod`): step hooks watch every
+   * solid, run hooks the run. Their resources must be among the mode's.
+   */
+  readonly hooks?: readonly AnyHook[];
 }
 
 /**
@@ -36,6 +42,8 @@ export interface Mode<N extends string = string> {
   readonly resources: Readonly<Record<string, Resource>>;
   readonly loggers: Readonly<Record<string, Logger>>;
   readonly executors: readonly Executor[];
+  /** Hooks of runs in this mode (step hooks watch every solid, run hooks the run). */
+  readonly hooks: readonly AnyHook[];
 }
 
 /** What a mode gets for what it leaves out: the built-ins, made from definitions in modes/. */
@@ -75,7 +83,8 @@ function modeDefaults(): ModeDefaults {
  * mode({ name: 'local_dev', resources: { database: sqliteDatabase } });
  *
  * @throws {InvalidDefinitionError} for a bad name or key, a value that is not a resource,
- *   logger or executor, duplicate executor names, or a cycle among the resources
+ *   logger, executor or hook, duplicate executor names, a cycle among the resources, or a
+ *   hook needing a resource the mode lacks
  */
 function modeFactory<R extends Record<string, Resource<any>> = {}, const N extends string = 'default'>(
   options: ModeOptions<R, N> = {},
@@ -111,6 +120,16 @@ function modeFactory<R extends Record<string, Resource<any>> = {}, const N exten
     seen.add(e.name);
   }
   checkResourceCycles(resources, where);
+  const hooks = hookList(options.hooks, `${where}: hooks`);
+  for (const h of hooks) {
+    for (const key of h.resources) {
+      if (!Object.hasOwn(resources, key)) {
+        throw new InvalidDefinitionError(
+          `${where} has no resource "${key}", required by its hook "${h.name}"; it provides: ${listNames(Object.keys(resources))}`,
+        );
+      }
+    }
+  }
   return Object.freeze({
     [KIND]: 'mode' as const,
     name,
@@ -118,6 +137,7 @@ function modeFactory<R extends Record<string, Resource<any>> = {}, const N exten
     resources,
     loggers,
     executors: Object.freeze([...executors]),
+    hooks,
   });
 }
 

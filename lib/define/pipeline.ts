@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
 import { InvalidDefinitionError } from '../errors.ts';
-import { buildGraph, type GraphNode } from './graph.ts';
+import { buildGraph, type CompositeNode, type GraphNode } from './graph.ts';
+import { assertDistinctHookNames, hookList, type AnyHook } from './hook.ts';
 import { isMode, mode as makeMode, type Mode } from './mode.ts';
 import type { Preset } from './preset.ts';
-import type { AnySolid } from './solid-types.ts';
 
 /** What {@link pipeline} takes; `M` is the union of its modes' names. */
 export interface PipelineOptions<M extends string = string> {
@@ -16,6 +16,11 @@ export interface PipelineOptions<M extends string = string> {
   readonly modes?: readonly Mode<M>[];
   /** Named, ready runs (mode, run config, selection, tags); names unique within the pipeline; a preset's mode must be one of `modes`. */
   readonly presets?: readonly Preset<NoInfer<M>>[];
+  /**
+   * Hooks of every run: step hooks watch every solid (in every mode), run hooks the run.
+   * Their resources must be provided by every mode.
+   */
+  readonly hooks?: readonly AnyHook[];
   /** Calls solids with output handles to wire them: `const t = a(); b({ x: t })`. */
   readonly graph: () => unknown;
   /** The module that exports this pipeline (`import.meta.url`); default: the caller's file. */
@@ -34,17 +39,26 @@ export interface Pipeline<M extends string = string> {
   readonly description: string | undefined;
   readonly modes: readonly Mode<M>[];
   readonly presets: readonly Preset<M>[];
-  /** Invocations in call order, which is a topological order. */
+  /** The pipeline's own hooks (step hooks watch every solid, run hooks the run); modes may add theirs. */
+  readonly hooks: readonly AnyHook[];
+  /**
+   * Invocations of solids in call order, which is a topological order; a composite's solids
+   * are among them, named `<composite>.<inner>`.
+   */
   readonly nodes: readonly GraphNode[];
+  /** Invocations of composites, inner ones (`outer.mid`) after those they are in. */
+  readonly composites: readonly CompositeNode[];
   /** The module that defines it, as a file URL; workers import it. */
   readonly module: string | undefined;
-  /** The invocation named `name`, or undefined. */
+  /** The solid invocation named `name` (dotted inside composites), or undefined. */
   node(name: string): GraphNode | undefined;
+  /** The composite invocation named `name`, or undefined. */
+  composite(name: string): CompositeNode | undefined;
 }
 
 /**
- * Defines a pipeline. Checks at once that every mode provides each resource a solid or
- * resource requires, that names are unique, and that presets name known modes.
+ * Defines a pipeline. Checks at once that every mode provides each resource a solid,
+ * resource or hook requires, that names are unique, and that presets name known modes.
  *
  * @example
  * export const queryPipeline = pipeline({
@@ -54,7 +68,8 @@ export interface Pipeline<M extends string = string> {
  * });
  *
  * @throws {InvalidDefinitionError} for a bad name, duplicate modes or presets, two
- *   different solids sharing a name, or a mode missing a required resource
+ *   different solids (or hooks) sharing a name, or a mode missing a resource that a
+ *   solid, resource or hook requires
  */
 export function pipeline<M extends string = 'default'>(options: PipelineOptions<M>): Pipeline<M> {
   const module = options?.module ?? callerModule();
@@ -90,19 +105,25 @@ export function pipeline<M extends string = 'default'>(options: PipelineOptions<
       );
     }
   }
-  const nodes = buildGraph(options.name, options.graph);
-  checkSolidNames(nodes, where);
-  for (const m of modes) checkModeProvides(m, nodes, where);
+  const hooks = hookList(options.hooks, `${where}: hooks`);
+  const { nodes, composites } = buildGraph(options.name, options.graph);
+  checkSolidNames(nodes, composites, where);
+  checkHookNames(hooks, modes, nodes, where);
+  for (const m of modes) checkModeProvides(m, nodes, hooks, where);
   const byName = new Map(nodes.map((n) => [n.name, n]));
+  const compositeByName = new Map(composites.map((c) => [c.name, c]));
   return Object.freeze({
     [KIND]: 'pipeline' as const,
     name: options.name,
     description: options.description,
     modes: Object.freeze([...modes]),
     presets: Object.freeze([...presets]),
+    hooks,
     nodes: Object.freeze(nodes),
+    composites: Object.freeze([...composites].sort(byNesting)),
     module,
     node: (name: string) => byName.get(name),
+    composite: (name: string) => compositeByName.get(name),
   });
 }
 
@@ -114,22 +135,40 @@ function assertUnique(names: readonly string[], message: string): void {
   }
 }
 
-/** Two different solid definitions may not share a name within one pipeline. */
-function checkSolidNames(nodes: readonly GraphNode[], where: string): void {
-  const byName = new Map<string, AnySolid>();
-  for (const node of nodes) {
-    const seen = byName.get(node.solid.name);
-    if (seen && seen.compute !== node.solid.compute) {
+/**
+ * Two different definitions (solids or composites) may not share a name within one
+ * pipeline; copies of one (aliased, configured, with hooks) keep its function and are the same.
+ */
+function checkSolidNames(nodes: readonly GraphNode[], composites: readonly CompositeNode[], where: string): void {
+  const byName = new Map<string, { readonly kind: string; readonly fn: unknown }>();
+  const check = (name: string, kind: string, fn: unknown): void => {
+    const seen = byName.get(name);
+    if (seen && seen.fn !== fn) {
+      const what = seen.kind === kind ? `two different ${kind}s are` : `a solid and a composite are both`;
       throw new InvalidDefinitionError(
-        `${where}: two different solids are named "${node.solid.name}"; rename one of them ` +
-          `(aliases rename invocations, not definitions)`,
+        `${where}: ${what} named "${name}"; rename one of them (aliases rename invocations, not definitions)`,
       );
     }
-    byName.set(node.solid.name, node.solid);
-  }
+    byName.set(name, { kind, fn });
+  };
+  for (const node of nodes) check(node.solid.name, 'solid', node.solid.compute);
+  for (const c of composites) check(c.composite.name, 'composite', c.composite.graph);
 }
 
-function checkModeProvides(m: Mode, nodes: readonly GraphNode[], where: string): void {
+/** Outer composites before those inside them, otherwise in call order. */
+function byNesting(a: CompositeNode, b: CompositeNode): number {
+  return a.first - b.first || b.end - a.end || a.name.split('.').length - b.name.split('.').length;
+}
+
+/** Events name hooks by name: two different hooks of one pipeline may not share one. */
+function checkHookNames(hooks: readonly AnyHook[], modes: readonly Mode[], nodes: readonly GraphNode[], where: string): void {
+  const all = new Set(hooks);
+  for (const m of modes) for (const h of m.hooks) all.add(h);
+  for (const node of nodes) for (const h of node.hooks) all.add(h);
+  assertDistinctHookNames(all, where);
+}
+
+function checkModeProvides(m: Mode, nodes: readonly GraphNode[], hooks: readonly AnyHook[], where: string): void {
   const missing = (key: string, requirer: string): InvalidDefinitionError =>
     new InvalidDefinitionError(
       `mode "${m.name}" of ${where} has no resource "${key}", required by ${requirer}; ` +
@@ -139,6 +178,14 @@ function checkModeProvides(m: Mode, nodes: readonly GraphNode[], where: string):
     for (const key of node.solid.resources) {
       if (!Object.hasOwn(m.resources, key)) throw missing(key, `solid "${node.name}"`);
     }
+    for (const h of node.hooks) {
+      for (const key of h.resources) {
+        if (!Object.hasOwn(m.resources, key)) throw missing(key, `hook "${h.name}" (attached to solid "${node.name}")`);
+      }
+    }
+  }
+  for (const h of hooks) {
+    for (const key of h.resources) if (!Object.hasOwn(m.resources, key)) throw missing(key, `hook "${h.name}" (a hook of the pipeline)`);
   }
   for (const [key, r] of Object.entries(m.resources)) {
     for (const dep of r.resources) if (!Object.hasOwn(m.resources, dep)) throw missing(dep, `resource "${key}"`);

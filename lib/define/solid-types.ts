@@ -5,6 +5,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import type { BoundConfig } from './configured.ts';
+import type { AnyHook } from './hook.ts';
 import type { KIND } from './definition.ts';
 import type { OutputHandle, Wire } from './handle.ts';
 import type { Log } from './log.ts';
@@ -164,6 +165,13 @@ export interface Solid<
   alias(name: string): Solid<I, O, C, Multi>;
   /** A copy with config bound; it no longer appears in run config. */
   configured(config: C extends undefined ? never : unknown): Solid<I, O, undefined, Multi>;
+  /** Hooks attached to every invocation of this copy (see `withHooks`). */
+  readonly hooks: readonly AnyHook[];
+  /**
+   * The same solid with step hooks attached to its invocations: `b.withHooks(alert)({ x })`.
+   * A hook attached several ways to one step fires once.
+   */
+  withHooks(...hooks: AnyHook[]): Solid<I, O, C, Multi>;
   /** Phantom: the config type. */
   readonly __config?: C;
 }

@@ -4,7 +4,9 @@ import { isPlainObject } from '../support/deep-merge.ts';
 import { bindConfig, type BoundConfig } from './configured.ts';
 import { assertName, assertSchema, describe, KIND } from './definition.ts';
 import { addInvocation } from './graph.ts';
-import { isHandle, outputHandle, type Wire } from './handle.ts';
+import { NO_HOOKS, withMoreHooks, type AnyHook } from './hook.ts';
+import { outputHandle } from './handle.ts';
+import { wireArguments } from './wire-arguments.ts';
 import type { ConfigOf } from './resource.ts';
 import type {
   AnySolid,
@@ -47,7 +49,7 @@ export function solid<
   const R extends readonly string[] = [],
 >(options: SingleOutputSolidOptions<I, O, C, R>): Solid<I, { result: z.output<O> }, ConfigOf<C>, false>;
 export function solid(options: AnySolidOptions): AnySolid {
-  return makeSolid(validate(options), undefined, undefined);
+  return makeSolid(validate(options), undefined, undefined, NO_HOOKS);
 }
 
 type AnySolidOptions = CommonSolidOptions<Schemas, z.ZodType | undefined, readonly string[]> & {
@@ -124,7 +126,12 @@ function validate(options: AnySolidOptions): AnySolidOptions {
   return options;
 }
 
-function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: BoundConfig | undefined): AnySolid {
+function makeSolid(
+  options: AnySolidOptions,
+  alias: string | undefined,
+  bound: BoundConfig | undefined,
+  hooks: readonly AnyHook[],
+): AnySolid {
   const inputs = Object.freeze({ ...(options.inputs ?? {}) });
   const inputNames = Object.keys(inputs);
   const outputs = Object.freeze(options.outputs ? { ...options.outputs } : { result: options.output ?? UNKNOWN_OUTPUT });
@@ -132,7 +139,7 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
   const invocationName = () => alias ?? options.name;
 
   const invoke = (...args: unknown[]): unknown => {
-    const wires = wireArguments(self, invocationName(), inputNames, args);
+    const wires = wireArguments(`solid "${self.name}"`, invocationName(), inputNames, args);
     const node = addInvocation(self, alias, wires);
     if (!multipleOutputs) return outputHandle(node.name, node.index, 'result');
     return Object.freeze(Object.fromEntries(Object.keys(outputs).map((o) => [o, outputHandle(node.name, node.index, o)])));
@@ -154,52 +161,20 @@ function makeSolid(options: AnySolidOptions, alias: string | undefined, bound: B
     compute: options.compute,
     alias(name: string) {
       assertName(name, `alias of solid "${options.name}"`);
-      return makeSolid(options, name, bound);
+      return makeSolid(options, name, bound, hooks);
     },
     configured(config: unknown) {
-      return makeSolid(options, alias, bindConfig(options.config, config, `solid "${options.name}"`));
+      return makeSolid(options, alias, bindConfig(options.config, config, `solid "${options.name}"`), hooks);
+    },
+    hooks,
+    withHooks(...more: unknown[]) {
+      return makeSolid(options, alias, bound, withMoreHooks(hooks, more, `solid "${alias ?? options.name}"`));
     },
   };
   const self = Object.assign(invoke, props) as unknown as AnySolid;
   // A solid is a function, so `name` is a built-in; the definition's name wins.
   Object.defineProperty(self, 'name', { value: options.name, enumerable: true });
   return Object.freeze(self);
-}
-
-function wireArguments(self: AnySolid, node: string, inputNames: readonly string[], args: unknown[]): Record<string, Wire<unknown>> {
-  const where = `invocation "${node}" of solid "${self.name}"`;
-  // Keyed by input name: no prototype, so an input named `toString` is unwired until wired.
-  const wires: Record<string, Wire<unknown>> = Object.create(null);
-  if (args.length === 0 || (args.length === 1 && args[0] === undefined)) return wires;
-  if (args.length === 1 && !isHandle(args[0]) && typeof args[0] === 'object' && args[0] !== null) {
-    for (const [input, value] of Object.entries(args[0])) {
-      if (!inputNames.includes(input)) {
-        throw new InvalidDefinitionError(`${where} has no input "${input}"; its inputs are: ${inputNames.join(', ') || '(none)'}`);
-      }
-      if (value === undefined) continue;
-      wires[input] = asWire(value, `${where}: input "${input}"`, node, input);
-    }
-    return wires;
-  }
-  if (args.length > inputNames.length) {
-    throw new InvalidDefinitionError(
-      `${where} got ${args.length} positional inputs but declares ${inputNames.length}` +
-        (inputNames.length ? ` (${inputNames.join(', ')})` : ''),
-    );
-  }
-  args.forEach((value, i) => {
-    const input = inputNames[i]!;
-    if (value !== undefined) wires[input] = asWire(value, `${where}: input "${input}"`, node, input);
-  });
-  return wires;
-}
-
-function asWire(value: unknown, where: string, node: string, input: string): Wire<unknown> {
-  if (isHandle(value)) return value;
-  throw new InvalidDefinitionError(
-    `${where} got ${describe(value)}; wire the output of another solid (e.g. b({ ${input}: a() })), ` +
-      `or leave it unwired and give it in run config at solids.${node}.inputs.${input}.value`,
-  );
 }
 
 /** True for a solid definition (by brand, so it works across library copies). */

@@ -13,9 +13,10 @@ import type { RunEvent } from '../events/events.ts';
 import type { ResourceReport } from '../define/executor.ts';
 import { openRunLogger } from '../logging/run-logger.ts';
 import type { Prepared } from '../plan/prepare.ts';
-import { andThen, attempt, settledWithin } from '../support/maybe-async.ts';
+import { andThen, attempt, settledWithin, type MaybePromise } from '../support/maybe-async.ts';
 import { watchAbort } from './abort-watch.ts';
 import { DriveLoop, type DriveHost } from './drive-loop.ts';
+import { HookRunner, type HookHost } from './hook-runner.ts';
 import { ResourceScope } from './resource-scope.ts';
 import { RunClock } from './run-clock.ts';
 import { RunEvents, type RunIds } from './run-events.ts';
@@ -48,7 +49,7 @@ export function startRun(prepared: Prepared, subscriber: Subscriber<RunEvent>): 
   return () => engine.unsubscribe();
 }
 
-class RunEngine implements RunIds, DriveHost, StepRunnerHost {
+class RunEngine implements RunIds, DriveHost, StepRunnerHost, HookHost {
   readonly runId: string;
   readonly pipelineName: string;
   readonly modeName: string;
@@ -56,6 +57,8 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
   readonly clock = new RunClock();
   readonly events: RunEvents;
   readonly failures: RunFailures;
+  /** Made only when some hook watches the run. */
+  readonly hooks: HookRunner | undefined;
   private phase: Phase = STARTING;
   private readonly controller = new AbortController();
   private executor: ExecutorInstance | undefined;
@@ -75,6 +78,7 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
     this.modeName = p.mode.name;
     this.events = new RunEvents(this, subscriber, this.clock, p.redact);
     this.failures = new RunFailures(p.redact);
+    this.hooks = p.plan.hooked ? new HookRunner(this) : undefined;
     this.loop = new DriveLoop(p.plan, this);
     this.steps = new StepRunner(this, this.loop);
   }
@@ -162,8 +166,10 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
       hold: executor.hold,
     });
     this.scope = scope;
-    // An executor that runs steps elsewhere initialises their resources there.
-    andThen(scope.open(executor.runStep ? [] : p.plan.resources), (failure) => {
+    this.hooks?.begin(scope.values);
+    // An executor that runs steps elsewhere initialises their resources there; hooks run
+    // here, so theirs are initialised here too.
+    andThen(scope.open(executor.runStep ? p.plan.hookResources : p.plan.resources), (failure) => {
       if (this.stopped) return;
       if (failure !== undefined) {
         this.finalize('FAILURE');
@@ -200,15 +206,21 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
     this.finalize(this.failures.steps.length ? 'FAILURE' : 'SUCCESS');
   }
 
-  /** Stops starting steps, disposes the executor, tears resources down, emits the terminal event. */
+  /**
+   * Stops starting steps, lets the hooks finish (and fires the run hooks), disposes the
+   * executor, tears resources down, emits the terminal event.
+   */
   private finalize(status: Terminal): void {
     if (this.phase >= FINALIZING) return;
     this.phase = FINALIZING;
-    const disposed = attempt(
-      () => this.executor?.dispose?.(),
-      (error) => {
-        this.failures.other(error);
-      },
+    const hooksDone = this.hooks ? this.finishHooks(this.hooks, status) : undefined;
+    const disposed = andThen(hooksDone, () =>
+      attempt(
+        () => this.executor?.dispose?.(),
+        (error) => {
+          this.failures.other(error);
+        },
+      ),
     );
     // Canceled: an init still pending gets the grace period, then the run ends without it.
     const closed = andThen(disposed, () => (this.scope ? this.scope.close(status === 'CANCELED' ? this.cancelGraceMs : Infinity) : []));
@@ -216,6 +228,20 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
       let final = status;
       if (final === 'SUCCESS' && (teardownErrors.length > 0 || this.failures.first)) final = 'FAILURE';
       this.terminate(final);
+    });
+  }
+
+  /**
+   * The step hooks still running settle (a canceled run gives them the grace period); then,
+   * unless the run was canceled, the run hooks fire — after the last step, before teardown.
+   * A run that failed before its resources (its executor could not be made) has none.
+   */
+  private finishHooks(hooks: HookRunner, status: Terminal): MaybePromise<void> {
+    if (status === 'CANCELED') return hooks.settled(this.cancelGraceMs);
+    return andThen(hooks.settled(Infinity), () => {
+      if (!this.scope) return undefined;
+      const failed = status === 'FAILURE' || this.failures.first !== undefined;
+      return hooks.runEnded(failed ? 'FAILURE' : 'SUCCESS', this.failures.steps, this.failures.first?.error);
     });
   }
 

@@ -105,7 +105,13 @@ export class RunEvents {
 
   /** The `log` a resource's init gets. */
   resourceLog(resource: string): Log {
-    return this.logger!.bind({ resource }, (record) => this.emitLog(record, undefined, resource));
+    return this.logger!.bind({ resource }, (record) => this.emitLog(record, undefined, { resource }));
+  }
+
+  /** `ctx.log` of a hook: bound to the hook, and to the step it watches (if any). */
+  hookLog(hook: string, step: StepSource | undefined): Log {
+    const source = step ? { solid: step.node.name, stepKey: step.key, hook } : { hook };
+    return this.logger!.bind(source, (record) => this.emitLog(record, step, { hook }));
   }
 
   /** A record a step (or a resource init it caused) wrote where it ran: the same path as `ctx.log` here. */
@@ -113,15 +119,15 @@ export class RunEvents {
     const { resource } = message;
     const source = { solid: step.node.name, stepKey: step.key, ...(resource === undefined ? {} : { resource }) };
     const record = { level: message.level, message: message.message, fields: message.fields as Record<string, unknown> };
-    this.logger!.write(record, source, (shown) => this.emitLog(shown, step, resource));
+    this.logger!.write(record, source, (shown) => this.emitLog(shown, step, resource === undefined ? undefined : { resource }));
   }
 
   /**
    * A `ctx.log` record that some sink took (and wrote) becomes a LOG event; a resource's
-   * record carries the resource's key as `fields.resource`.
+   * record carries the resource's key as `fields.resource`, a hook's its name as `fields.hook`.
    */
-  private emitLog(record: LogRecord, step: StepSource | undefined, resource?: string): void {
-    const fields = jsonSafe(resource === undefined ? record.fields : { resource, ...record.fields });
+  private emitLog(record: LogRecord, step: StepSource | undefined, tag?: { readonly resource: string } | { readonly hook: string }): void {
+    const fields = jsonSafe(tag === undefined ? record.fields : { ...tag, ...record.fields });
     const event: RunEvent = step
       ? { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields, stepKey: step.key, solid: step.node.name }
       : { type: 'LOG', ...this.base(), level: record.level, message: record.message, fields };

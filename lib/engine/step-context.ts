@@ -8,8 +8,8 @@ import type { Log } from '../define/log.ts';
 import type { SolidContext } from '../define/solid-types.ts';
 
 /**
- * `ctx.resources` of one solid: the declared keys, and an error naming the solid, the key
- * and what it declared for any other string key (`then` and `toJSON` excepted, so that
+ * `ctx.resources` of one solid (or, with `owner` 'hook', one hook): the declared keys, and
+ * an error naming the solid, the key and what it declared for any other string key (`then` and `toJSON` excepted, so that
  * awaiting or serialising it is harmless; symbol keys give `undefined`).
  *
  * @example
@@ -21,6 +21,7 @@ export function declaredResources(
   solid: string,
   declared: readonly string[],
   values: Readonly<Record<string, unknown>>,
+  owner: 'solid' | 'hook' = 'solid',
 ): Readonly<Record<string, unknown>> {
   const target: Record<string, unknown> = Object.create(null);
   for (const key of declared) target[key] = values[key];
@@ -29,8 +30,8 @@ export function declaredResources(
       if (typeof key === 'symbol' || key === 'then' || key === 'toJSON') return undefined;
       if (Object.hasOwn(obj, key)) return obj[key];
       throw new ModeflowError(
-        `solid "${solid}" used resource "${key}", which it did not declare; ` +
-          `add it to the solid's resources (declared: ${declared.length ? declared.join(', ') : 'none'})`,
+        `${owner} "${solid}" used resource "${key}", which it did not declare; ` +
+          `add it to the ${owner}'s resources (declared: ${declared.length ? declared.join(', ') : 'none'})`,
       );
     },
   });

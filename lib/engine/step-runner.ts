@@ -14,6 +14,7 @@ import { jsonSafe, withOriginal } from '../events/json-safe.ts';
 import type { PlanNode } from '../plan/plan.ts';
 import type { Prepared } from '../plan/prepare.ts';
 import { Attempt, type AttemptHost } from './attempt.ts';
+import type { HookRunner } from './hook-runner.ts';
 import { invokeCompute } from './compute.ts';
 import { HeldSink } from './held-sink.ts';
 import type { StepStarter } from './drive-loop.ts';
@@ -42,6 +43,8 @@ export interface StepRunnerHost {
   readonly stopped: boolean;
   /** The run's signal: `ctx.signal` of every step. */
   readonly signal: AbortSignal;
+  /** The run's hooks, when some hook watches it (undefined: none, and no step pays for hooks). */
+  readonly hooks: HookRunner | undefined;
 }
 
 /** Where the runner reports a step's end: the drive loop. */
@@ -73,6 +76,7 @@ export class StepRunner implements StepStarter, AttemptHost {
   private readonly solidConfig: Map<string, SolidEntry> | undefined;
   /** Made for the first attempt sent to the executor's `runStep`. */
   private requests: StepRequests | undefined;
+  private readonly hooks: HookRunner | undefined;
 
   constructor(host: StepRunnerHost, ends: StepEnds) {
     const p = host.prepared;
@@ -84,6 +88,7 @@ export class StepRunner implements StepStarter, AttemptHost {
     this.runId = p.runId;
     this.pipelineName = p.pipeline.name;
     this.modeName = p.mode.name;
+    this.hooks = host.hooks;
     const entries = Object.entries(p.config.solids);
     this.solidConfig = entries.length > 0 ? new Map(entries) : undefined;
   }
@@ -272,6 +277,7 @@ export class StepRunner implements StepStarter, AttemptHost {
       durationMs: timestamp - step.startedAt,
       attempt: step.attempt,
     });
+    if (this.hooks !== undefined) this.hooks.stepEnded(step, 'success');
     this.ends.succeeded(step);
   }
 
@@ -293,6 +299,7 @@ export class StepRunner implements StepStarter, AttemptHost {
       error: this.prepared.redact(serializeError(error)),
       delayMs: decision.delayMs,
     });
+    if (this.hooks !== undefined) this.hooks.stepEnded(step, 'retry', error);
     step.attempt++;
     const retry = () => {
       if (!this.host.stopped) this.runAttempt(step);
@@ -318,11 +325,14 @@ export class StepRunner implements StepStarter, AttemptHost {
       durationMs: this.clock.now() - step.startedAt,
       canceled,
     });
-    if (!canceled) this.ends.failed(step);
+    if (canceled) return;
+    if (this.hooks !== undefined) this.hooks.stepEnded(step, 'failure', error);
+    this.ends.failed(step);
   }
 
   skipped(step: Step, reason: SkipReason): void {
     this.events.emit({ type: 'STEP_SKIPPED', ...this.events.base(), stepKey: step.key, solid: step.node.name, reason });
+    if (this.hooks !== undefined) this.hooks.stepEnded(step, 'skipped');
   }
 
   conflict(step: Step, error: unknown): void {

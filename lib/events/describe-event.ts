@@ -1,4 +1,4 @@
-import type { RunEvent } from './events.ts';
+import type { HookEventBase, RunEvent } from './events.ts';
 
 /**
  * One human line per engine event: what log lines and the CLI's plain output say.
@@ -44,7 +44,29 @@ export function describeEvent(event: RunEvent): string {
       return `step ${event.stepKey} skipped (${event.reason === 'UPSTREAM_FAILED' ? 'an upstream step failed' : 'an input was not produced'})`;
     case 'STEP_RETRY':
       return `step ${event.stepKey} attempt ${event.attempt} failed, retrying in ${event.delayMs} ms: ${event.error.message}`;
+    case 'HOOK_COMPLETED':
+      return `hook "${event.hook}" ran ${hookOccasion(event)} in ${event.durationMs} ms`;
+    case 'HOOK_ERRORED':
+      return `hook "${event.hook}" threw ${hookOccasion(event)}: ${event.error.message}`;
     case 'LOG':
       return event.message;
+  }
+}
+
+/** What a hook ran after: `after step load failed`, `after the run succeeded`. */
+export function hookOccasion(event: HookEventBase): string {
+  switch (event.on) {
+    case 'success':
+      return `after step ${event.stepKey} succeeded`;
+    case 'failure':
+      return `after step ${event.stepKey} failed`;
+    case 'skipped':
+      return `after step ${event.stepKey} was skipped`;
+    case 'retry':
+      return `after an attempt of step ${event.stepKey} failed (before its retry)`;
+    case 'runSuccess':
+      return 'after the run succeeded';
+    case 'runFailure':
+      return 'after the run failed';
   }
 }

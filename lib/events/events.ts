@@ -102,6 +102,26 @@ export interface LogEvent extends EventBase {
   readonly stepKey?: string;
   readonly solid?: string;
 }
+/** Which hook ran, and for which step (absent for a run hook). */
+export interface HookEventBase extends EventBase {
+  /** The hook's name. */
+  readonly hook: string;
+  /** What fired it: a step's `success`, `failure`, `skipped`, `retry`, or the run's `runSuccess`, `runFailure`. */
+  readonly on: 'success' | 'failure' | 'skipped' | 'retry' | 'runSuccess' | 'runFailure';
+  /** The step it watched; absent for a run hook. */
+  readonly stepKey?: string;
+  /** That step's invocation name; absent for a run hook. */
+  readonly solid?: string;
+}
+export interface HookCompletedEvent extends HookEventBase {
+  readonly type: 'HOOK_COMPLETED';
+  readonly durationMs: number;
+}
+/** The hook threw or rejected; the run's status does not change. */
+export interface HookErroredEvent extends HookEventBase {
+  readonly type: 'HOOK_ERRORED';
+  readonly error: SerializedError;
+}
 export interface RunSuccessEvent extends EventBase {
   readonly type: 'RUN_SUCCESS';
   readonly durationMs: number;
@@ -134,6 +154,8 @@ export type RunEvent =
   | StepRetryEvent
   | LogEvent
   | ResourceTeardownEvent
+  | HookCompletedEvent
+  | HookErroredEvent
   | RunSuccessEvent
   | RunFailureEvent
   | RunCanceledEvent;

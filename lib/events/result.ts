@@ -5,6 +5,7 @@ import type { RunEvent, StepOutputEvent } from './events.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import type { AnySolid, Solid } from '../define/solid-types.ts';
 import { applyEvent, initialRunState, type RunState, type StepState } from './run-state.ts';
+import { compositeResult } from './composite-result.ts';
 
 /** `unknown` for a solid definition with an output `result`; `never` (so that no value fits) for one without. */
 export type HasResult<S> = 'result' extends keyof OutputsOf<S> ? unknown : never;
@@ -64,8 +65,9 @@ export interface RunResult {
    */
   solid<S extends AnySolid>(solid: S): SolidResult<OutputsOf<S>>;
   /**
-   * What invocation `name` did. @throws {ModeflowError} for a name that is no invocation
-   * of the pipeline
+   * What invocation `name` did (dotted inside composites: `outer.inner`); a composite's
+   * name gives its solids' steps together and its outputs. @throws {ModeflowError} for a
+   * name that is no invocation of the pipeline
    */
   solid(name: string): SolidResult;
   /**
@@ -131,6 +133,8 @@ function freezeState(state: RunState): RunState {
   Object.freeze(state.resources);
   Object.freeze(state.counts);
   Object.freeze(state.recentLogs);
+  Object.freeze(state.hooks.recentErrors);
+  Object.freeze(state.hooks);
   return Object.freeze(state);
 }
 
@@ -174,8 +178,16 @@ class Result implements RunResult {
     if (this.pipeline) {
       const node = this.pipeline.node(name);
       if (!node) {
+        const group = definition ? undefined : this.pipeline.composite(name);
+        if (group) {
+          const result = compositeResult(this.pipeline, group, this, this.state, aggregate);
+          this.#solids.set(name, result);
+          return result;
+        }
+        const composites = this.pipeline.composites.map((c) => c.name);
         throw new ModeflowError(
-          `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}`,
+          `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}` +
+            (composites.length ? `; its composites: ${composites.join(', ')}` : ''),
         );
       }
       if (definition) this.checkDefinition(definition);

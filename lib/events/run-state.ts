@@ -1,6 +1,6 @@
 import { produce } from 'immer';
 import type { SerializedError } from '../errors.ts';
-import type { LogEvent, RunEvent } from './events.ts';
+import type { HookErroredEvent, LogEvent, RunEvent } from './events.ts';
 
 /** Where one step stands. */
 export type StepStatus = 'RUNNING' | 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'CANCELED';
@@ -40,12 +40,14 @@ export interface RunState {
   counts: { running: number; succeeded: number; failed: number; skipped: number; canceled: number; retries: number };
   /** The last few LOG events. */
   recentLogs: LogEvent[];
+  /** Hooks that ran to the end and hooks that threw, with the last few HOOK_ERRORED events. */
+  hooks: { completed: number; errored: number; recentErrors: HookErroredEvent[] };
   eventCount: number;
   /** The first error of a failed run. */
   error: SerializedError | undefined;
 }
 
-/** How many LOG events a run state keeps. */
+/** How many LOG (and HOOK_ERRORED) events a run state keeps. */
 export const RECENT_LOGS = 20;
 
 /** An empty object keyed by user-chosen names: no prototype, so no name is taken already. */
@@ -67,6 +69,7 @@ export function initialRunState(): RunState {
     resources: byName(),
     counts: { running: 0, succeeded: 0, failed: 0, skipped: 0, canceled: 0, retries: 0 },
     recentLogs: [],
+    hooks: { completed: 0, errored: 0, recentErrors: [] },
     eventCount: 0,
     error: undefined,
   };
@@ -162,6 +165,14 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case 'LOG':
       state.recentLogs.push(event);
       if (state.recentLogs.length > RECENT_LOGS) state.recentLogs.shift();
+      return;
+    case 'HOOK_COMPLETED':
+      state.hooks.completed++;
+      return;
+    case 'HOOK_ERRORED':
+      state.hooks.errored++;
+      state.hooks.recentErrors.push(event);
+      if (state.hooks.recentErrors.length > RECENT_LOGS) state.hooks.recentErrors.shift();
       return;
     case 'STEP_INPUT':
       return;

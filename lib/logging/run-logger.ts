@@ -17,11 +17,12 @@ export interface RunBindings {
   readonly mode: string;
 }
 
-/** Where a record was written: its step, and the resource whose init wrote it. */
+/** Where a record was written: its step, and the resource whose init (or the hook) that wrote it. */
 export interface RecordSource {
   readonly solid?: string;
   readonly stepKey?: string;
   readonly resource?: string;
+  readonly hook?: string;
 }
 
 /** A sink opened for one run. */
@@ -152,6 +153,7 @@ const ONLY_NAMES: ReadonlySet<RunEvent['type']> = new Set([
   'STEP_SKIPPED',
   'RESOURCE_INIT_START',
   'RESOURCE_INIT_SUCCESS',
+  'HOOK_COMPLETED',
   'RUN_SUCCESS',
   'RUN_CANCELED',
 ]);
@@ -165,6 +167,7 @@ function levelOf(event: RunEvent): LevelName {
     case 'RUN_FAILURE':
     case 'STEP_FAILURE':
     case 'RESOURCE_INIT_FAILURE':
+    case 'HOOK_ERRORED':
       return 'error';
     case 'RESOURCE_TEARDOWN':
       return event.error ? 'error' : 'debug';

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { hookResourceKeys, sharedHooks, stepHooksOf } from '../define/attached-hooks.ts';
+import type { AnyHook, HookTrigger, StepHookTrigger } from '../define/hook.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import type { AnySolid } from '../define/solid-types.ts';
@@ -39,7 +41,12 @@ export interface PlanNode {
   /** Distinct upstream plan nodes. */
   readonly upstream: readonly number[];
   readonly downstream: readonly number[];
+  /** The step hooks that watch this invocation, by trigger; undefined when none does (most steps). */
+  readonly hooks: NodeHooks | undefined;
 }
+
+/** Step hooks by what they fire on; a trigger no hook watches is absent. */
+export type NodeHooks = { readonly [T in StepHookTrigger]?: readonly AnyHook[] };
 
 /** What a run executes: the selected invocations and the resources they need. */
 export interface ExecutionPlan {
@@ -49,6 +56,15 @@ export interface ExecutionPlan {
   readonly resources: readonly string[];
   /** True when some step has a non-zero `tags.priority`. */
   readonly prioritized: boolean;
+  /** The hooks that watch the run (`runSuccess`, `runFailure`). */
+  readonly runHooks: readonly AnyHook[];
+  /** True when some hook watches a step or the run: only then does the engine track hooks. */
+  readonly hooked: boolean;
+  /**
+   * Resource keys the hooks need (transitively), in init order: what the run's own process
+   * initialises when an executor runs the steps elsewhere (hooks run in the run's process).
+   */
+  readonly hookResources: readonly string[];
   /** The wiring again, packed for the engine's per-step walk. */
   readonly wiring: PlanWiring;
 }
@@ -210,7 +226,13 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
   const consumers = filled<Map<string, PlanEdge[]> | undefined>(chosen.length, undefined);
   const downstream = filled<number[] | undefined>(chosen.length, undefined);
   const nodes: PlanNode[] = [];
-  const resources = new Set<string>();
+  // Hook resources first: an alert that a run hook sends must be up even when a later
+  // resource (the database it reports on) fails to initialise.
+  const hookKeys = hookResourceKeys(pipeline, mode, selection);
+  const resources = new Set<string>(hookKeys);
+  const byHooks = new Map<readonly AnyHook[], NodeHooks>();
+  const attached = sharedHooks(pipeline, mode);
+  let hooked = false;
   let prioritized = false;
   for (let index = 0; index < chosen.length; index++) {
     const node = chosen[index]!;
@@ -244,6 +266,13 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
     if (slots.length === inputs.length && inputs.length > 0) inputs = info.wired ??= inputs;
     for (const key of node.solid.resources) resources.add(key);
     if (node.solid.priority !== 0) prioritized = true;
+    const watching = stepHooksOf(node, attached.steps);
+    let hooks: NodeHooks | undefined;
+    if (watching.length > 0) {
+      hooked = true;
+      hooks = byHooks.get(watching);
+      if (!hooks) byHooks.set(watching, (hooks = byTrigger(watching)));
+    }
     nodes.push({
       index,
       name: node.name,
@@ -256,6 +285,7 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
       outputChecks: info.outputChecks,
       upstream,
       downstream: NO_NODES,
+      hooks,
     });
   }
   for (let index = 0; index < nodes.length; index++) {
@@ -267,7 +297,25 @@ function buildPlan(pipeline: Pipeline, mode: Mode, selection: ReadonlySet<string
     const shared = node.edgeList.filter(([, e]) => e.length > 1).map(([o]) => o);
     if (shared.length) node.shared = new Set(shared);
   }
-  return { nodes, resources: resourceOrder(mode, [...resources]), prioritized, wiring: wiringOf(nodes) };
+  const runHooks = attached.run;
+  return {
+    nodes,
+    resources: resourceOrder(mode, [...resources]),
+    prioritized,
+    runHooks,
+    hooked: hooked || runHooks.length > 0,
+    hookResources: resourceOrder(mode, hookKeys),
+    wiring: wiringOf(nodes),
+  };
+}
+
+/** Hooks grouped by the step triggers they fire on. */
+function byTrigger(hooks: readonly AnyHook[]): NodeHooks {
+  const out: { [T in StepHookTrigger]?: AnyHook[] } = {};
+  for (const h of hooks)
+    for (const trigger of h.on as readonly HookTrigger[])
+      if (trigger !== 'runSuccess' && trigger !== 'runFailure') (out[trigger] ??= []).push(h);
+  return out;
 }
 
 const NO_EDGE_LIST: PlanNode['edgeList'] = Object.freeze([]);

@@ -1,6 +1,6 @@
 /** Pipelines as the playground's API shows them (`GET /api/pipelines`, `GET /api/pipelines/:name`). */
 import { stringify } from 'yaml';
-import type { GraphNode } from '../define/graph.ts';
+import type { CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 
 export interface ModeInfo {
@@ -41,7 +41,13 @@ export interface SolidInfo {
   readonly definition: string;
   readonly description: string | null;
   /** Each input, with the output it is wired to, or null when it comes from run config. */
-  readonly inputs: readonly { name: string; from: { solid: string; output: string } | null; collected?: true }[];
+  readonly inputs: readonly {
+    name: string;
+    from: { solid: string; output: string } | null;
+    collected?: true;
+    /** For an input fed by an unwired input of its composite: that composite and input (run config gives it there). */
+    fromComposite?: { composite: string; input: string };
+  }[];
   readonly outputs: readonly string[];
   readonly resources: readonly string[];
   /** The composite invocation this solid belongs to, when it is inside one. */
@@ -54,6 +60,19 @@ export interface PipelineGraph {
   readonly modes: readonly ModeInfo[];
   readonly presets: readonly PresetDetail[];
   readonly solids: readonly SolidInfo[];
+  /** Composite invocations, outer ones first, to draw as nested groups; empty when none. */
+  readonly composites: readonly CompositeInfo[];
+}
+
+/** A composite invocation: a group of solids (dotted names inside it). */
+export interface CompositeInfo {
+  /** The invocation name, dotted when nested (`outer.mid`). */
+  readonly name: string;
+  /** The composite definition's name. */
+  readonly definition: string;
+  readonly description: string | null;
+  /** The composite it is in, or null at the top. */
+  readonly parent: string | null;
 }
 
 /** A pipeline in the list: its modes, presets and size. */
@@ -82,6 +101,7 @@ export function pipelineGraph(pipeline: Pipeline): PipelineGraph {
       tags: p.tags,
     })),
     solids: pipeline.nodes.map(solidInfo),
+    composites: pipeline.composites.map(compositeInfo),
   };
 }
 
@@ -102,11 +122,12 @@ function solidInfo(node: GraphNode): SolidInfo {
   const solid = node.solid;
   const inputs = Object.keys(solid.inputs).map((name) => {
     const wire = node.inputs[name];
-    if (!wire) return { name, from: null };
+    if (!wire) {
+      const fed = Object.hasOwn(node.fromComposite, name) ? node.fromComposite[name]! : undefined;
+      return { name, from: null, ...(fed ? { fromComposite: { composite: fed.composite, input: fed.input } } : {}) };
+    }
     return { name, from: { solid: wire.node, output: wire.output }, ...(wire.collected ? { collected: true as const } : {}) };
   });
-  // Composites (when the graph has them) mark the solids inside with the composite's name.
-  const composite = (node as { readonly composite?: unknown }).composite;
   return {
     name: node.name,
     definition: solid.name,
@@ -114,6 +135,11 @@ function solidInfo(node: GraphNode): SolidInfo {
     inputs,
     outputs: Object.keys(solid.outputs),
     resources: [...solid.resources],
-    ...(typeof composite === 'string' ? { composite } : {}),
+    ...(node.composite === undefined ? {} : { composite: node.composite }),
   };
+}
+
+function compositeInfo(group: CompositeNode): CompositeInfo {
+  const definition = group.composite;
+  return { name: group.name, definition: definition.name, description: definition.description ?? null, parent: group.parent ?? null };
 }
