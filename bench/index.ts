@@ -22,6 +22,7 @@ const all: BenchCase[] = (
     import('./async-io.bench.ts'),
     import('./memory.bench.ts'),
     import('./worker-pool.bench.ts'),
+    import('./cold-start.bench.ts'),
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
   ])

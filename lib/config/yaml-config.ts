@@ -7,10 +7,22 @@
  * yaml, a 100,000-key file).
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { LineCounter, Node } from 'yaml';
 import { describe } from '../define/definition.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
 import { InvalidDefinitionError } from '../errors.ts';
+
+let loaded: typeof Yaml | undefined;
+
+/**
+ * The `yaml` library, loaded on first use: importing modeflow (in every worker thread too)
+ * need not pay for a parser that only config files use (~20 ms, bench: cold-start).
+ */
+function yaml(): typeof Yaml {
+  return (loaded ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
 
 /** A key given twice in one mapping, with 1-based positions. */
 export interface DuplicateKey {
@@ -46,6 +58,7 @@ export class DuplicateKeyError extends Error {
  * @throws {DuplicateKeyError} for a key given twice in one mapping
  */
 export function parseYaml(text: string): unknown {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: false, lineCounter });
   for (const warning of doc.warnings) process.emitWarning(warning);
@@ -57,6 +70,7 @@ export function parseYaml(text: string): unknown {
 
 /** The first repeated key, walking the document iteratively (deep documents do not overflow). */
 function firstDuplicate(root: unknown, lines: LineCounter): DuplicateKey | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   const todo: unknown[] = [root];
   while (todo.length > 0) {
     const node = todo.pop();
