@@ -36,7 +36,7 @@ export { preset, type Preset, type PresetOptions } from './define/preset.ts';
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';
-export type { StepRequest, StepMessage } from './define/step-request.ts';
+export type { StepRequest, StepMessage, EnvSources } from './define/step-request.ts';
 
 // built-ins (lib/built-ins.ts makes them what modes default to)
 export { defaultExecutors } from './built-ins.ts';
@@ -79,6 +79,7 @@ export { StepContext, declaredResources, type StepContextSource } from './engine
 export { ResourceScope, type ResourceScopeOptions, type ScopeReport } from './engine/resource-scope.ts';
 export { recordLog, type LogRecord } from './logging/log-record.ts';
 export { originalError } from './events/error-registry.ts';
+export { resolveEnvSources, type ResolvedEnvSources, type EnvSourcedStep } from './config/env-sources.ts';
 
 // errors
 export {
