@@ -23,6 +23,7 @@ const all: BenchCase[] = (
     import('./memory.bench.ts'),
     import('./worker-pool.bench.ts'),
     import('./cold-start.bench.ts'),
+    import('./queue.bench.ts'),
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
   ])

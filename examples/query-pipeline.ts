@@ -6,9 +6,12 @@
  *   npm run demo
  *   npx modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
  *   PGPASSWORD=… npx modeflow pipeline execute -f examples/query-pipeline.ts -d prod query_pipeline -c examples/prod.yaml
+ *
+ * `prod` also offers the queue executor: its steps then run on `modeflow worker` processes
+ * (README, "Running on several machines"; examples/queue.yaml).
  */
 import { z } from 'zod';
-import { mode, pipeline, preset, solid } from 'modeflow';
+import { defaultExecutors, mode, pipeline, preset, queueExecutor, solid } from 'modeflow';
 import { postgresDatabase, sqliteDatabase } from './databases.ts';
 
 const rowCount = z.number().int().nonnegative();
@@ -85,7 +88,13 @@ export const queryPipeline = pipeline({
   description: 'creates table_1 and table_2 from table_0 and reports their row counts',
   modes: [
     mode({ name: 'local_dev', description: 'SQLite, in memory unless configured', resources: { database: sqliteDatabase } }),
-    mode({ name: 'prod', description: 'Postgres, connection from run config', resources: { database: postgresDatabase } }),
+    mode({
+      name: 'prod',
+      description: 'Postgres, connection from run config; steps on queue workers with execution: queue',
+      resources: { database: postgresDatabase },
+      // The defaults (sync first, the default) and the queue: run config picks one.
+      executors: [...defaultExecutors, queueExecutor],
+    }),
   ],
   presets: [
     preset({

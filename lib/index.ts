@@ -44,6 +44,7 @@ export { syncExecutor } from '../modes/executors/sync.ts';
 export { asyncExecutor } from '../modes/executors/async.ts';
 export { workerPoolExecutor } from '../modes/executors/worker-pool/main/worker-pool-executor.ts';
 export { transfer } from '../modes/executors/worker-pool/transfer.ts';
+export { queueExecutor } from '../modes/executors/queue/queue-executor.ts';
 export { virtualTimeExecutor } from '../modes/executors/virtual-time.ts';
 export { consoleLogger } from '../modes/loggers/console.ts';
 export { jsonLogger } from '../modes/loggers/json.ts';

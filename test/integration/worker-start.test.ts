@@ -22,13 +22,13 @@ describe('worker start', () => {
     expect(JSON.parse(output)).toEqual({ status: 'SUCCESS', threadFlags: ['--enable-source-maps'] });
   });
 
-  it('loads neither yaml nor pino when modeflow is imported: only config files and log sinks need them', () => {
+  it('loads neither yaml, pino nor BullMQ when modeflow is imported: only config files, log sinks and queue runs need them', () => {
     expect(inject('cliBuildError')).toBe('');
     const code =
       `await import(${JSON.stringify(`${dist}/lib/index.js`)});` +
       "const { createRequire } = await import('node:module');" +
       'const loaded = Object.keys(createRequire(import.meta.url).cache);' +
-      "process.stdout.write(JSON.stringify(['yaml', 'pino'].filter((p) => loaded.some((f) => f.includes(`/node_modules/${p}/`)))));";
+      "process.stdout.write(JSON.stringify(['yaml', 'pino', 'bullmq', 'ioredis'].filter((p) => loaded.some((f) => f.includes(`/node_modules/${p}/`)))));";
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
     expect(JSON.parse(output)).toEqual([]);
   });
