@@ -26,6 +26,7 @@ const all: BenchCase[] = (
     import('./queue.bench.ts'),
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
+    import('./as-operator.bench.ts'),
   ])
 ).flatMap((m) => m.cases);
 const chosen = words.length ? all.filter((c) => words.some((w) => c.name.includes(w))) : all;

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBenchCommand } from './bench-command.ts';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 import type { WorkerFlags } from './worker-command.ts';
@@ -17,6 +18,7 @@ Examples:
   modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
   modeflow pipeline execute -f pipelines.ts -d prod query_pipeline -c base.yaml -c prod.yaml
   modeflow pipeline scaffold-config -f pipelines.ts query_pipeline -d prod > prod.yaml
+  modeflow pipeline bench -f examples/cpu-heavy.ts --executor sync,workerPool
 
 Exit codes: 0 success, 1 the run failed, 2 the run could not start (usage, files,
 definitions, mode, preset, selection or run config), 130 canceled with Ctrl-C.`;
@@ -119,6 +121,8 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .action(async (name: string | undefined, flags: InspectFlags) =>
       out(await (await loadInspect()).configSchemaCommand(name, flags, context)),
     );
+
+  registerBenchCommand(pipeline, context, setExitCode);
 
   program
     .command('worker')
