@@ -71,7 +71,10 @@ afterEach(() => {
   for (const name of Object.keys(env)) delete process.env[name];
 });
 
-async function requests(modeName: 'default' | 'bound' = 'default', runConfig: Record<string, unknown> = given): Promise<Map<string, StepRequest>> {
+async function requests(
+  modeName: 'default' | 'bound' = 'default',
+  runConfig: Record<string, unknown> = given,
+): Promise<Map<string, StepRequest>> {
   Object.assign(process.env, env);
   await execute(p, { mode: modeName, runConfig });
   return new Map(seen.map((r) => [r.solid, r]));
