@@ -1,7 +1,8 @@
 /**
  * The queue executor on a real Redis (test/setup/redis.ts) with two real `modeflow worker`
- * processes serving fixtures/queue-pipelines.ts. The first block is the every-executor
- * suite (every-executor.test.ts) for `queue`.
+ * processes serving fixtures/queue-pipelines.ts: what only the queue does. What every
+ * executor does, the queue included, is in every-executor.test.ts; faults (kill -9,
+ * SIGTERM) in queue-faults.test.ts.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,16 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { Subject, takeUntil } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execute, run, type RunEvent, type RunResult } from '../../lib/index.ts';
-import { cancelable, failures, fanAndCollect, payloads, secrets, withResource } from './fixtures/queue-pipelines.ts';
+import { withResource } from './fixtures/every-executor-pipelines.ts';
+import { cancelable, payloads, secrets } from './fixtures/queue-pipelines.ts';
 import { onQueue, queueName, startWorker, stopWorkers, type WorkerProcess } from './queue-helpers.ts';
 
 const server = inject('redis');
 const fixtures = fileURLToPath(new URL('./fixtures/queue-pipelines.ts', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'modeflow-queue-'));
-
-/** Step events as `TYPE stepKey`, sorted: their multiset must not depend on the executor. */
-const stepEvents = (events: readonly RunEvent[]) =>
-  events.flatMap((e) => (e.type.startsWith('STEP_') && 'stepKey' in e ? [`${e.type} ${String(e.stepKey)}`] : [])).sort();
 
 describe.skipIf(server.skip !== undefined)('the queue executor', () => {
   const redis = server.skip === undefined ? server.url : '';
@@ -31,8 +29,6 @@ describe.skipIf(server.skip !== undefined)('the queue executor', () => {
     ...rest,
     execution: onQueue(redis, queue, config),
   });
-  const runOf = (p: Parameters<typeof execute>[0], rest: Record<string, unknown> = {}): Promise<RunResult> =>
-    execute(p, { runConfig: on(rest), raiseOnError: false });
 
   beforeAll(async () => {
     const env = { ...process.env, VAULT_PASSWORD: secret, API_TOKEN: 'tok-on-the-worker' };
@@ -41,52 +37,6 @@ describe.skipIf(server.skip !== undefined)('the queue executor', () => {
   afterAll(async () => {
     await stopWorkers(workers);
     rmSync(scratch, { recursive: true, force: true });
-  });
-
-  describe('as every executor', () => {
-    it('fans out, maps, collects in emission order, joins, and reads run config', async () => {
-      const result = await runOf(fanAndCollect, { solids: { constant: { config: { value: 1000 } } } });
-      expect(result.status).toBe('SUCCESS');
-      expect(result.solid('square').outputs['result']).toEqual([1, 4, 9]);
-      expect(result.output('total')).toBe(14);
-      expect(result.output('add')).toBe(1014);
-    });
-
-    it('brings each step log into the run as a LOG event bound to its step', async () => {
-      const result = await runOf(fanAndCollect);
-      const logs = result.events.filter((e): e is Extract<RunEvent, { type: 'LOG' }> => e.type === 'LOG' && e.message === 'squaring');
-      expect(logs.map((e) => e.stepKey).sort()).toEqual(['square[0]', 'square[1]', 'square[2]']);
-      expect(logs.map((e) => e.fields['n']).sort()).toEqual([1, 2, 3]);
-    });
-
-    it('skips downstream of a failure, runs the independent branches, skips what an unproduced output feeds, retries, type-checks', async () => {
-      const result = await runOf(failures);
-      expect(result.status).toBe('FAILURE');
-      expect(result.solid('explode').error).toMatchObject({ name: 'RangeError', message: 'no' });
-      expect(result.solid('after').status).toBe('SKIPPED');
-      expect(result.output('wants_yes')).toBe(2);
-      expect(result.solid('wants_no').status).toBe('SKIPPED');
-      expect(result.output('retried')).toBe(3);
-      expect(result.events.filter((e) => e.type === 'STEP_RETRY' && e.stepKey === 'retried')).toHaveLength(2);
-      expect(result.solid('bad_output').error).toMatchObject({ name: 'TypeCheckError' });
-    });
-
-    it('gives a step its resource, configured by run config, and tears it down at the end of the run', async () => {
-      const result = await runOf(withResource, { resources: { counter: { config: { start: 5 } } } });
-      expect(result.output('uses_counter')).toBe(15);
-      const types = result.events.map((e) => e.type);
-      expect(types.filter((t) => t === 'RESOURCE_INIT_SUCCESS')).toHaveLength(1);
-      expect(types.filter((t) => t === 'RESOURCE_TEARDOWN')).toHaveLength(1);
-      expect(types.indexOf('RESOURCE_TEARDOWN')).toBeLessThan(types.indexOf('RUN_SUCCESS'));
-    });
-
-    it('emits the same step events as the sync executor', async () => {
-      for (const p of [fanAndCollect, failures, withResource]) {
-        const mine = await runOf(p);
-        const sync = await execute(p, { runConfig: { execution: { sync: {} } }, raiseOnError: false });
-        expect(stepEvents(mine.events)).toEqual(stepEvents(sync.events));
-      }
-    });
   });
 
   it('reads { env } config on the worker: the values never enter Redis, and what comes back is redacted', async () => {

@@ -66,7 +66,12 @@ export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<vo
   );
 }
 
+/** The queue executor's config for the tests' runs on `queue`: short locks, so that a dead worker's step moves on soon. */
+export function queueConfig(redis: string, queue: string, config: Record<string, unknown> = {}): Record<string, unknown> {
+  return { redis, queue, startTimeoutMs: 20_000, lockDurationMs: 2000, ...config };
+}
+
 /** The `execution` entry of run config for the queue executor on `queue`. */
 export function onQueue(redis: string, queue: string, config: Record<string, unknown> = {}): Record<string, unknown> {
-  return { queue: { config: { redis, queue, startTimeoutMs: 20_000, lockDurationMs: 2000, ...config } } };
+  return { queue: { config: queueConfig(redis, queue, config) } };
 }

@@ -5,64 +5,13 @@
  * same step statuses and the same multiset of step events (type + stepKey).
  *
  * The graphs come from fixtures/generated-pipelines.ts, driven by a JSON spec: worker
- * threads import that module with the spec in its URL and rebuild the same pipeline.
+ * threads import that module with the spec in its URL and rebuild the same pipeline. The
+ * queue executor's case needs Redis and worker processes: the same property, in
+ * test/integration/queue-equivalence.property.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { execute, type RunResult } from '../../lib/index.ts';
-import { generatedPipeline, type GenInput, type GenKind, type GenNode, type GenSpec } from '../integration/fixtures/generated-pipelines.ts';
-
-const KINDS: readonly GenKind[] = ['value', 'promise', 'observable', 'timer', 'asyncIterable'];
-
-/** Raw input picks are reduced modulo the node's index, so that shrinking stays valid. */
-function specArb(maxNodes: number, maxEmit: number): fc.Arbitrary<GenSpec> {
-  const rawInput = fc.record({
-    from: fc.nat({ max: 1000 }),
-    output: fc.constantFrom('main' as const, 'extra' as const),
-    collect: fc.boolean(),
-  });
-  const rawNode = fc.record({
-    inputs: fc.array(rawInput, { maxLength: 3 }),
-    kind: fc.constantFrom(...KINDS),
-    emit: fc.oneof(
-      { arbitrary: fc.constant(1), weight: 3 },
-      { arbitrary: fc.constant(0), weight: 1 },
-      { arbitrary: fc.integer({ min: 2, max: maxEmit }), weight: 2 },
-    ),
-    fail: fc.oneof(
-      { arbitrary: fc.constant('none' as const), weight: 8 },
-      { arbitrary: fc.constant('once' as const), weight: 2 },
-      { arbitrary: fc.constant('always' as const), weight: 1 },
-    ),
-    maxRetries: fc.integer({ min: 0, max: 2 }),
-    delayMs: fc.constantFrom(0, 5),
-  });
-  return fc.array(rawNode, { minLength: 1, maxLength: maxNodes }).map((nodes) => ({
-    nodes: nodes.map((n, i): GenNode => ({
-      ...n,
-      inputs: i === 0 ? [] : n.inputs.map((input): GenInput => ({ ...input, from: input.from % i })),
-    })),
-  }));
-}
-
-/** What must not depend on the executor. */
-function summary(spec: GenSpec, result: RunResult) {
-  return {
-    status: result.status,
-    solids: spec.nodes.map((_, i) => {
-      const s = result.solid(`n${i}`);
-      return { status: s.status, outputs: s.outputs };
-    }),
-    steps: result.events
-      .filter((e) => e.type.startsWith('STEP_'))
-      .map((e) => `${e.type} ${(e as { stepKey: string }).stepKey}`)
-      .sort(),
-  };
-}
-
-function runOn(spec: GenSpec, execution: Record<string, unknown>): Promise<RunResult> {
-  return execute(generatedPipeline(spec), { runConfig: { execution }, raiseOnError: false });
-}
+import { runOn, specArb, summary } from './generated-runs.ts';
 
 const inProcess = [
   ['async', { async: { config: { maxConcurrent: 3 } } }],
