@@ -27,6 +27,7 @@ const all: BenchCase[] = (
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
     import('./as-operator.bench.ts'),
+    import('./playground-api.bench.ts'),
   ])
 ).flatMap((m) => m.cases);
 const chosen = words.length ? all.filter((c) => words.some((w) => c.name.includes(w))) : all;

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerBenchCommand } from './bench-command.ts';
+import { registerRunsCommand } from './runs-command.ts';
+import { registerUiCommand } from './ui-command.ts';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 import type { WorkerFlags } from './worker-command.ts';
@@ -70,6 +72,7 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-s, --select <selection>', 'solids to run: "a", "*a" (with ancestors), "a*" (descendants), "+a", "a+", comma-separated')
     .option('--tags <json>', 'tags for the run, a JSON object')
     .option('--json', 'print the events as NDJSON on stdout (logs go to stderr)')
+    .option('--history [path]', 'record the run in the run history (default .modeflow/history.sqlite)')
     // Dagster's own name for -s, so that its users' habits carry over.
     .addOption(new Option('--solid-selection <selection>', 'same as -s').hideHelp())
     .action(async (name: string | undefined, { solidSelection, ...flags }: ExecuteFlags & { solidSelection?: string }) =>
@@ -123,6 +126,8 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     );
 
   registerBenchCommand(pipeline, context, setExitCode);
+  registerUiCommand(program, context, setExitCode);
+  registerRunsCommand(program, out);
 
   program
     .command('worker')
