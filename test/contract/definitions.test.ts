@@ -369,6 +369,12 @@ describe('DESIGN "Public API" → mode()', () => {
     expect(ofType(events, 'RUN_START')[0]?.executor).toBe('sync');
   });
 
+  it('the first of the executors a mode lists is its default, whichever it is', async () => {
+    const m = mode({ loggers: {}, executors: [asyncExecutor, syncExecutor] });
+    const events = await eventsOf(pipeline({ name: 'p', modes: [m], graph: () => noop() }));
+    expect(ofType(events, 'RUN_START')[0]?.executor).toBe('async');
+  });
+
   it('accepts a description', () => {
     expect(mode({ name: 'm', description: 'laptop', loggers: {} }).description).toBe('laptop');
   });

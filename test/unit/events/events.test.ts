@@ -33,6 +33,25 @@ describe.each(executors)('$name executor', (exec) => {
       ]);
     });
 
+    it('carries the step, the output name and the value in STEP_OUTPUT', async () => {
+      const pair = solid({ name: 'pair', outputs: { left: z.number(), right: z.string() }, compute: () => ({ left: 1, right: 'r' }) });
+      const p = pipeline({
+        name: 'outputs',
+        modes: [quietMode()],
+        graph: () => {
+          inc(one());
+          pair();
+        },
+      });
+      const outputs = ofType(await eventsOf(p, { runConfig }), 'STEP_OUTPUT');
+      expect(outputs.map((e) => [e.stepKey, e.solid, e.output, e.value]).sort()).toEqual([
+        ['inc', 'inc', 'result', 2],
+        ['one', 'one', 'result', 1],
+        ['pair', 'pair', 'left', 1],
+        ['pair', 'pair', 'right', 'r'],
+      ]);
+    });
+
     it('records RUN_START with the executor, tags and run config', async () => {
       const start = ofType(await eventsOf(chain, { runConfig, tags: { team: 'data' } }), 'RUN_START')[0]!;
       expect(start.executor).toBe(exec.name);
