@@ -33,12 +33,13 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Tests against the outside: the built binary, child processes, real SQLite and
-          // Postgres, worker threads across runs. Isolated per file.
+          // Tests against the outside: the built binary, child processes, real SQLite,
+          // Postgres and Redis, worker threads across runs. Isolated per file.
           name: 'services',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          // The CLI tests spawn the built binary; the prod-mode tests need a Postgres server.
-          globalSetup: ['./test/setup/build.ts', './test/setup/postgres.ts'],
+          // The CLI tests spawn the built binary; the prod-mode tests need a Postgres server,
+          // the queue tests (modeflow worker processes) Redis.
+          globalSetup: ['./test/setup/build.ts', './test/setup/postgres.ts', './test/setup/redis.ts'],
         },
       },
     ],

@@ -23,6 +23,8 @@ const all: BenchCase[] = (
     import('./async-io.bench.ts'),
     import('./memory.bench.ts'),
     import('./worker-pool.bench.ts'),
+    import('./cold-start.bench.ts'),
+    import('./queue.bench.ts'),
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
     import('./as-operator.bench.ts'),

@@ -7,9 +7,12 @@
  *   npm run demo
  *   npx modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
  *   PGPASSWORD=… npx modeflow pipeline execute -f examples/query-pipeline.ts -d prod query_pipeline -c examples/prod.yaml
+ *
+ * `prod` also offers the queue executor: its steps then run on `modeflow worker` processes
+ * (README, "Running on several machines"; examples/queue.yaml).
  */
 import { z } from 'zod';
-import { mode, pipeline, preset, solid } from 'modeflow';
+import { defaultExecutors, mode, pipeline, preset, queueExecutor, solid } from 'modeflow';
 import { alertOnFailure, webhookAlerts } from './alerts.ts';
 import { postgresDatabase, sqliteDatabase } from './databases.ts';
 
@@ -90,9 +93,11 @@ export const queryPipeline = pipeline({
     mode({ name: 'local_dev', description: 'SQLite, in memory unless configured', resources: { database: sqliteDatabase } }),
     mode({
       name: 'prod',
-      description: 'Postgres, connection from run config; alerts when a step fails',
+      description: 'Postgres, connection from run config; alerts when a step fails; steps on queue workers with execution: queue',
       resources: { database: postgresDatabase, alerts: webhookAlerts },
       hooks: [alertOnFailure],
+      // The defaults (sync first, the default) and the queue: run config picks one.
+      executors: [...defaultExecutors, queueExecutor],
     }),
   ],
   presets: [

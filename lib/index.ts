@@ -66,7 +66,7 @@ export {
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';
-export type { StepRequest, StepMessage } from './define/step-request.ts';
+export type { StepRequest, StepMessage, EnvSources } from './define/step-request.ts';
 
 // built-ins (lib/built-ins.ts makes them what modes default to)
 export { defaultExecutors } from './built-ins.ts';
@@ -74,6 +74,7 @@ export { syncExecutor } from '../modes/executors/sync.ts';
 export { asyncExecutor } from '../modes/executors/async.ts';
 export { workerPoolExecutor } from '../modes/executors/worker-pool/main/worker-pool-executor.ts';
 export { transfer } from '../modes/executors/worker-pool/transfer.ts';
+export { queueExecutor } from '../modes/executors/queue/queue-executor.ts';
 export { virtualTimeExecutor } from '../modes/executors/virtual-time.ts';
 export { consoleLogger } from '../modes/loggers/console.ts';
 export { jsonLogger } from '../modes/loggers/json.ts';
@@ -130,6 +131,7 @@ export { retryDecision, type RetryDecision } from './engine/retry.ts';
 export { resolveRunConfig, type ResolvedRunConfig } from './config/run-config.ts';
 export { makeRedactor, type Redactor } from './config/redact.ts';
 export { openRunLogger, type RunLogger, type RunBindings, type RecordSource } from './logging/run-logger.ts';
+export { resolveEnvSources, type ResolvedEnvSources, type EnvSourcedStep } from './config/env-sources.ts';
 
 // errors
 export {

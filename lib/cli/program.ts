@@ -4,6 +4,7 @@ import { registerRunsCommand } from './runs-command.ts';
 import { registerUiCommand } from './ui-command.ts';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
+import type { WorkerFlags } from './worker-command.ts';
 import { packageInfo } from './package-info.ts';
 import type { ErrorContext } from './report-error.ts';
 import { colorFor, makeStyle } from './style.ts';
@@ -12,6 +13,7 @@ import { colorFor, makeStyle } from './style.ts';
 // and usage errors stay fast.
 const loadExecute = () => import('./execute-command.ts');
 const loadInspect = () => import('./inspect-commands.ts');
+const loadWorker = () => import('./worker-command.ts');
 
 const EXAMPLES = `
 Examples:
@@ -126,6 +128,15 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
   registerBenchCommand(pipeline, context, setExitCode);
   registerUiCommand(program, context, setExitCode);
   registerRunsCommand(program, out);
+
+  program
+    .command('worker')
+    .description("serve the queue executor's steps of the pipelines the files export, until SIGTERM")
+    .requiredOption('-f, --file <file>', 'a module that exports pipelines (.ts or .js); repeat for several', collect, [] as string[])
+    .option('--redis <url>', 'the Redis URL', 'redis://127.0.0.1:6379')
+    .option('--queue <name>', 'the queue to serve (execution.queue.config.queue)', 'modeflow')
+    .option('--concurrency <n>', 'steps run at once in this process', '1')
+    .action(async (flags: WorkerFlags) => setExitCode(await (await loadWorker()).workerCommand(flags)));
 
   return program;
 }

@@ -9,6 +9,7 @@ import type { Pipeline } from '../define/pipeline.ts';
 import { configIssues } from '../schema/config-issues.ts';
 import { parseConfig } from '../schema/parse-config.ts';
 import { isInputUnconnected } from './select.ts';
+import { entryWhere } from './solids-section.ts';
 
 /** Input values by solid (invocation name), then by input name. */
 export type CodeInputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -78,7 +79,7 @@ export function checkCodeInputs(
       const message = group
         ? `"${solid}" is a composite: give the inputs of its solids by their dotted names (${listNames(
             pipeline.nodes.slice(group.first, group.end).map((n) => n.name),
-          )}), and its own inputs in run config at ${runConfigPath(solid)}.inputs`
+          )}), and its own inputs in run config at ${entryWhere(solid)}.inputs`
         : `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`;
       issues.push({ path: ['inputs', solid], message });
       continue;
@@ -106,7 +107,7 @@ export function checkCodeInputs(
           path,
           message:
             `input "${input}" of solid "${solid}" is input "${fed.input}" of composite "${fed.composite}"; ` +
-            `give it in run config as ${runConfigPath(fed.composite)}.inputs.${fed.input}.value`,
+            `give it in run config as ${entryWhere(fed.composite)}.inputs.${fed.input}.value`,
         });
         continue;
       }
@@ -136,11 +137,6 @@ function parseInput(schema: Parameters<typeof parseConfig>[0], value: unknown): 
     const message = error instanceof Error ? error.message : String(error);
     return { success: false, issues: [{ code: 'custom', path: [], message: `its schema threw: ${message}`, input: value }] };
   }
-}
-
-/** Where composite invocation `name` (dotted when nested) sits in run config: `solids.outer.solids.inner`. */
-function runConfigPath(name: string): string {
-  return `solids.${name.split('.').join('.solids.')}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

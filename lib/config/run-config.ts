@@ -2,8 +2,7 @@
 import type { z } from 'zod';
 import { configIssues } from '../schema/config-issues.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
-import { containsEnvRef, isEnvRef } from '../schema/env-ref.ts';
-import { readEnv, unsetMessage, withEnv, withEnvSource } from '../schema/env-schema.ts';
+import { withEnv, withEnvSource } from '../schema/env-schema.ts';
 import { InvalidConfigError, type ConfigIssue } from '../errors.ts';
 import { jsonSafe } from '../events/json-safe.ts';
 import { parseConfig } from '../schema/parse-config.ts';
@@ -12,7 +11,9 @@ import type { LevelName } from '../define/log.ts';
 import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { builtFor, DEFAULT_TEARDOWN_TIMEOUT_MS, type Built } from './run-config-schema.ts';
-import type { SolidSlot, SolidsSection, SolidsTree } from './solids-section.ts';
+import type { SolidsSection, SolidsTree } from './solids-section.ts';
+import { boundSolidConfig, parseBound } from './bound-config.ts';
+import { findEnvSources, type RunEnvSources } from './env-sources.ts';
 import { checkCodeInputs, codeInputKeys, withInputsInCode, type CheckedInputs, type CodeInputs } from './code-inputs.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
@@ -36,6 +37,12 @@ export interface ResolvedRunConfig {
   readonly execution: { readonly executor: Executor; readonly config: unknown };
   /** Every string value read from `{ env: NAME }` sources (to redact from events and logs). */
   readonly secrets: readonly string[];
+  /**
+   * Where `{ env: NAME }` references were written (solid config and inputs, resource
+   * config), for executors that resolve them where steps run; undefined when no value
+   * was read from the environment.
+   */
+  readonly envSources: RunEnvSources | undefined;
   /**
    * The raw run config as given, with each `{ env: NAME }` left as is (safe to show: it holds
    * names, not values), as a JSON-safe copy when it needs one (see json-safe.ts). Inputs
@@ -102,6 +109,8 @@ export function resolveRunConfig(
       loggers: Object.freeze(loggers),
       execution,
       secrets: Object.freeze([...secrets]),
+      // Looked for only when something was read: runs without secrets pay nothing.
+      envSources: secrets.size > 0 ? findEnvSources(pipeline, mode, raw, selection) : undefined,
       shown: jsonSafe(inCode ? { ...(raw as object | undefined), inputs: inCode.names } : (raw ?? {})),
     });
   });
@@ -135,7 +144,7 @@ function resolveSolids(
 ): ResolvedRunConfig['solids'] {
   // Bound config is checked even when the schema failed, so every problem shows at once.
   const bound = new Map<string, unknown>();
-  for (const slot of tree.bound) bound.set(slot.node.name, boundSolidConfig(slot, issues));
+  for (const slot of tree.bound) bound.set(slot.node.name, boundSolidConfig(slot.node, slot.where, issues));
   const entries: [string, ResolvedRunConfig['solids'][string]][] = [];
   const compositeInputs = new Map<string, unknown>();
   const walk = (section: SolidsSection, given: Readonly<Record<string, GivenSolid | undefined>> | undefined): void => {
@@ -184,50 +193,6 @@ function chooseExecutor(
     else issues.push(...configIssues(parsed.error.issues, ['execution', executor.name]));
   }
   return Object.freeze({ executor, config });
-}
-
-/** Parses a `.configured()` value like run config, reporting at the path it would have there. */
-function parseBound(schema: z.ZodType, value: unknown, path: readonly (string | number)[], issues: ConfigIssue[]): unknown {
-  const parsed = parseConfig(schema, value, 1);
-  if (parsed.success) return parsed.data;
-  issues.push(...configIssues(parsed.issues, path).map((i) => ({ ...i, message: `${i.message} (in .configured())` })));
-  return undefined;
-}
-
-/**
- * A bound solid no longer exposes its config schema (`solid.config` is undefined once
- * bound), so env references are resolved by hand and `configured()` re-checks the result.
- */
-function boundSolidConfig(slot: SolidSlot, issues: ConfigIssue[]): unknown {
-  const node = slot.node;
-  const path = [...slot.where.split('.'), 'config'];
-  const value = node.solid.bound!.value;
-  if (node.solid.config) return parseBound(withEnv(node.solid.config), value, path, issues);
-  const before = issues.length;
-  // Walked by hand (recursively) only when needed: a deep value without references is left as is.
-  const resolved = containsEnvRef(value) ? resolveEnvDeep(value, path, issues) : value;
-  if (issues.length > before) return undefined;
-  try {
-    (node.solid.configured as (config: unknown) => unknown)(resolved);
-  } catch (error) {
-    // By name: the solid may come from another copy of the library (a worker, tsx).
-    if ((error as Error | undefined)?.name !== 'InvalidConfigError') throw error;
-    issues.push(
-      ...(error as InvalidConfigError).issues.map((i) => ({ path: [...path, ...i.path], message: `${i.message} (in .configured())` })),
-    );
-  }
-  return resolved;
-}
-
-function resolveEnvDeep(value: unknown, path: readonly (string | number)[], issues: ConfigIssue[]): unknown {
-  if (isEnvRef(value)) {
-    const found = readEnv(value.env);
-    if (found === undefined) issues.push({ path, message: `${unsetMessage(value.env)} (in .configured())` });
-    return found;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => resolveEnvDeep(v, [...path, i], issues));
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvDeep(v, [...path, k], issues)]));
 }
 
 function quietParse(schema: z.ZodType, value: unknown): { config?: unknown; teardownTimeoutMs?: number } | undefined {

@@ -89,6 +89,11 @@ export interface SolidsTree extends SolidsSection {
   readonly bound: readonly SolidSlot[];
 }
 
+/** Where invocation `name` (dotted inside composites) sits in run config: `solids.outer.solids.inner`. */
+export function entryWhere(name: string): string {
+  return `solids.${name.split('.').join('.solids.')}`;
+}
+
 /** The kind of every invocation with no config to give and no unconnected input. */
 export const NOTHING: EntryKind = Object.freeze({ config: undefined, inputs: Object.freeze([]), keys: Object.freeze(['inputs']) });
 

@@ -7,10 +7,22 @@
  * yaml, a 100,000-key file).
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { describe } from '../define/definition.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
 import { InvalidDefinitionError } from '../errors.ts';
+
+let loaded: typeof Yaml | undefined;
+
+/**
+ * The `yaml` library, loaded on first use: importing modeflow (in every worker thread too)
+ * need not pay for a parser that only config files use (~20 ms, bench: cold-start).
+ */
+function yaml(): typeof Yaml {
+  return (loaded ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
 
 /** A key given twice in one mapping, with 1-based positions. */
 export interface DuplicateKey {
@@ -70,6 +82,7 @@ export interface ParsedYaml {
  * @throws {DuplicateKeyError} for a key given twice in one mapping
  */
 export function parseYamlDocument(text: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, lineCounter });
   if (document.errors.length > 0) throw document.errors[0];
@@ -80,6 +93,7 @@ export function parseYamlDocument(text: string): ParsedYaml {
 
 /** The first repeated key, walking the document iteratively (deep documents do not overflow). */
 function firstDuplicate(root: unknown, lines: LineCounter): DuplicateKey | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   const todo: unknown[] = [root];
   while (todo.length > 0) {
     const node = todo.pop();

@@ -29,7 +29,26 @@ export interface StepRequest {
   readonly logLevel: LevelName | 'silent';
   /** `teardownTimeoutMs` of every resource of the mode, by key: how long its teardown may take. */
   readonly resourceTeardownTimeoutsMs: Readonly<Record<string, number>>;
+  /**
+   * The positions of `config`, `inputs` and `resourceConfigs` whose values were read from
+   * `{ env: NAME }` references, as written (references, not values); absent when there are
+   * none. An executor that must not carry secret values off this process (the queue
+   * executor) sends these instead, and has them resolved where the step runs
+   * (`resolveEnvSources`).
+   */
+  readonly envSources?: EnvSources;
   readonly signal: AbortSignal;
+}
+
+/**
+ * Config positions of one step that hold `{ env: NAME }` references, as written in run
+ * config (or in `.configured()`): the solid's `config` (wrapped, since it may be any
+ * value), unconnected `inputs` given in run config, and resource configs by key.
+ */
+export interface EnvSources {
+  readonly config?: { readonly written: unknown };
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  readonly resourceConfigs?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { StepRequest } from '../define/step-request.ts';
+import type { EnvSources, StepRequest } from '../define/step-request.ts';
 import type { Prepared } from '../plan/prepare.ts';
 import type { Step } from './step.ts';
 
@@ -11,6 +11,7 @@ export class StepRequests {
   private readonly prepared: Prepared;
   private readonly signal: AbortSignal;
   private resources: Pick<StepRequest, 'resourceConfigs' | 'resourceTeardownTimeoutsMs'> | undefined;
+  private readonly envSources = new Map<string, EnvSources | null>();
 
   constructor(prepared: Prepared, signal: AbortSignal) {
     this.prepared = prepared;
@@ -20,7 +21,7 @@ export class StepRequests {
   /** The request for `step`'s current attempt, with its checked inputs and its solid's `config`. */
   of(step: Step, config: unknown, logLevel: StepRequest['logLevel']): StepRequest {
     const p = this.prepared;
-    return {
+    const request: StepRequest = {
       runId: p.runId,
       pipelineName: p.pipeline.name,
       pipelineModule: p.pipeline.module,
@@ -35,6 +36,21 @@ export class StepRequests {
       logLevel,
       signal: this.signal,
     };
+    const envSources = p.config.envSources && this.envSourcesOf(step.node.name);
+    return envSources ? { ...request, envSources } : request;
+  }
+
+  /** Where `step`'s solid and the resources read `{ env: NAME }`, when anywhere (made once per solid). */
+  private envSourcesOf(solid: string): EnvSources | undefined {
+    const run = this.prepared.config.envSources!;
+    let found = this.envSources.get(solid);
+    if (found === undefined) {
+      const own = run.solids.get(solid);
+      const merged =
+        own || run.resourceConfigs ? { ...own, ...(run.resourceConfigs ? { resourceConfigs: run.resourceConfigs } : {}) } : null;
+      this.envSources.set(solid, (found = merged && Object.freeze(merged)));
+    }
+    return found ?? undefined;
   }
 
   private resourceSettings(): Pick<StepRequest, 'resourceConfigs' | 'resourceTeardownTimeoutsMs'> {

@@ -1,4 +1,6 @@
-import { pino, type Logger as Pino } from 'pino';
+import { createRequire } from 'node:module';
+import type * as PinoModule from 'pino';
+import type { Logger as Pino } from 'pino';
 import { isThenable } from '../support/maybe-async.ts';
 import { describeEvent } from '../events/describe-event.ts';
 import type { RunEvent } from '../events/events.ts';
@@ -9,6 +11,17 @@ import type { Redactor } from '../config/redact.ts';
 import { toLogRecord, type LogRecord } from './log-record.ts';
 import { shortenForLog, shortenText } from './shorten.ts';
 import type { ResolvedRunConfig } from '../config/run-config.ts';
+
+let loaded: typeof PinoModule.pino | undefined;
+
+/**
+ * pino, loaded on the first record some sink takes: a process (or worker thread) that
+ * imports modeflow and never writes a record to a sink, as a worker thread running steps
+ * does, need not load it (bench: cold-start).
+ */
+function pinoLibrary(): typeof PinoModule.pino {
+  return (loaded ??= (createRequire(import.meta.url)('pino') as typeof PinoModule).pino);
+}
 
 /** Bindings every record of a run carries. */
 export interface RunBindings {
@@ -64,8 +77,9 @@ export class RunLogger {
    */
   private get root(): Pino {
     if (this.#root) return this.#root;
+    const pino = pinoLibrary();
     const streams = pino.multistream(
-      this.sinks.map((s) => ({ level: s.level, stream: s.destination as pino.DestinationStream })),
+      this.sinks.map((s) => ({ level: s.level, stream: s.destination as PinoModule.DestinationStream })),
       { dedupe: false },
     );
     return (this.#root = pino(

@@ -2,21 +2,28 @@
  * One behavioural suite, run under each built-in executor: the executor decides how a run
  * is scheduled, never what it computes (DESIGN: "All executors give the same outputs").
  * workerPool runs on real threads, which import fixtures/every-executor-pipelines.ts (and
- * fixtures/hooks-composites-pipelines.ts). Hooks always run in the run's process (its main
- * thread), their resources initialised there, even when the workerPool runs the steps on
- * threads.
+ * fixtures/hooks-composites-pipelines.ts); queue on two real `modeflow worker` processes
+ * serving those files, through the Redis of test/setup/redis.ts (without one, the queue's
+ * row is left out and the setup says why). Hooks always run in the run's process (its main
+ * thread), their resources initialised there, even when the steps run on threads or workers.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { execute, type RunEvent, type RunResult } from '../../lib/index.ts';
 import { failures, fanAndCollect, withResource } from './fixtures/every-executor-pipelines.ts';
 import { hookCalls, withComposites, withHooks } from './fixtures/hooks-composites-pipelines.ts';
+import { queueConfig, queueName, startWorker, stopWorkers, type WorkerProcess } from './queue-helpers.ts';
 
-const executors = [
+const server = inject('redis');
+const queue = queueName('every-executor');
+
+const executors: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
   ['sync', {}],
   ['async', { maxConcurrent: 3 }],
   ['workerPool', { maxWorkers: 2 }],
   ['virtualTime', {}],
-] as const;
+  ...(server.skip === undefined ? [['queue', queueConfig(server.url, queue)] as const] : []),
+];
 
 /** Step events as `TYPE stepKey`, sorted: their multiset must not depend on the executor. */
 const stepEvents = (events: readonly RunEvent[]) =>
@@ -32,6 +39,17 @@ const stepAndHookEvents = (events: readonly RunEvent[]) =>
     .sort();
 
 describe.each(executors)('the %s executor', (name, config) => {
+  if (name === 'queue' && server.skip === undefined) {
+    const redis = server.url;
+    const fixtures = ['./fixtures/every-executor-pipelines.ts', './fixtures/hooks-composites-pipelines.ts'].map((f) =>
+      fileURLToPath(new URL(f, import.meta.url)),
+    );
+    let workers: WorkerProcess[] = [];
+    beforeAll(async () => {
+      workers = await Promise.all([startWorker(redis, queue, fixtures), startWorker(redis, queue, fixtures)]);
+    }, 60_000);
+    afterAll(() => stopWorkers(workers));
+  }
   const on = (rest: Record<string, unknown> = {}) => ({ ...rest, execution: { [name]: Object.keys(config).length ? { config } : {} } });
   const runOf = (p: Parameters<typeof execute>[0], rest: Record<string, unknown> = {}): Promise<RunResult> =>
     execute(p, { runConfig: on(rest), raiseOnError: false });
@@ -71,12 +89,13 @@ describe.each(executors)('the %s executor', (name, config) => {
     expect(result.solid('bad_output').error).toMatchObject({ name: 'TypeCheckError' });
   });
 
-  it('gives a step its resource, configured by run config', async () => {
+  it('gives a step its resource, configured by run config, and tears it down before the run ends', async () => {
     const result = await runOf(withResource, { resources: { counter: { config: { start: 5 } } } });
     expect(result.output('uses_counter')).toBe(15);
     const types = result.events.map((e) => e.type);
-    expect(types).toContain('RESOURCE_INIT_SUCCESS');
-    expect(types).toContain('RESOURCE_TEARDOWN');
+    expect(types.filter((t) => t === 'RESOURCE_INIT_SUCCESS')).toHaveLength(1);
+    expect(types.filter((t) => t === 'RESOURCE_TEARDOWN')).toHaveLength(1);
+    expect(types.indexOf('RESOURCE_TEARDOWN')).toBeLessThan(types.indexOf('RUN_SUCCESS'));
   });
 
   it('emits the same step events as the sync executor', async () => {

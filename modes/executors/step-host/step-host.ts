@@ -3,10 +3,14 @@ import type { Log } from '../../../lib/define/log.ts';
 import { exportedPipelines, type Pipeline } from '../../../lib/define/pipeline.ts';
 import { invokeCompute, type RunningCompute } from '../../../lib/engine/compute.ts';
 import { declaredResources, StepContext } from '../../../lib/engine/step-context.ts';
-import { InvalidDefinitionError, RunCanceledError } from '../../../lib/errors.ts';
+import { InvalidDefinitionError, RunCanceledError, serializeError } from '../../../lib/errors.ts';
 import { recordLog } from '../../../lib/logging/log-record.ts';
+import { resolveEnvSources, type ResolvedEnvSources } from '../../../lib/config/env-sources.ts';
+
+/** Hides the env values a step host read. */
+type Redactor = ResolvedEnvSources['redact'];
 import { RunResources, type ResourceConfig } from './run-resources.ts';
-import type { AttemptTransport, HostedStepRequest, OpenRunLink } from './transport.ts';
+import type { AttemptTransport, HostedStepRequest, OpenRunLink, RunLink } from './transport.ts';
 
 /** Imports a module by URL (registering a TypeScript loader first where one is needed). */
 export type ModuleLoader = (url: string) => Promise<Record<string, unknown>>;
@@ -25,6 +29,11 @@ export type OnCancel = (cancel: (abort: boolean) => void) => () => void;
 export interface StepHostOptions<R extends HostedStepRequest> {
   /** Imports a pipeline's module. */
   readonly load: ModuleLoader;
+  /**
+   * Finds a pipeline by name instead of loading the request's module (a queue worker
+   * serves the pipelines of its own files, wherever the run's process found them).
+   */
+  readonly find?: (name: string, module: string) => Promise<Pipeline>;
   /** Opens the link to a run, on the first step of that run that needs resources here. */
   readonly openRun: OpenRunLink<R>;
   /** Refuses a pipeline this host cannot run (throws), once, when its module is loaded. */
@@ -62,7 +71,10 @@ export class StepHost<R extends HostedStepRequest> {
    * Runs one attempt; resolves with how it ended (it never rejects). A canceled compute
    * gets to settle before the promise does: the run's grace period runs where it waits.
    */
-  async run(request: R, transport: AttemptTransport, onCancel: OnCancel): Promise<AttemptEnd> {
+  async run(request: R, sink: AttemptTransport, onCancel: OnCancel): Promise<AttemptEnd> {
+    let transport = sink;
+    /** How a failure leaves: as thrown, or serialised and redacted when this host read env values. */
+    let hide = (error: unknown): unknown => error;
     const controller = new AbortController();
     let live = true;
     let end: AttemptEnd = { type: 'canceled' };
@@ -76,7 +88,7 @@ export class StepHost<R extends HostedStepRequest> {
       transport.ended();
       finish();
     };
-    const fail = (error: unknown): void => settle({ type: 'fail', error });
+    const fail = (error: unknown): void => settle({ type: 'fail', error: hide(error) });
     const stopListening = onCancel((abort) => {
       if (!live) return;
       settle({ type: 'canceled' });
@@ -103,8 +115,15 @@ export class StepHost<R extends HostedStepRequest> {
             `in this ${this.options.host}; the module must build the same pipeline in every ${this.options.host}`,
         );
       }
+      // `{ env: NAME }` positions sent as written are read here; what goes back hides them.
+      const resolved = request.envSources ? resolveEnvSources(pipeline, request) : undefined;
+      const here = resolved ?? request;
+      if (resolved) {
+        transport = redacting(transport, resolved.redact);
+        hide = (error) => resolved.redact(serializeError(error));
+      }
       if (node.solid.resources.length > 0) {
-        run = this.runFor(request, pipeline);
+        run = this.runFor(request, pipeline, here.resourceConfigs, resolved?.redact);
         run.attach(transport, log);
         await run.ensure(node.solid.resources);
         // Canceled during the inits: the compute never starts.
@@ -112,7 +131,7 @@ export class StepHost<R extends HostedStepRequest> {
       }
       const values = run?.values ?? {};
       const ctx = new StepContext({
-        config: request.config,
+        config: here.config,
         resources: () => declaredResources(request.solid, node.solid.resources, values),
         runId: request.runId,
         pipelineName: request.pipelineName,
@@ -127,7 +146,7 @@ export class StepHost<R extends HostedStepRequest> {
       running = invokeCompute(
         node.solid,
         ctx,
-        { ...request.inputs },
+        { ...here.inputs },
         {
           output: (output, value) => {
             if (!live) return;
@@ -155,21 +174,27 @@ export class StepHost<R extends HostedStepRequest> {
   }
 
   /** The resources of the request's run here, made on its first step that needs any. */
-  private runFor(request: R, pipeline: Pipeline): RunResources {
+  private runFor(
+    request: R,
+    pipeline: Pipeline,
+    configs: HostedStepRequest['resourceConfigs'],
+    redact: Redactor | undefined,
+  ): RunResources {
     let run = this.runs.get(request.runId);
     if (run) return run;
     let ending: Promise<void> | undefined;
-    const link = this.options.openRun(
+    const opened = this.options.openRun(
       request,
       (initGraceMs) =>
         (ending ??= created.teardown(initGraceMs).then(() => {
           this.runs.delete(request.runId);
         })),
     );
+    const link: RunLink = redact ? { report: (report) => opened.report(redact(report)), closed: () => opened.closed() } : opened;
     const created = new RunResources(
       request.runId,
       pipeline.modes.find((m) => m.name === request.mode)!,
-      resourceConfigsOf(request),
+      resourceConfigsOf(configs, request.resourceTeardownTimeoutsMs),
       link,
     );
     this.runs.set(request.runId, (run = created));
@@ -183,6 +208,13 @@ export class StepHost<R extends HostedStepRequest> {
   private pipeline(module: string, name: string): Promise<Pipeline> {
     const key = `${module}#${name}`;
     let found = this.pipelines.get(key);
+    if (!found && this.options.find) {
+      found = this.options.find(name, module).then((pipeline) => {
+        this.options.check?.(pipeline);
+        return pipeline;
+      });
+      this.pipelines.set(key, found);
+    }
     if (!found) {
       found = this.options.load(module).then((exports) => {
         const all = exportedPipelines(exports);
@@ -204,12 +236,23 @@ export class StepHost<R extends HostedStepRequest> {
 }
 
 /** Each resource's config and teardown timeout, as the run's resource scope here takes them. */
-function resourceConfigsOf(request: HostedStepRequest): Record<string, ResourceConfig> {
+function resourceConfigsOf(
+  configs: HostedStepRequest['resourceConfigs'],
+  teardownTimeoutsMs: HostedStepRequest['resourceTeardownTimeoutsMs'],
+): Record<string, ResourceConfig> {
   const out: Record<string, ResourceConfig> = Object.create(null);
-  for (const [key, config] of Object.entries(request.resourceConfigs)) {
-    out[key] = { config, teardownTimeoutMs: request.resourceTeardownTimeoutsMs[key] };
-  }
+  for (const [key, config] of Object.entries(configs)) out[key] = { config, teardownTimeoutMs: teardownTimeoutsMs[key] };
   return out;
+}
+
+/** `transport` with what it sends redacted: logs and resource reports (outputs are the step's values, sent as they are). */
+function redacting(transport: AttemptTransport, redact: Redactor): AttemptTransport {
+  return {
+    output: (output, value) => transport.output(output, value),
+    log: (message) => transport.log(redact(message)),
+    report: (report) => transport.report(redact(report)),
+    ended: () => transport.ended(),
+  };
 }
 
 /** Names for the error message: `"a", "b"`, `(none)`, or the first 40 and a count. */

@@ -8,7 +8,7 @@ import type { StepMessage, StepRequest } from '../../../../lib/define/step-reque
 import { lostClassOf, lostClassWarning, uncloneableValue } from '../crossing.ts';
 import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from '../protocol.ts';
 import type { PoolHolder, SharedPool } from './shared-pool.ts';
-import { ThreadLedger } from './thread-ledger.ts';
+import { HostLedger } from '../../step-host/host-ledger.ts';
 
 /** What one run on a shared pool works with. */
 export interface PoolRunOptions {
@@ -32,7 +32,7 @@ export class PoolRun implements PoolHolder {
   private readonly shared: SharedPool;
   /** The run's broadcast channel: teardown out, resource reports and acks in. */
   private readonly channel: BroadcastChannel;
-  private readonly ledger: ThreadLedger;
+  private readonly ledger: HostLedger<number>;
   /** Piscina tasks not settled yet (a canceled one settles when its thread is terminated). */
   private readonly tasks = new Set<Promise<void>>();
   /** Threads that ran a step of this run. */
@@ -46,7 +46,7 @@ export class PoolRun implements PoolHolder {
     this.shared = shared;
     this.options = options;
     this.runId = options.runId;
-    this.ledger = new ThreadLedger(options.report);
+    this.ledger = new HostLedger<number>(options.report, (threadId) => `worker thread ${threadId}`, 'the thread was terminated');
     this.channel = new BroadcastChannel(`modeflow:${options.runId}:${randomUUID()}`);
     this.channel.onmessage = (event: unknown) => {
       const message = (event as { data: RunBroadcast }).data;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
 import type { ControlMessage, PortAnnouncement, TaskResult, ThreadPortMessage, ThreadReport, WorkerTask } from '../protocol.ts';
 import type { StepMessage } from '../../../../lib/define/step-request.ts';
+import { threadExecArgv } from './thread-exec-argv.ts';
 
 /** What makes two runs' pools interchangeable: same threads, same bootstrap. */
 export interface PoolSettings {
@@ -13,6 +14,8 @@ export interface PoolSettings {
   readonly entry: string;
   /** The worker runtime the bootstrap loads (a file URL). */
   readonly runtime: string;
+  /** modeflow's public entry (a file URL), loaded by the bootstrap before tsx's hooks when a pipeline module is TypeScript. */
+  readonly library: string;
 }
 
 /** What a pool needs of a run that holds it. */
@@ -79,7 +82,9 @@ export class SharedPool {
       idleTimeout: Infinity,
       // Threads wait for tasks on their event loop, so that they hear cancels and teardowns between steps.
       atomics: 'async',
-      workerData: { runtime: settings.runtime, control },
+      workerData: { runtime: settings.runtime, library: settings.library, control },
+      // Not tsx's loader, inherited from a process started under tsx: the bootstrap registers it when needed.
+      ...execArgvOption(),
       ...(settings.resourceLimits ? { resourceLimits: settings.resourceLimits } : {}),
     });
     this.control = new BroadcastChannel(control);
@@ -286,6 +291,11 @@ let loaded: typeof Piscina | undefined;
 /** piscina, loaded on the first pool: importing modeflow should not pay for it. */
 function piscina(): typeof Piscina {
   return (loaded ??= (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina);
+}
+
+function execArgvOption(): { execArgv?: string[] } {
+  const execArgv = threadExecArgv();
+  return execArgv ? { execArgv } : {};
 }
 
 function isAnnouncement(message: unknown): message is PortAnnouncement {

@@ -12,6 +12,8 @@ import { destroyWorkerPools, sharedPool } from './pools.ts';
 const ENTRY = new URL('../thread/worker-entry.mjs', import.meta.url);
 /** The runtime the bootstrap loads: compiled next to compiled code, source next to source. */
 const RUNTIME = new URL(import.meta.url.endsWith('.ts') ? '../thread/thread-runtime.ts' : '../thread/thread-runtime.js', import.meta.url);
+/** modeflow's public entry beside it, which the bootstrap loads before tsx's hooks when a pipeline module is TypeScript. */
+const LIBRARY = new URL(import.meta.url.endsWith('.ts') ? '../../../../lib/index.ts' : '../../../../lib/index.js', import.meta.url);
 
 const workerPoolConfig = z.object({
   maxWorkers: z
@@ -53,7 +55,13 @@ const definition = executor({
           `copies next to the compiled thread runtime; build with npm run build, or copy modes/executors/worker-pool/thread/worker-entry.mjs there`,
       );
     }
-    const settings = { maxWorkers: config.maxWorkers, resourceLimits: config.resourceLimits, entry, runtime: RUNTIME.href };
+    const settings = {
+      maxWorkers: config.maxWorkers,
+      resourceLimits: config.resourceLimits,
+      entry,
+      runtime: RUNTIME.href,
+      library: LIBRARY.href,
+    };
     // idleTimeoutMs: 0 is a pool of this run's own, as when pools were not shared.
     const pool = new PoolRun(sharedPool(settings, config.idleTimeoutMs > 0), {
       runId: context.runId,

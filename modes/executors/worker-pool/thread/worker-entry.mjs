@@ -61,12 +61,22 @@ const control = {
   },
 };
 
-/** tsx's loaders for ESM and CommonJS (a `.ts` file in a package without `"type": "module"` is CommonJS). */
+/**
+ * tsx's loaders for ESM and CommonJS (a `.ts` file in a package without `"type": "module"`
+ * is CommonJS). Compiled modeflow (`workerData.library`, its public entry) is imported
+ * first: a TypeScript pipeline module imports it, with rxjs and zod, and every module
+ * loaded after the hooks are registered goes through them, ~0.2 s more CPU per thread
+ * (bench: cold-start). A pipeline that imports another copy of modeflow still works: this
+ * one is then loaded for nothing.
+ */
 function registerTsx() {
-  tsx ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+  tsx ??= (async () => {
+    const library = workerData.library;
+    if (typeof library === 'string' && !TYPESCRIPT.test(new URL(library).pathname)) await import(library).catch(() => undefined);
+    const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
     esm.register();
     cjs.register();
-  });
+  })();
   return tsx;
 }
 

@@ -1,0 +1,102 @@
+/**
+ * The queue executor when workers go away: killed mid-step (kill -9: another worker
+ * finishes the step, the run completes) and stopped with SIGTERM (the step finishes
+ * first, the worker's resources are torn down, it exits 0). Real Redis, real workers.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lastValueFrom, tap, toArray } from 'rxjs';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { run, type RunEvent } from '../../lib/index.ts';
+import { drainPipeline, slowPipeline } from './fixtures/queue-pipelines.ts';
+import { onQueue, queueName, startWorker, stopWorkers } from './queue-helpers.ts';
+
+const server = inject('redis');
+const fixtures = fileURLToPath(new URL('./fixtures/queue-pipelines.ts', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'modeflow-queue-faults-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const LOCK_MS = 1000;
+const STEP_MS = 2000;
+
+describe.skipIf(server.skip !== undefined)('queue workers that go away', () => {
+  const redis = server.skip === undefined ? server.url : '';
+
+  it('finishes the step of a worker killed mid-step (kill -9) on another worker, and the run completes', async () => {
+    const queue = queueName('kill');
+    const workers = await Promise.all([startWorker(redis, queue, [fixtures]), startWorker(redis, queue, [fixtures])]);
+    try {
+      let killedAt = 0;
+      let killed: number | undefined;
+      const at = new Map<string, number>();
+      const events = await lastValueFrom(
+        run(slowPipeline, {
+          runConfig: { execution: onQueue(redis, queue, { lockDurationMs: LOCK_MS }), solids: { slow: { config: { ms: STEP_MS } } } },
+        }).pipe(
+          tap((e: RunEvent) => {
+            if (e.type === 'LOG' && e.message === 'started' && killed === undefined) {
+              killed = e.fields['pid'] as number;
+              killedAt = performance.now();
+              workers.find((w) => w.child.pid === killed)!.child.kill('SIGKILL');
+            }
+            if (e.type === 'LOG' && e.fields['redelivered'] === true) at.set('redelivered', performance.now());
+            if (e.type === 'STEP_SUCCESS') at.set('finished', performance.now());
+          }),
+          toArray(),
+        ),
+      );
+      expect(events.at(-1)?.type).toBe('RUN_SUCCESS');
+      const survivor = workers.find((w) => w.child.pid !== killed)!;
+      expect(events.find((e) => e.type === 'STEP_OUTPUT')).toMatchObject({ value: survivor.child.pid });
+      // One STEP_START, one outcome: the dead delivery's output never shows.
+      expect(events.filter((e) => e.type === 'STEP_START' || e.type === 'STEP_SUCCESS').map((e) => e.type)).toEqual([
+        'STEP_START',
+        'STEP_SUCCESS',
+      ]);
+      const redelivered = events.find((e) => e.type === 'LOG' && e.fields['redelivered'] === true);
+      expect(redelivered).toMatchObject({ level: 'warn', fields: { worker: survivor.id } });
+      const handedOn = at.get('redelivered')! - killedAt;
+      const finished = at.get('finished')! - killedAt;
+      // The lock lapses after LOCK_MS; the run's stalled check (every LOCK_MS / 2) hands the job on.
+      expect(handedOn).toBeLessThan(2 * LOCK_MS + 2000);
+      console.info(
+        `queue kill -9 (lockDurationMs ${LOCK_MS}, step ${STEP_MS} ms): handed to another worker ${handedOn.toFixed(0)} ms ` +
+          `after the kill; step finished there ${finished.toFixed(0)} ms after the kill`,
+      );
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
+
+  it('drains on SIGTERM: finishes the running step, tears its resources down, exits 0', async () => {
+    const queue = queueName('drain');
+    const journal = join(scratch, 'journal.txt');
+    const worker = await startWorker(redis, queue, [fixtures]);
+    const events = await lastValueFrom(
+      run(drainPipeline, {
+        runConfig: {
+          execution: onQueue(redis, queue, { lockDurationMs: LOCK_MS }),
+          resources: { journaled: { config: { journal } } },
+          solids: { slow_with_resource: { config: { ms: STEP_MS } } },
+        },
+      }).pipe(
+        tap((e: RunEvent) => {
+          if (e.type === 'LOG' && e.message === 'started') worker.child.kill('SIGTERM');
+        }),
+        toArray(),
+      ),
+    );
+    expect(await worker.exited).toBe(0);
+    expect(events.at(-1), JSON.stringify(events.filter((e) => e.type.startsWith('RESOURCE') || e.type.startsWith('RUN_')))).toMatchObject({
+      type: 'RUN_SUCCESS',
+    });
+    expect(events.find((e) => e.type === 'STEP_OUTPUT')).toMatchObject({ value: worker.child.pid });
+    const teardown = events.find((e) => e.type === 'RESOURCE_TEARDOWN');
+    expect(teardown).toMatchObject({ resource: 'journaled' });
+    expect(teardown).not.toHaveProperty('error');
+    expect(readFileSync(journal, 'utf8')).toBe(`init ${worker.child.pid}\nteardown ${worker.child.pid}\n`);
+    expect(worker.output()).toContain('SIGTERM: finishing running steps, then exiting');
+  });
+});
