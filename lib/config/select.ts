@@ -1,12 +1,20 @@
 import { listNames } from '../define/definition.ts';
 import { InvalidSubsetError } from '../errors.ts';
-import type { GraphNode } from '../define/graph.ts';
-import type { Pipeline } from '../define/pipeline.ts';
 
 const CLAUSE = /^(\*|\++)?([A-Za-z0-9_]+)(\*|\++)?$/;
 const GRAMMAR =
   'a selection is comma-separated clauses, each "name", "*name" (with all ancestors), "name*" ' +
   '(with all descendants), "*name*" (both), or "+name" / "name+" (one level up / down per "+")';
+
+/**
+ * What a selection is resolved against: the invocations and their wires. A
+ * pipeline is one; so is the playground's graph as the browser app receives it,
+ * which resolves selections with this same grammar.
+ */
+export interface SelectionGraph {
+  readonly name: string;
+  readonly nodes: readonly { readonly name: string; readonly inputs: Readonly<Record<string, { readonly node: string }>> }[];
+}
 
 /**
  * Resolves a solid selection (`select`, the CLI's `-s`) to the invocation names it picks,
@@ -18,7 +26,7 @@ const GRAMMAR =
  * @throws {InvalidSubsetError} for a malformed clause, or one naming no invocation (the
  *   message lists the pipeline's solids)
  */
-export function selectSolids(pipeline: Pipeline, select: string | undefined): ReadonlySet<string> | undefined {
+export function selectSolids(pipeline: SelectionGraph, select: string | undefined): ReadonlySet<string> | undefined {
   if (select === undefined) return undefined;
   const clauses = select
     .split(',')
@@ -83,7 +91,11 @@ function walk(start: string, levels: number, edges: ReadonlyMap<string, readonly
  * @example
  * isInputUnconnected(p.node('report')!, 'rows', new Set(['report'])); // true
  */
-export function isInputUnconnected(node: GraphNode, input: string, selection: ReadonlySet<string> | undefined): boolean {
+export function isInputUnconnected(
+  node: SelectionGraph['nodes'][number],
+  input: string,
+  selection: ReadonlySet<string> | undefined,
+): boolean {
   const wire = node.inputs[input];
   return wire === undefined || (selection !== undefined && !selection.has(wire.node));
 }

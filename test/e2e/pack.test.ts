@@ -92,7 +92,7 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('builds dist/ from a clean clone and ships the library, its declarations, both entries and the bin', () => {
+  it('builds dist/ from a clean clone and ships the library, its declarations, both entries, the bin and the playground app', () => {
     for (const file of [
       'package.json',
       'README.md',
@@ -102,10 +102,13 @@ describe('npm pack', () => {
       'dist/lib/testing/index.d.ts',
       'dist/lib/cli/main.js',
       'dist/modes/executors/worker-pool/thread/worker-entry.mjs',
+      'dist/playground/index.html',
     ]) {
       expect(packedFiles).toContain(file);
     }
-    expect(packedFiles.filter((f) => !/^(dist\/(lib|operators|modes)\/|docs\/[\w-]+\.md$|README\.md$|package\.json$)/.test(f))).toEqual([]);
+    expect(
+      packedFiles.filter((f) => !/^(dist\/(lib|operators|modes|playground)\/|docs\/[\w-]+\.md$|README\.md$|package\.json$)/.test(f)),
+    ).toEqual([]);
   });
 });
 
