@@ -7,6 +7,7 @@ import type { RunEvent } from '../../../lib/events/events.ts';
 import type { RunState } from '../../../lib/events/run-state.ts';
 
 export type { RunEvent, RunState };
+export type { RunEventType } from '../../../lib/events/events.ts';
 
 /** A mode as the list and the graph give it. */
 export interface ModeInfo {
