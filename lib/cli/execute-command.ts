@@ -25,6 +25,8 @@ export interface ExecuteFlags {
   readonly select?: string;
   readonly tags?: string;
   readonly json?: boolean;
+  /** Record the run in the history: a path, or true for the default file. */
+  readonly history?: string | boolean;
 }
 
 /** How events reach the user: a live view, plain lines, or NDJSON. */
@@ -79,11 +81,13 @@ export async function executeCommand(name: string | undefined, flags: ExecuteFla
   const state = initialRunState();
   const resourceErrors: { resource: string; error: SerializedError; during: string }[] = [];
   let select: string | undefined;
+  const history = flags.history === undefined || flags.history === false ? undefined : await openHistory(flags.history);
   const reporter = flags.json ? jsonReporter() : process.stdout.isTTY ? liveReporter() : plainReporter();
   try {
     await new Promise<void>((resolve, reject) => {
       run(pipeline, options).subscribe({
         next: (event) => {
+          history?.recorder.add(event);
           applyEvent(state, event);
           if (event.type === 'RUN_START') select = event.select;
           if (event.type === 'RESOURCE_INIT_FAILURE') resourceErrors.push({ resource: event.resource, error: event.error, during: 'init' });
@@ -98,11 +102,45 @@ export async function executeCommand(name: string | undefined, flags: ExecuteFla
   } finally {
     reporter.close();
     process.removeListener('SIGINT', onSigint);
+    history?.close(state.runId);
   }
   if (state.status === 'SUCCESS') return 0;
   const style = makeStyle(colorFor(process.stderr));
   process.stderr.write(failureSummary(state, resourceErrors, style, solidsNotRun(pipeline, state, select)) + '\n');
   return interrupted ? 130 : 1;
+}
+
+/**
+ * The run history for `--history [PATH]`, loaded only then (it brings SQLite).
+ *
+ * @throws {CliError} when the file cannot be opened
+ */
+async function openHistory(
+  value: string | true,
+): Promise<{ recorder: { add(event: RunEvent): void }; close(runId: string | undefined): void }> {
+  const [{ HistoryStore }, { RunRecorder }, { historyPath }] = await Promise.all([
+    import('../history/history-store.ts'),
+    import('../history/run-recorder.ts'),
+    import('../history/history-path.ts'),
+  ]);
+  const path = historyPath(value);
+  let store: ReturnType<typeof HistoryStore.open>;
+  try {
+    store = HistoryStore.open(path);
+  } catch (error) {
+    throw new CliError((error as Error).message, { cause: error });
+  }
+  const recorder = new RunRecorder(store, {
+    onError: (error) => process.stderr.write(`modeflow: cannot record the run in ${path}: ${(error as Error)?.message ?? String(error)}\n`),
+  });
+  return {
+    recorder,
+    close: (runId) => {
+      recorder.flush();
+      store.close();
+      if (runId) process.stderr.write(`modeflow: run recorded in ${path} (modeflow runs show ${runId})\n`);
+    },
+  };
 }
 
 /** The mode the run will use, as far as the flags say, for error messages. */

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
+import type { RunsFlags } from './runs-command.ts';
+import type { UiFlags } from './ui-command.ts';
 import { packageInfo } from './package-info.ts';
 import type { ErrorContext } from './report-error.ts';
 import { colorFor, makeStyle } from './style.ts';
@@ -9,6 +11,8 @@ import { colorFor, makeStyle } from './style.ts';
 // and usage errors stay fast.
 const loadExecute = () => import('./execute-command.ts');
 const loadInspect = () => import('./inspect-commands.ts');
+const loadUi = () => import('./ui-command.ts');
+const loadRuns = () => import('./runs-command.ts');
 
 const EXAMPLES = `
 Examples:
@@ -66,6 +70,7 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .option('-s, --select <selection>', 'solids to run: "a", "*a" (with ancestors), "a*" (descendants), "+a", "a+", comma-separated')
     .option('--tags <json>', 'tags for the run, a JSON object')
     .option('--json', 'print the events as NDJSON on stdout (logs go to stderr)')
+    .option('--history [path]', 'record the run in the run history (default .modeflow/history.sqlite)')
     // Dagster's own name for -s, so that its users' habits carry over.
     .addOption(new Option('--solid-selection <selection>', 'same as -s').hideHelp())
     .action(async (name: string | undefined, { solidSelection, ...flags }: ExecuteFlags & { solidSelection?: string }) =>
@@ -117,6 +122,32 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
     .action(async (name: string | undefined, flags: InspectFlags) =>
       out(await (await loadInspect()).configSchemaCommand(name, flags, context)),
     );
+
+  program
+    .command('ui')
+    .description('serve the playground: pick a mode, edit run config, launch and watch runs in the browser')
+    .requiredOption('-f, --file <file>', 'a module that exports pipelines (.ts or .js); repeat for several', collect, [] as string[])
+    .option('--port <port>', 'the port (0: any free one)', '3000')
+    .option('--host <host>', 'the address to listen on (other machines reach it only if you say so)', '127.0.0.1')
+    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
+    .option('--no-history', 'keep runs in memory only, for the life of the server')
+    .action(async (flags: UiFlags) => setExitCode(await (await loadUi()).uiCommand(flags, context)));
+
+  const runs = program.command('runs').description('read the run history (runs of `ui` and `pipeline execute --history`)');
+  runs
+    .command('list')
+    .description('the recorded runs, newest first')
+    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
+    .option('--limit <n>', 'how many runs', '50')
+    .option('--json', 'print { runs: [...] } as JSON')
+    .action(async (flags: RunsFlags) => out((await loadRuns()).runsListCommand(flags)));
+  runs
+    .command('show')
+    .description('a recorded run: its record and events (a unique prefix of the id will do)')
+    .argument('<runId>', 'the run id')
+    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
+    .option('--json', 'print { run, events } as JSON')
+    .action(async (runId: string, flags: RunsFlags) => out((await loadRuns()).runsShowCommand(runId, flags)));
 
   return program;
 }

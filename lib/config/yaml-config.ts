@@ -7,7 +7,7 @@
  * yaml, a 100,000-key file).
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { describe } from '../define/definition.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
 import { InvalidDefinitionError } from '../errors.ts';
@@ -46,13 +46,36 @@ export class DuplicateKeyError extends Error {
  * @throws {DuplicateKeyError} for a key given twice in one mapping
  */
 export function parseYaml(text: string): unknown {
+  const parsed = parseYamlDocument(text);
+  for (const warning of parsed.document.warnings) process.emitWarning(warning);
+  return parsed.value;
+}
+
+/** A parsed YAML text: its value, and the document and line counter that place its nodes in the text. */
+export interface ParsedYaml {
+  readonly value: unknown;
+  readonly document: Document;
+  readonly lineCounter: LineCounter;
+}
+
+/**
+ * Parses one YAML document as {@link parseYaml} does, keeping the document (its nodes'
+ * `range`s) and the line counter, to place things found in the value back in the text.
+ *
+ * @example
+ * const { value, document, lineCounter } = parseYamlDocument(text);
+ * lineCounter.linePos(document.getIn(['solids', 'load'], true).range[0]); // { line, col }
+ *
+ * @throws {YAMLParseError} for malformed YAML (the first of `document.errors`)
+ * @throws {DuplicateKeyError} for a key given twice in one mapping
+ */
+export function parseYamlDocument(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: false, lineCounter });
-  for (const warning of doc.warnings) process.emitWarning(warning);
-  if (doc.errors.length > 0) throw doc.errors[0];
-  const duplicate = firstDuplicate(doc.contents, lineCounter);
+  const document = parseDocument(text, { uniqueKeys: false, lineCounter });
+  if (document.errors.length > 0) throw document.errors[0];
+  const duplicate = firstDuplicate(document.contents, lineCounter);
   if (duplicate) throw new DuplicateKeyError(duplicate);
-  return doc.toJS();
+  return { value: document.toJS(), document, lineCounter };
 }
 
 /** The first repeated key, walking the document iteratively (deep documents do not overflow). */
