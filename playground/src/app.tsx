@@ -40,10 +40,6 @@ function TopBar({ current }: { current: Route }) {
         </a>
       </nav>
       <span class="spacer" />
-      <span class="hint">
-        <kbd>/</kbd> filter the log · <kbd>⌘</kbd>
-        <kbd>↵</kbd> launch
-      </span>
     </header>
   );
 }
@@ -57,7 +53,12 @@ function Sidebar({ current }: { current: Route }) {
       {!list && !pipelinesError.value && <div class="empty">Loading…</div>}
       {list?.length === 0 && <div class="empty">No pipeline in the served files.</div>}
       {list?.map((p) => (
-        <a key={p.name} href={hrefOf({ page: 'pipeline', name: p.name })} aria-current={current.page === 'pipeline' && current.name === p.name ? 'page' : undefined} data-pipeline={p.name}>
+        <a
+          key={p.name}
+          href={hrefOf({ page: 'pipeline', name: p.name })}
+          aria-current={current.page === 'pipeline' && current.name === p.name ? 'page' : undefined}
+          data-pipeline={p.name}
+        >
           <span class="name">{p.name}</span>
           <span class="meta">
             {p.solids} solids · {p.modes.length === 1 ? `mode ${p.modes[0]!.name}` : `${p.modes.length} modes`}
@@ -92,7 +93,15 @@ export function App() {
       page = <RunView runId={current.runId} />;
       break;
     default:
-      page = pipelines.value?.length === 0 ? <div class="empty-state"><h2>No pipelines</h2><p>Start the playground with files that export pipelines: modeflow ui -f pipelines.ts</p></div> : <div class="loading">Loading…</div>;
+      page =
+        pipelines.value?.length === 0 ? (
+          <div class="empty-state">
+            <h2>No pipelines</h2>
+            <p>Start the playground with files that export pipelines: modeflow ui -f pipelines.ts</p>
+          </div>
+        ) : (
+          <div class="loading">Loading…</div>
+        );
   }
   return (
     <div class="shell">

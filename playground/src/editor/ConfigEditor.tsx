@@ -1,8 +1,8 @@
 /**
  * The YAML run-config editor (CodeMirror 6): YAML highlighting, key completion from the
  * mode's schema, every issue underlined at its line, Mod-Enter to launch. The component
- * owns the view; the text flows out through `onChange` and back in when the session sets
- * it (a preset, "Scaffold missing config").
+ * owns the view; the text flows out through `onChange`, and back in only when the session
+ * sets it (a preset, "Scaffold missing config"), marked by `textVersion`.
  */
 import { autocompletion, closeBrackets, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
@@ -10,7 +10,15 @@ import { yaml } from '@codemirror/lang-yaml';
 import { bracketMatching, indentOnInput, indentUnit } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder } from '@codemirror/view';
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+  placeholder,
+} from '@codemirror/view';
 import { useEffect, useRef } from 'preact/hooks';
 import type { SchemaNode } from '../../../lib/cli/json-schema.ts';
 import type { Issue } from '../api/types.ts';
@@ -20,6 +28,12 @@ import { diagnosticsOf } from './diagnostics.ts';
 
 export interface ConfigEditorProps {
   readonly text: string;
+  /**
+   * Bumped when the text is set from outside (a preset, the scaffold); only then is the
+   * document replaced. The text that comes back from typing lags the editor by a render,
+   * so comparing texts would put old keystrokes back.
+   */
+  readonly textVersion: number;
   readonly schema: SchemaNode | undefined;
   readonly issues: readonly Issue[];
   readonly onChange: (text: string) => void;
@@ -56,7 +70,7 @@ export function ConfigEditor(props: ConfigEditorProps) {
           editorTheme,
           lintGutter(),
           autocompletion({ override: [schemaCompletion(() => latest.current.schema)], icons: false }),
-          placeholder('# Run config (YAML). Ctrl-Space lists the keys this mode takes; "Scaffold missing config" fills them in.'),
+          placeholder('# Empty: every default applies. Ctrl-Space lists keys.'),
           keymap.of([
             { key: 'Mod-Enter', run: () => (latest.current.onLaunch(), true) },
             ...completionKeymap,
@@ -75,12 +89,12 @@ export function ConfigEditor(props: ConfigEditorProps) {
     return () => editor.destroy();
   }, []);
 
-  // Text set from outside (preset, scaffold, mode switch): replace the document.
+  // Text set from outside (preset, scaffold): replace the document.
   useEffect(() => {
     const editor = view.current;
     if (!editor || editor.state.doc.toString() === props.text) return;
     editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: props.text } });
-  }, [props.text]);
+  }, [props.textVersion]);
 
   useEffect(() => {
     const editor = view.current;

@@ -47,21 +47,19 @@ export function schemaCompletion(schemaOf: () => SchemaNode | undefined) {
     return {
       from: where.from,
       validFor: /^[\w.-]*$/,
-      options: options.map(
-        (option): Completion => ({
-          label: option.key,
-          detail: option.required ? `${option.type} · required` : option.type,
-          ...(info(option) ? { info: info(option) } : {}),
-          type: option.isObject ? 'namespace' : 'property',
-          boost: option.required ? 2 : 0,
-          apply: (view: EditorView, _completion: Completion, from: number, to: number) => {
-            const insert = option.isObject ? `${yamlKey(option.key)}:\n${childIndent}` : `${yamlKey(option.key)}: `;
-            view.dispatch({ changes: { from, to, insert }, selection: { anchor: from + insert.length }, userEvent: 'input.complete' });
-            // Go straight on to what comes next: the keys inside, or the values of an enum.
-            if (option.isObject || valueOptions(schema, [...where.path, option.key]).length > 0) startCompletion(view);
-          },
-        }),
-      ),
+      options: options.map((option): Completion => ({
+        label: option.key,
+        detail: option.required ? `${option.type} · required` : option.type,
+        ...(info(option) ? { info: info(option) } : {}),
+        type: option.isObject ? 'namespace' : 'property',
+        boost: option.required ? 2 : 0,
+        apply: (view: EditorView, _completion: Completion, from: number, to: number) => {
+          const insert = option.isObject ? `${yamlKey(option.key)}:\n${childIndent}` : `${yamlKey(option.key)}: `;
+          view.dispatch({ changes: { from, to, insert }, selection: { anchor: from + insert.length }, userEvent: 'input.complete' });
+          // Go straight on to what comes next: the keys inside, or the values of an enum.
+          if (option.isObject || valueOptions(schema, [...where.path, option.key]).length > 0) startCompletion(view);
+        },
+      })),
     };
   };
 }

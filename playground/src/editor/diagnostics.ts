@@ -21,7 +21,12 @@ export function issueRange(doc: Text, issue: Issue): { from: number; to: number 
 
 /** The path of an issue as people read it: `solids.load.config.rows`, or `(root)`. */
 export function pathText(path: readonly (string | number)[]): string {
-  return path.length === 0 ? '(root)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path.length === 0
+    ? '(root)'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[');
 }
 
 /** The diagnostics of a list of issues; those without a line are left to the issue list. */

@@ -211,10 +211,20 @@ export function GraphView(props: GraphViewProps) {
             {model.nodes.length} solids{layout.engine === 'quick' && model.nodes.length > 1 ? ' · refining layout…' : ''}
           </div>
           <div class="graph-controls">
-            <button class="btn small" type="button" title="Zoom in (+)" onClick={() => zoomAt(1.25, host.current!.clientWidth / 2, host.current!.clientHeight / 2)}>
+            <button
+              class="btn small"
+              type="button"
+              title="Zoom in (+)"
+              onClick={() => zoomAt(1.25, host.current!.clientWidth / 2, host.current!.clientHeight / 2)}
+            >
               +
             </button>
-            <button class="btn small" type="button" title="Zoom out (−)" onClick={() => zoomAt(0.8, host.current!.clientWidth / 2, host.current!.clientHeight / 2)}>
+            <button
+              class="btn small"
+              type="button"
+              title="Zoom out (−)"
+              onClick={() => zoomAt(0.8, host.current!.clientWidth / 2, host.current!.clientHeight / 2)}
+            >
               −
             </button>
             <button
@@ -249,7 +259,14 @@ interface NodeViewProps {
 class NodeView extends Component<NodeViewProps> {
   override shouldComponentUpdate(next: NodeViewProps): boolean {
     const p = this.props;
-    return next.box !== p.box || next.tone !== p.tone || next.done !== p.done || next.total !== p.total || next.mark !== p.mark || next.focused !== p.focused;
+    return (
+      next.box !== p.box ||
+      next.tone !== p.tone ||
+      next.done !== p.done ||
+      next.total !== p.total ||
+      next.mark !== p.mark ||
+      next.focused !== p.focused
+    );
   }
 
   override render() {

@@ -59,6 +59,12 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
   const [launchIssues, setLaunchIssues] = useState<readonly Issue[] | undefined>(undefined);
   const [focusLine, setFocusLine] = useState<{ line: number; column: number; at: number } | undefined>(undefined);
   const [picked, setPicked] = useState<string | undefined>(undefined);
+  const [textVersion, setTextVersion] = useState(0);
+  /** Sets the session with a config text from outside the editor (it then replaces the editor's). */
+  const setSessionText = (next: Session) => {
+    setSession(next);
+    setTextVersion((v) => v + 1);
+  };
 
   useEffect(() => {
     let live = true;
@@ -128,9 +134,12 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
         setNotice({ kind: 'info', text: 'Nothing is missing: every key of this mode’s config is already there.' });
         return;
       }
-      setSession({ ...session, yaml: merged.text });
+      setSessionText({ ...session, yaml: merged.text });
       setTab('config');
-      setNotice({ kind: 'info', text: `Added ${merged.added.length === 1 && merged.added[0] === '(everything)' ? 'the whole config skeleton' : merged.added.join(', ')}. Fill in the fields marked “required”.` });
+      setNotice({
+        kind: 'info',
+        text: `Added ${merged.added.length === 1 && merged.added[0] === '(everything)' ? 'the whole config skeleton' : merged.added.join(', ')}. Fill in the fields marked “required”.`,
+      });
     } catch (error) {
       setNotice({ kind: 'error', text: `Cannot scaffold: ${(error as Error).message}` });
     }
@@ -171,20 +180,52 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
         </span>
       </div>
       <div class="toolbar">
-        <PresetPicker presets={graph.presets} preset={session.preset} onPick={(name) => setSession(withPreset(session, graph.presets.find((p) => p.name === name)!))} />
+        <PresetPicker
+          presets={graph.presets}
+          preset={session.preset}
+          onPick={(name) =>
+            setSessionText(
+              withPreset(
+                session,
+                graph.presets.find((p) => p.name === name)!,
+              ),
+            )
+          }
+        />
         <ModePicker modes={graph.modes} mode={session.mode} onPick={(mode) => setSession({ ...session, mode })} />
-        <SelectionBox query={session.select} result={selection} total={model.nodes.length} onInput={(select) => setSession({ ...session, select })} />
+        <SelectionBox
+          query={session.select}
+          result={selection}
+          total={model.nodes.length}
+          onInput={(select) => setSession({ ...session, select })}
+        />
         <TagsEditor tags={session.tags} onChange={(tags) => setSession({ ...session, tags })} />
         <span class="grow" />
-        <button class="btn" type="button" data-testid="scaffold" onClick={scaffold} title="Add every key of this mode’s config that the editor lacks, with defaults">
+        <button
+          class="btn"
+          type="button"
+          data-testid="scaffold"
+          onClick={scaffold}
+          title="Add every key of this mode’s config that the editor lacks, with defaults"
+        >
           Scaffold missing config
         </button>
-        <span class={`launch-reason${reason && validation.state !== 'checking' && !launching ? ' bad' : ''}`} data-testid="launch-reason" title={reason}>
+        <span
+          class={`launch-reason${reason && validation.state !== 'checking' && !launching ? ' bad' : ''}`}
+          data-testid="launch-reason"
+          title={reason}
+        >
           {reason ?? ''}
         </span>
-        <button class="btn primary" type="button" data-testid="launch" disabled={reason !== undefined} onClick={launch} title={reason ?? 'Launch the run (Ctrl/⌘-Enter)'}>
+        <button
+          class="btn primary"
+          type="button"
+          data-testid="launch"
+          disabled={reason !== undefined}
+          onClick={launch}
+          title={reason ?? 'Launch the run (Ctrl/⌘-Enter)'}
+        >
           {launching ? 'Launching…' : 'Launch run'}
-          <kbd style="background: transparent; border-color: rgba(255,255,255,.35); color: inherit">⌘↵</kbd>
         </button>
       </div>
       {notice && (
@@ -213,6 +254,7 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
             <>
               <ConfigEditor
                 text={session.yaml}
+                textVersion={textVersion}
                 schema={schema}
                 issues={issues}
                 onChange={(yaml) => setSession({ ...session, yaml })}
@@ -239,7 +281,12 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
 }
 
 /** Why Launch is disabled, or `undefined` when it is not. */
-function launchBlocker(validation: ValidationState, selectionError: string | undefined, launching: boolean, launchIssues: readonly Issue[] | undefined): string | undefined {
+function launchBlocker(
+  validation: ValidationState,
+  selectionError: string | undefined,
+  launching: boolean,
+  launchIssues: readonly Issue[] | undefined,
+): string | undefined {
   if (launching) return 'Launching…';
   if (selectionError) return 'The selection matches no solid';
   if (launchIssues?.length) return `${launchIssues.length} ${launchIssues.length === 1 ? 'issue' : 'issues'} in the config`;

@@ -40,7 +40,11 @@ export function ModePicker({ modes, mode, onPick }: { modes: readonly ModeInfo[]
       items={modes.map((m) => ({
         value: m.name,
         title: m.name,
-        sub: [m.description, m.resources.length ? `resources: ${m.resources.join(', ')}` : 'no resources', m.executors.length ? `executors: ${m.executors.join(', ')}` : undefined]
+        sub: [
+          m.description,
+          m.resources.length ? `resources: ${m.resources.join(', ')}` : 'no resources',
+          m.executors.length ? `executors: ${m.executors.join(', ')}` : undefined,
+        ]
           .filter(Boolean)
           .join(' · '),
       }))}

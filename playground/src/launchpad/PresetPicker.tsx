@@ -2,10 +2,24 @@
 import type { PresetInfo } from '../api/types.ts';
 import { Dropdown } from '../ui/Dropdown.tsx';
 
-export function PresetPicker({ presets, preset, onPick }: { presets: readonly PresetInfo[]; preset: string | undefined; onPick: (name: string) => void }) {
+export function PresetPicker({
+  presets,
+  preset,
+  onPick,
+}: {
+  presets: readonly PresetInfo[];
+  preset: string | undefined;
+  onPick: (name: string) => void;
+}) {
   if (presets.length === 0) {
     return (
-      <button class="btn" type="button" disabled data-testid="preset-picker" title="This pipeline has no presets: pipeline({ presets: [preset({ … })] }) adds them">
+      <button
+        class="btn"
+        type="button"
+        disabled
+        data-testid="preset-picker"
+        title="This pipeline has no presets: pipeline({ presets: [preset({ … })] }) adds them"
+      >
         <span class="muted">No presets</span>
       </button>
     );

@@ -5,7 +5,12 @@ export function SelectionBox(props: { query: string; result: SelectionResult; to
   const { result, total } = props;
   const count = result.selected === undefined ? total : result.selected.size;
   return (
-    <label class="selection-box" title={result.error ?? 'Comma-separated clauses: name, *name (with ancestors), name* (with descendants), +name / name+ (one level per +)'}>
+    <label
+      class="selection-box"
+      title={
+        result.error ?? 'Comma-separated clauses: name, *name (with ancestors), name* (with descendants), +name / name+ (one level per +)'
+      }
+    >
       <span class="field-label">Solids</span>
       <input
         class={`input mono${result.error ? ' invalid' : ''}`}

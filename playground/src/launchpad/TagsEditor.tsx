@@ -1,7 +1,13 @@
 /** Run tags: key = value pairs, edited in a small popover; shown as a count on the button. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-export function TagsEditor({ tags, onChange }: { tags: Readonly<Record<string, string>>; onChange: (tags: Record<string, string>) => void }) {
+export function TagsEditor({
+  tags,
+  onChange,
+}: {
+  tags: Readonly<Record<string, string>>;
+  onChange: (tags: Record<string, string>) => void;
+}) {
   const [open, setOpen] = useState(false);
   const [rows, setRows] = useState<[string, string][]>([]);
   const root = useRef<HTMLDivElement>(null);
@@ -24,7 +30,14 @@ export function TagsEditor({ tags, onChange }: { tags: Readonly<Record<string, s
 
   return (
     <div class="dropdown" ref={root} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-      <button class="btn" type="button" data-testid="tags" aria-expanded={open} onClick={() => setOpen(!open)} title="Tags recorded with the run">
+      <button
+        class="btn"
+        type="button"
+        data-testid="tags"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        title="Tags recorded with the run"
+      >
         <span class="muted">Tags</span>
         {count > 0 && <span class="value">{count}</span>}
         <span class="caret" aria-hidden="true">

@@ -42,7 +42,8 @@ export function useValidation(input: ValidateInput): ValidationState {
           if (abort.signal.aborted) return;
           const e = error instanceof ApiError ? error : new ApiError(String(error), 0);
           // A 400 with issues is an invalid config (a bad mode or selection); anything else the server's trouble.
-          if (e.status === 400 || e.status === 404) setResult({ state: 'invalid', issues: e.issues.length ? e.issues : [{ path: [], message: e.message }] });
+          if (e.status === 400 || e.status === 404)
+            setResult({ state: 'invalid', issues: e.issues.length ? e.issues : [{ path: [], message: e.message }] });
           else setResult({ state: 'error', issues: [], message: e.message });
         },
       );

@@ -3,7 +3,8 @@
  * (10,000+ events scroll and stream smoothly), following the end while it is at the end.
  * A row opens its details: every field, and an error's stack and causes.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Component } from 'preact';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { describeEvent } from '../../../lib/events/describe-event.ts';
 import type { RunEvent, RunEventType } from '../api/types.ts';
 import type { RunStore } from '../model/run-store.ts';
@@ -84,8 +85,30 @@ export function EventLog({ store, version, filter, onFilter, steps }: EventLogPr
   } else {
     index.update(store.events);
   }
-  const rows = useVirtualRows(scroll, { count: index.size, rowHeight: ROW, follow: true });
+  const rows = useVirtualRows(scroll, { count: index.size, rowHeight: ROW });
   const [open, setOpen] = useState<number | undefined>(undefined);
+  // Following the end, as a live log does, until the user scrolls up; "Latest" resumes it.
+  const [following, setFollowing] = useState(true);
+  const follow = useRef(true);
+  useLayoutEffect(() => {
+    const el = scroll.current;
+    if (el && follow.current && el.scrollTop + el.clientHeight < el.scrollHeight - 1) el.scrollTop = el.scrollHeight;
+  });
+  const onScroll = () => {
+    const el = scroll.current;
+    if (!el) return;
+    const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
+    if (follow.current !== atEnd) {
+      follow.current = atEnd;
+      setFollowing(atEnd);
+    }
+  };
+  const toLatest = () => {
+    follow.current = true;
+    setFollowing(true);
+    const el = scroll.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  };
   const [typesOpen, setTypesOpen] = useState(false);
   const search = useRef<HTMLInputElement>(null);
 
@@ -104,7 +127,6 @@ export function EventLog({ store, version, filter, onFilter, steps }: EventLogPr
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const atEnd = rows.isAtEnd(ROW);
   const opened = open === undefined ? undefined : store.events[open];
   void version;
 
@@ -126,7 +148,13 @@ export function EventLog({ store, version, filter, onFilter, steps }: EventLogPr
           ))}
         </select>
         <div class="dropdown">
-          <button class="btn small" type="button" data-testid="filter-types" aria-expanded={typesOpen} onClick={() => setTypesOpen(!typesOpen)}>
+          <button
+            class="btn small"
+            type="button"
+            data-testid="filter-types"
+            aria-expanded={typesOpen}
+            onClick={() => setTypesOpen(!typesOpen)}
+          >
             {filter.types.size === 0 ? 'All types' : `${filter.types.size} ${filter.types.size === 1 ? 'type' : 'types'}`}
             <span class="caret">▾</span>
           </button>
@@ -153,7 +181,13 @@ export function EventLog({ store, version, filter, onFilter, steps }: EventLogPr
                 <button class="btn small" type="button" onClick={() => onFilter({ ...filter, types: new Set() })}>
                   Show all
                 </button>
-                <button class="btn small" type="button" onClick={() => onFilter({ ...filter, types: new Set(['STEP_FAILURE', 'STEP_RETRY', 'RUN_FAILURE', 'RESOURCE_INIT_FAILURE']) })}>
+                <button
+                  class="btn small"
+                  type="button"
+                  onClick={() =>
+                    onFilter({ ...filter, types: new Set(['STEP_FAILURE', 'STEP_RETRY', 'RUN_FAILURE', 'RESOURCE_INIT_FAILURE']) })
+                  }
+                >
                   Only failures
                 </button>
                 <button class="btn small" type="button" onClick={() => onFilter({ ...filter, types: new Set(['LOG']) })}>
@@ -186,48 +220,71 @@ export function EventLog({ store, version, filter, onFilter, steps }: EventLogPr
           onInput={(e) => onFilter({ ...filter, text: (e.target as HTMLInputElement).value })}
         />
         <span class="summary" data-testid="log-count">
-          {index.size === store.events.length ? `${formatCount(store.events.length)} events` : `${formatCount(index.size)} of ${formatCount(store.events.length)} events`}
+          {index.size === store.events.length
+            ? `${formatCount(store.events.length)} events`
+            : `${formatCount(index.size)} of ${formatCount(store.events.length)} events`}
         </span>
       </div>
-      <div class="scroll" ref={scroll} tabIndex={0} aria-label="Run events">
-        {index.size === 0 && <div class="empty">{store.events.length === 0 ? 'Waiting for events…' : 'No event matches these filters.'}</div>}
+      <div class="scroll" ref={scroll} tabIndex={0} aria-label="Run events" onScroll={onScroll}>
+        {index.size === 0 && (
+          <div class="empty">{store.events.length === 0 ? 'Waiting for events…' : 'No event matches these filters.'}</div>
+        )}
         <div style={`height: ${rows.getTotalSize()}px; position: relative`}>
           {rows.getVirtualItems().map((item) => {
             const at = index.at(item.index);
-            const event = store.events[at]!;
-            const level = eventLevel(event);
-            const tone = typeTone(event);
-            const stepKey = (event as { stepKey?: string }).stepKey;
-            return (
-              <div
-                key={at}
-                class={`row${open === at ? ' open' : ''}${level === 'error' || level === 'fatal' ? ' err' : ''}`}
-                style={`transform: translateY(${item.start}px)`}
-                data-type={event.type}
-                onClick={() => setOpen(open === at ? undefined : at)}
-              >
-                <span class="time">{formatClock(event.timestamp)}</span>
-                <span class={`level ${level}`}>{level}</span>
-                <span class={`type${tone ? ` tone-${tone}` : ''}`}>{event.type}</span>
-                <span class="step" title={stepKey}>
-                  {stepKey ?? ''}
-                </span>
-                <span class="msg" title={messageOf(event)}>
-                  {messageOf(event)}
-                </span>
-              </div>
-            );
+            return <LogRow key={at} at={at} event={store.events[at]!} top={item.start} open={open === at} onToggle={setOpen} />;
           })}
         </div>
       </div>
-      {!atEnd && index.size > 0 && (
-        <button class="btn small follow" type="button" onClick={() => rows.scrollToEnd()}>
+      {!following && index.size > 0 && (
+        <button class="btn small follow" type="button" onClick={toLatest}>
           ↓ Latest
         </button>
       )}
       {opened && <EventDrawer event={opened} onClose={() => setOpen(undefined)} />}
     </div>
   );
+}
+
+interface LogRowProps {
+  readonly at: number;
+  readonly event: RunEvent;
+  readonly top: number;
+  readonly open: boolean;
+  readonly onToggle: (at: number | undefined) => void;
+}
+
+/** One event's row; drawn once while it stays in view (new events do not touch it). */
+class LogRow extends Component<LogRowProps> {
+  override shouldComponentUpdate(next: LogRowProps): boolean {
+    return next.top !== this.props.top || next.open !== this.props.open || next.event !== this.props.event;
+  }
+
+  override render() {
+    const { at, event, top, open, onToggle } = this.props;
+    const level = eventLevel(event);
+    const tone = typeTone(event);
+    const stepKey = (event as { stepKey?: string }).stepKey;
+    const message = messageOf(event);
+    return (
+      <div
+        class={`row${open ? ' open' : ''}${level === 'error' || level === 'fatal' ? ' err' : ''}`}
+        style={`transform: translateY(${top}px)`}
+        data-type={event.type}
+        onClick={() => onToggle(open ? undefined : at)}
+      >
+        <span class="time">{formatClock(event.timestamp)}</span>
+        <span class={`level ${level}`}>{level}</span>
+        <span class={`type${tone ? ` tone-${tone}` : ''}`}>{event.type}</span>
+        <span class="step" title={stepKey}>
+          {stepKey ?? ''}
+        </span>
+        <span class="msg" title={message}>
+          {message}
+        </span>
+      </div>
+    );
+  }
 }
 
 function EventDrawer({ event, onClose }: { event: RunEvent; onClose: () => void }) {

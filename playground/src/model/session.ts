@@ -50,7 +50,8 @@ export function presetYaml(preset: PresetInfo): string | undefined {
   if (typeof preset.runConfigYaml === 'string') return preset.runConfigYaml;
   if (preset.runConfig === undefined) return undefined;
   const config = preset.runConfig;
-  if (config === null || (typeof config === 'object' && Object.keys(config).length === 0)) return `# preset ${preset.name}: no run config\n`;
+  if (config === null || (typeof config === 'object' && Object.keys(config).length === 0))
+    return `# preset ${preset.name}: no run config\n`;
   return `# preset ${preset.name}\n${stringify(config, { lineWidth: 0 })}`;
 }
 

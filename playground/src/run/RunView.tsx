@@ -87,7 +87,11 @@ function LoadedRun({ record }: { record: RunRecord }) {
         ? 'canceled'
         : 'running';
   const startedAt = state.startedAt ?? toMillis(record.startedAt);
-  const duration = store.terminal ? store.terminal.durationMs : startedAt !== undefined ? (state.endedAt ?? now) - startedAt : record.durationMs;
+  const duration = store.terminal
+    ? store.terminal.durationMs
+    : startedAt !== undefined
+      ? (state.endedAt ?? now) - startedAt
+      : record.durationMs;
 
   const cancel = async () => {
     setCanceling(true);
@@ -115,7 +119,10 @@ function LoadedRun({ record }: { record: RunRecord }) {
     location.hash = hrefOf({ page: 'pipeline', name: record.pipeline });
   };
 
-  const selection = useMemo(() => (pipeline && record.select ? resolveSelection(pipeline.model, record.select).selected : undefined), [pipeline, record.select]);
+  const selection = useMemo(
+    () => (pipeline && record.select ? resolveSelection(pipeline.model, record.select).selected : undefined),
+    [pipeline, record.select],
+  );
   const stepChoices = useMemo(() => {
     const names = pipeline ? pipeline.model.nodes.map((n) => n.name) : [...store.solids.keys()];
     return filter.step !== '' && !names.includes(filter.step) ? [...names, filter.step] : names;
@@ -182,7 +189,13 @@ function LoadedRun({ record }: { record: RunRecord }) {
             </span>
           )}
         </div>
-        <button class="btn small" type="button" onClick={openInLaunchpad} disabled={!pipeline} title="Open this run’s mode, config, selection and tags in the launchpad">
+        <button
+          class="btn small"
+          type="button"
+          onClick={openInLaunchpad}
+          disabled={!pipeline}
+          title="Open this run’s mode, config, selection and tags in the launchpad"
+        >
           Open in launchpad
         </button>
         {running && (
@@ -205,11 +218,13 @@ function LoadedRun({ record }: { record: RunRecord }) {
       )}
       {(store.failedSteps.length > 0 || runError) && (
         <div class="errors" data-testid="errors">
-          {store.failedSteps.slice(0, 20).map((key) => (
-            <ErrorDetails key={key} title={key} error={state.steps[key]?.error} />
+          {store.failedSteps.slice(0, 20).map((key, i) => (
+            <ErrorDetails key={key} title={key} error={state.steps[key]?.error} open={i === 0 && store.failedSteps.length <= 3} />
           ))}
-          {store.failedSteps.length > 20 && <div class="hint-text">and {store.failedSteps.length - 20} more failed steps (filter the log by type STEP_FAILURE)</div>}
-          {runError && <ErrorDetails title="run" error={runError} />}
+          {store.failedSteps.length > 20 && (
+            <div class="hint-text">and {store.failedSteps.length - 20} more failed steps (filter the log by type STEP_FAILURE)</div>
+          )}
+          {runError && <ErrorDetails title="run" error={runError} open />}
         </div>
       )}
       <div class="run-body">
@@ -230,7 +245,13 @@ function LoadedRun({ record }: { record: RunRecord }) {
             )}
           </section>
           <section class="pane">
-            <Timeline store={store} version={version} now={now} picked={filter.step} onPick={(step) => setFilter({ ...filter, step: filter.step === step ? '' : step })} />
+            <Timeline
+              store={store}
+              version={version}
+              now={now}
+              picked={filter.step}
+              onPick={(step) => setFilter({ ...filter, step: filter.step === step ? '' : step })}
+            />
           </section>
         </div>
         <EventLog store={store} version={version} filter={filter} onFilter={setFilter} steps={stepChoices} />

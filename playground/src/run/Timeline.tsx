@@ -41,9 +41,14 @@ export function Timeline({ store, now, picked, onPick }: TimelineProps) {
       </div>
       <div class="axis" style="margin-right: 12px">
         {marks.map((t) => (
-          <span key={t} style={`left: ${(t / span) * 100}%`}>
+          <span key={t} class={t / span > 0.94 ? 'last' : undefined} style={`left: ${(t / span) * 100}%`}>
             {t === 0 ? '0' : formatOffset(t)}
           </span>
+        ))}
+      </div>
+      <div class="grid-lines" aria-hidden="true">
+        {marks.map((t) => (
+          <span key={t} class="grid-line" style={`left: ${(t / span) * 100}%`} />
         ))}
       </div>
       <div class="scroll" ref={scroll}>
@@ -69,10 +74,10 @@ export function Timeline({ store, now, picked, onPick }: TimelineProps) {
               >
                 <span class="label">{key}</span>
                 <span class="lane">
-                  {marks.map((t) => (
-                    <span key={t} class="grid-line" style={`left: ${(t / span) * 100}%`} />
-                  ))}
-                  <span class={`bar tone-${tone}${step.status === 'SKIPPED' ? ' skip' : ''}`} style={step.status === 'SKIPPED' ? `left: ${left}%; width: 6px` : `left: ${left}%; width: ${width}%`} />
+                  <span
+                    class={`bar tone-${tone}${step.status === 'SKIPPED' ? ' skip' : ''}`}
+                    style={step.status === 'SKIPPED' ? `left: ${left}%; width: 6px` : `left: ${left}%; width: ${width}%`}
+                  />
                 </span>
               </div>
             );

@@ -54,7 +54,12 @@ export function RunsList() {
 
   const q = query.trim().toLowerCase();
   const shown = (runs ?? []).filter(
-    (r) => q === '' || r.pipeline.toLowerCase().includes(q) || r.mode.toLowerCase().includes(q) || r.runId.toLowerCase().includes(q) || r.status.toLowerCase().includes(q),
+    (r) =>
+      q === '' ||
+      r.pipeline.toLowerCase().includes(q) ||
+      r.mode.toLowerCase().includes(q) ||
+      r.runId.toLowerCase().includes(q) ||
+      r.status.toLowerCase().includes(q),
   );
 
   return (
@@ -63,7 +68,14 @@ export function RunsList() {
         <h1>Runs</h1>
         <span class="description">every run launched from this playground or recorded with --history</span>
         <span class="facts">
-          <input class="input" type="search" placeholder="Filter by pipeline, mode, status, id" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} style="width: 260px" />
+          <input
+            class="input"
+            type="search"
+            placeholder="Filter by pipeline, mode, status, id"
+            value={query}
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+            style="width: 260px"
+          />
         </span>
       </div>
       <div class="runs" style="padding-top: 4px">
@@ -93,7 +105,12 @@ export function RunsList() {
                 const tone = runTone(run.status);
                 const tags = Object.entries(run.tags ?? {});
                 return (
-                  <tr key={run.runId} data-run={run.runId} data-status={run.status} onClick={() => (location.hash = hrefOf({ page: 'run', runId: run.runId }))}>
+                  <tr
+                    key={run.runId}
+                    data-run={run.runId}
+                    data-status={run.status}
+                    onClick={() => (location.hash = hrefOf({ page: 'run', runId: run.runId }))}
+                  >
                     <td>
                       <StatusPill tone={tone} label={TONE_LABEL[tone]} />
                     </td>
@@ -108,10 +125,15 @@ export function RunsList() {
                         {run.runId.slice(0, 8)}
                       </span>
                     </td>
-                    <td class="num" title={toMillis(run.startedAt) !== undefined ? new Date(toMillis(run.startedAt)!).toLocaleString() : ''}>
+                    <td
+                      class="num"
+                      title={toMillis(run.startedAt) !== undefined ? new Date(toMillis(run.startedAt)!).toLocaleString() : ''}
+                    >
                       {formatStart(run.startedAt)}
                     </td>
-                    <td class="num">{run.durationMs === null ? (tone === 'running' ? 'running…' : '–') : formatDuration(run.durationMs)}</td>
+                    <td class="num">
+                      {run.durationMs === null ? (tone === 'running' ? 'running…' : '–') : formatDuration(run.durationMs)}
+                    </td>
                     <td>
                       <span style="display: inline-flex; gap: 4px">
                         {tags.slice(0, 3).map(([k, v]) => (

@@ -84,7 +84,12 @@ export function Dropdown(props: DropdownProps) {
         onClick={() => {
           setOpen(!open);
           setQuery('');
-          setActive(Math.max(0, props.items.findIndex((i) => i.value === props.selected)));
+          setActive(
+            Math.max(
+              0,
+              props.items.findIndex((i) => i.value === props.selected),
+            ),
+          );
         }}
       >
         {props.label}

@@ -78,5 +78,8 @@ export function formatOffset(ms: number): string {
  * formatCount(12345); // '12,345'
  */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  // Not toLocaleString: it costs microseconds, and a streaming run calls this every frame.
+  const [whole, fraction] = String(n).split('.') as [string, string | undefined];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }

@@ -11,8 +11,6 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 export interface VirtualRowsOptions {
   readonly count: number;
   readonly rowHeight: number;
-  /** Keep the view at the end as rows are appended, while it is at the end (a live log). */
-  readonly follow?: boolean;
   readonly overscan?: number;
 }
 
@@ -27,7 +25,6 @@ export function useVirtualRows(scroll: RefObject<HTMLElement | null>, options: V
     observeElementOffset,
     overscan: options.overscan ?? 12,
     onChange: () => rerender((n) => n + 1),
-    ...(options.follow ? { anchorTo: 'end' as const, followOnAppend: true } : {}),
   };
   const instance = useRef<Virtualizer<HTMLElement, HTMLElement> | undefined>(undefined);
   if (!instance.current) instance.current = new Virtualizer(resolved);
