@@ -13,8 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // The CLI tests spawn the built binary; the prod-mode tests need a Postgres server.
-    globalSetup: ['./test/setup/build.ts', './test/setup/postgres.ts'],
+    // The CLI tests spawn the built binary; the prod-mode tests need a Postgres server; the
+    // playground's browser tests need Chromium and the built app.
+    globalSetup: ['./test/setup/build.ts', './test/setup/postgres.ts', './test/setup/playground-browser.ts'],
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -117,6 +117,7 @@ export function Dropdown(props: DropdownProps) {
               <li
                 key={item.value}
                 role="option"
+                data-value={item.value}
                 aria-selected={i === active}
                 onMouseEnter={() => setActive(i)}
                 onMouseDown={(e) => {
