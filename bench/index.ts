@@ -24,6 +24,7 @@ const all: BenchCase[] = (
     import('./worker-pool.bench.ts'),
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
+    import('./playground-api.bench.ts'),
   ])
 ).flatMap((m) => m.cases);
 const chosen = words.length ? all.filter((c) => words.some((w) => c.name.includes(w))) : all;

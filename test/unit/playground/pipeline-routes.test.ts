@@ -82,6 +82,20 @@ describe('GET /api/pipelines/:name/modes/:mode/schema and /scaffold', () => {
     }
   });
 
+  it('narrows the schema and skeleton to a selection with ?select=, and answers 400 for a bad one', async () => {
+    const { request } = await testApp();
+    const whole = (await (await request('/api/pipelines/greet/modes/dev/schema')).json()) as any;
+    const shoutOnly = (await (await request('/api/pipelines/greet/modes/dev/schema?select=shout')).json()) as any;
+    // shout alone takes its input from run config; in the whole pipeline hello feeds it.
+    expect(shoutOnly.properties.solids.properties.shout.properties.inputs.properties.text).toBeDefined();
+    expect(JSON.stringify(whole.properties.solids.properties.shout)).not.toContain('"text"');
+    const scaffold = parse(await (await request('/api/pipelines/greet/modes/dev/scaffold?select=shout')).text());
+    expect(scaffold.solids.shout.inputs.text).toBeDefined();
+    const bad = await request('/api/pipelines/greet/modes/dev/schema?select=nobody');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.message).toContain('nobody');
+  });
+
   it('gives a YAML skeleton as text/yaml', async () => {
     const { request } = await testApp();
     const res = await request('/api/pipelines/greet/modes/dev/scaffold');
