@@ -3,7 +3,8 @@
  * the real server: pick a pipeline, switch the mode and see the schema change, type an
  * invalid config and see the error at its line, fix it, launch and watch the steps
  * succeed, cancel a slow run, find both in the runs list, reload and replay — from the
- * same history after a server restart too. Screenshots land in test-artifacts/playground/.
+ * same history after a server restart too; a run whose process was killed shows as cut off.
+ * Screenshots land in test-artifacts/playground/.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPlayground, type Playground } from '../../lib/playground/index.ts';
 import { launchChromium, screenshot } from './playground-browser.ts';
-import { fixture } from './run-cli.ts';
+import { fixture, startCli } from './run-cli.ts';
 
 const info = inject('chromium');
 const FILE = fixture('playground-pipelines.ts');
@@ -201,7 +202,11 @@ describe.skipIf(info.skip !== undefined)('the playground in Chromium', () => {
     const table = page.getByTestId('runs-table');
     await table.locator(`[data-run="${runIds['canceled']}"]`).waitFor();
     const rows = await table.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ run: tr.getAttribute('data-run'), status: tr.getAttribute('data-status'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()) })),
+      trs.map((tr) => ({
+        run: tr.getAttribute('data-run'),
+        status: tr.getAttribute('data-status'),
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+      })),
     );
     expect(rows.map((r) => r.status)).toEqual(['CANCELED', 'FAILURE', 'SUCCESS']);
     const success = rows.find((r) => r.run === runIds['success'])!;
@@ -227,5 +232,30 @@ describe.skipIf(info.skip !== undefined)('the playground in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=graph] [data-solid][data-tone=success]').count(), WAIT).toBe(10);
     await screenshot(page, '08-replayed');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a run whose process was killed as interrupted, with the events it had', async () => {
+    const child = startCli(['pipeline', 'execute', '-f', FILE, 'slow_pipeline', '--history', history, '--json']);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const api = (path: string) => fetch(new URL(path, playground.url)).then((r) => r.json() as Promise<any>);
+    let runId: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const { runs } = await api('/api/runs?limit=5');
+          runId = runs.find((r: any) => r.pipeline === 'slow_pipeline' && r.status === 'STARTED')?.runId;
+          return runId ? (await api(`/api/runs/${runId}`)).state.steps.wait?.status : undefined;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe('RUNNING');
+    child.kill('SIGKILL');
+    await exited;
+    await page.goto(`${playground.url}#/runs/${encodeURIComponent(runId!)}`);
+    await page.locator('[data-testid=run-status][data-tone=interrupted]').waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'cut off' }).count()).toBe(1);
+    expect(await page.locator('[data-solid=wait]').getAttribute('data-tone')).toBe('interrupted');
+    expect(await page.getByTestId('cancel').count()).toBe(0);
+    await screenshot(page, '09-interrupted');
   });
 });

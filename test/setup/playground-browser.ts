@@ -49,7 +49,8 @@ export default async function setup(project: TestProject): Promise<void> {
 function findChromium(): string | undefined {
   const forced = process.env['MODEFLOW_CHROMIUM'];
   if (forced) return existsSync(forced) ? forced : undefined;
-  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(candidate)) return candidate;
+  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'])
+    if (existsSync(candidate)) return candidate;
   const which = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' });
   const found = which.stdout.trim();
   return which.status === 0 && found !== '' ? found : undefined;

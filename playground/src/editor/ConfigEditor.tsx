@@ -50,10 +50,26 @@ export function ConfigEditor(props: ConfigEditorProps) {
   latest.current = props;
 
   useEffect(() => {
+    // Made after the page's first paint: CodeMirror measures the document as it starts, and
+    // measuring while a large graph is first laid out would hold that graph back.
+    let editor: EditorView | undefined;
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        editor = create();
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      editor?.destroy();
+    };
+  }, []);
+
+  const create = (): EditorView => {
+    const current = latest.current;
     const editor = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: props.text,
+        doc: current.text,
         extensions: [
           lineNumbers(),
           highlightActiveLineGutter(),
@@ -86,8 +102,9 @@ export function ConfigEditor(props: ConfigEditorProps) {
       }),
     });
     view.current = editor;
-    return () => editor.destroy();
-  }, []);
+    if (current.issues.length > 0) editor.dispatch(setDiagnostics(editor.state, diagnosticsOf(editor.state.doc, current.issues)));
+    return editor;
+  };
 
   // Text set from outside (preset, scaffold): replace the document.
   useEffect(() => {

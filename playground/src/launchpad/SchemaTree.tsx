@@ -7,9 +7,17 @@ import { keyOptions, type KeyOption } from '../editor/schema-keys.ts';
 
 const MAX_DEPTH = 6;
 
+/** An object that takes no key (a solid's `inputs` when all are wired): noise in the tree. */
+function isEmptyObject(schema: SchemaNode, path: readonly string[], option: KeyOption): boolean {
+  return option.isObject && keyOptions(schema, path).length === 0;
+}
+
 function Field({ schema, path, option, depth }: { schema: SchemaNode; path: readonly string[]; option: KeyOption; depth: number }) {
   const here = [...path, option.key];
-  const children = option.isObject && depth < MAX_DEPTH ? keyOptions(schema, here) : [];
+  const children =
+    option.isObject && depth < MAX_DEPTH
+      ? keyOptions(schema, here).filter((child) => !isEmptyObject(schema, [...here, child.key], child))
+      : [];
   return (
     <li data-path={here.join('.')}>
       <div class="schema-row">

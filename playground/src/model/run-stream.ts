@@ -36,6 +36,8 @@ export function streamRun(runId: string, store: RunStore, live: boolean, callbac
   let frame = 0;
   let lastSeq = -Infinity;
   let lastData = '';
+  /** The status the server's closing `end` message gave (`INTERRUPTED` for a run cut off). */
+  let endStatus: string | undefined;
 
   const flush = () => {
     frame = 0;
@@ -72,6 +74,15 @@ export function streamRun(runId: string, store: RunStore, live: boolean, callbac
   };
 
   const onMessage = (message: SseMessage) => {
+    if (message.event === 'end') {
+      try {
+        endStatus = String((JSON.parse(message.data) as { status?: unknown }).status ?? '');
+      } catch {
+        endStatus = '';
+      }
+      return;
+    }
+    if (message.event !== 'message') return;
     const seq = message.id === '' ? Number.NaN : Number(message.id);
     if (Number.isFinite(seq)) {
       if (seq <= lastSeq) return;
@@ -101,9 +112,14 @@ export function streamRun(runId: string, store: RunStore, live: boolean, callbac
           if (attempt > 0) attempt = 0;
         }
         if (endedWithTerminal()) return;
-        trouble = live ? 'the connection to the server was lost' : 'the recorded events end here, without the run’s end';
-        // A finished run's stream ends after its last recorded event: that is its end.
-        if (!live) {
+        trouble =
+          endStatus === 'INTERRUPTED'
+            ? 'it was cut off (its process ended before the run did); these are the events it had'
+            : live && endStatus === undefined
+              ? 'the connection to the server was lost'
+              : 'the recorded events end here, without the run’s end';
+        // The server closed the stream after its last event: that is the end.
+        if (!live || endStatus !== undefined) {
           drain();
           callbacks.onEnd(trouble);
           return;

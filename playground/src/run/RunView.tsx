@@ -65,8 +65,9 @@ function LoadedRun({ record }: { record: RunRecord }) {
       }),
     [store],
   );
+  const [pipelineError, setPipelineError] = useState<string | undefined>(undefined);
   useEffect(() => {
-    loadPipeline(record.pipeline).then(setPipeline, () => setPipeline(undefined));
+    loadPipeline(record.pipeline).then(setPipeline, (e: Error) => setPipelineError(e.message));
   }, [record.pipeline]);
 
   const running = !store.terminal && ended === undefined;
@@ -174,8 +175,8 @@ function LoadedRun({ record }: { record: RunRecord }) {
             </span>
           )}
           {counts.running > 0 && (
-            <span class="tone-running">
-              <span class="dot" /> <b>{formatCount(counts.running)}</b> running
+            <span class={ended !== undefined ? 'tone-interrupted' : 'tone-running'}>
+              <span class="dot" /> <b>{formatCount(counts.running)}</b> {ended !== undefined ? 'cut off' : 'running'}
             </span>
           )}
           {counts.skipped > 0 && (
@@ -209,7 +210,7 @@ function LoadedRun({ record }: { record: RunRecord }) {
         <span style={`width: ${(counts.failed / total) * 100}%; background: var(--failure)`} />
         <span style={`width: ${(counts.canceled / total) * 100}%; background: var(--canceled)`} />
         <span style={`width: ${(counts.skipped / total) * 100}%; background: var(--skipped)`} />
-        <span style={`width: ${(counts.running / total) * 100}%; background: var(--running)`} />
+        <span style={`width: ${(counts.running / total) * 100}%; background: var(${ended !== undefined ? '--canceled' : '--running'})`} />
       </div>
       {(ended || cancelError) && (
         <div class="banner error" role="status">
@@ -234,14 +235,18 @@ function LoadedRun({ record }: { record: RunRecord }) {
               <GraphView
                 model={pipeline.model}
                 highlight={selection}
-                toneOf={(solid) => store.solidTone(solid)}
+                toneOf={(solid) => {
+                  const t = store.solidTone(solid);
+                  // A step still running when the events end was cut off with its run.
+                  return ended !== undefined && t === 'running' ? 'interrupted' : t;
+                }}
                 progressOf={(solid) => store.solids.get(solid)}
                 version={version}
                 focused={filter.step}
                 onNodeClick={(solid) => setFilter({ ...filter, step: filter.step === solid ? '' : solid })}
               />
             ) : (
-              <div class="loading">Loading the graph…</div>
+              <div class="loading">{pipelineError ? `No graph: ${pipelineError}` : 'Loading the graph…'}</div>
             )}
           </section>
           <section class="pane">
@@ -249,6 +254,7 @@ function LoadedRun({ record }: { record: RunRecord }) {
               store={store}
               version={version}
               now={now}
+              cutOff={ended !== undefined}
               picked={filter.step}
               onPick={(step) => setFilter({ ...filter, step: filter.step === step ? '' : step })}
             />

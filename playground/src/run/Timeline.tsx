@@ -16,17 +16,19 @@ export interface TimelineProps {
   readonly store: RunStore;
   readonly version: number;
   readonly now: number;
+  /** The events ended without the run's end: steps still running were cut off at the last event. */
+  readonly cutOff: boolean;
   readonly picked: string;
   readonly onPick: (stepKey: string) => void;
 }
 
-export function Timeline({ store, now, picked, onPick }: TimelineProps) {
+export function Timeline({ store, now, cutOff, picked, onPick }: TimelineProps) {
   const scroll = useRef<HTMLDivElement>(null);
   const { state } = store;
   const order = state.stepOrder;
   const rows = useVirtualRows(scroll, { count: order.length, rowHeight: ROW });
   const origin = state.startedAt ?? 0;
-  const end = state.endedAt ?? Math.max(now, lastTimestamp(store));
+  const end = state.endedAt ?? (cutOff ? lastTimestamp(store) : Math.max(now, lastTimestamp(store)));
   const span = Math.max(1, end - origin);
   const marks = ticks(span, 6);
   const labelWidth = 168;
@@ -57,7 +59,7 @@ export function Timeline({ store, now, picked, onPick }: TimelineProps) {
           {rows.getVirtualItems().map((item) => {
             const key = order[item.index]!;
             const step = state.steps[key]!;
-            const tone = stepTone(step.status);
+            const tone = cutOff && step.status === 'RUNNING' ? 'interrupted' : stepTone(step.status);
             const start = (step.startedAt ?? step.endedAt ?? origin) - origin;
             const stop = (step.endedAt ?? end) - origin;
             const { left, width } = barGeometry(start, stop, span);
@@ -76,7 +78,9 @@ export function Timeline({ store, now, picked, onPick }: TimelineProps) {
                 <span class="lane">
                   <span
                     class={`bar tone-${tone}${step.status === 'SKIPPED' ? ' skip' : ''}`}
-                    style={step.status === 'SKIPPED' ? `left: ${left}%; width: 6px` : `left: ${left}%; width: ${width}%`}
+                    style={
+                      step.status === 'SKIPPED' ? `left: min(${left}%, calc(100% - 6px)); width: 6px` : `left: ${left}%; width: ${width}%`
+                    }
                   />
                 </span>
               </div>
