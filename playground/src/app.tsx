@@ -75,6 +75,17 @@ export function App() {
   useEffect(() => {
     void loadPipelines();
   }, []);
+  useEffect(() => {
+    const where =
+      current.page === 'pipeline'
+        ? current.name
+        : current.page === 'run'
+          ? `run ${current.runId.slice(0, 8)}`
+          : current.page === 'runs'
+            ? 'runs'
+            : '';
+    document.title = where ? `${where} · modeflow playground` : 'modeflow playground';
+  }, [current]);
   // Home opens the first pipeline, once the list is known.
   useEffect(() => {
     const first = pipelines.value?.[0];

@@ -1,7 +1,8 @@
 /**
  * vitest globalSetup for the playground's browser tests: finds Chromium (Debian's
  * `/usr/bin/chromium`, or MODEFLOW_CHROMIUM) and builds the browser app into
- * dist/playground, where the server serves it from. playwright-core drives that Chromium
+ * dist/playground, where the server serves it from (unless it is newer than the app's
+ * sources). playwright-core drives that Chromium
  * (its own browser download cannot work offline). Tests read the outcome with
  * `inject('chromium')`.
  *
@@ -9,7 +10,8 @@
  * MODEFLOW_REQUIRE_SERVICES=1 (CI), which makes that a failure. A failed app build fails
  * the browser tests (they report it), not the rest of the suite.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
@@ -36,13 +38,26 @@ export default async function setup(project: TestProject): Promise<void> {
     return;
   }
   let buildError = '';
-  try {
-    const { build } = await import('vite');
-    await build({ configFile: fileURLToPath(new URL('../../playground/vite.config.ts', import.meta.url)), logLevel: 'error' });
-  } catch (error) {
-    buildError = `the playground app did not build (npm run build:app): ${(error as Error).message}`;
+  if (!appIsBuilt()) {
+    try {
+      const { build } = await import('vite');
+      await build({ configFile: join(ROOT, 'playground/vite.config.ts'), logLevel: 'error' });
+    } catch (error) {
+      buildError = `the playground app did not build (npm run build:app): ${(error as Error).message}`;
+    }
   }
   project.provide('chromium', { path, buildError });
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** True when dist/playground is newer than every file of the app's sources (then the build is skipped). */
+function appIsBuilt(): boolean {
+  const index = join(ROOT, 'dist/playground/index.html');
+  if (!existsSync(index)) return false;
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  return statSync(index).mtimeMs >= newest(join(ROOT, 'playground'));
 }
 
 /** MODEFLOW_CHROMIUM, else the usual Debian/Ubuntu places, else `chromium` on the PATH. */

@@ -140,12 +140,16 @@ export function GraphView(props: GraphViewProps) {
     event.preventDefault();
   };
 
+  // Added once, not per render (the run view renders every frame); it calls the latest handler.
+  const wheel = useRef(onWheel);
+  wheel.current = onWheel;
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  });
+    const listener = (event: WheelEvent) => wheel.current(event);
+    el.addEventListener('wheel', listener, { passive: false });
+    return () => el.removeEventListener('wheel', listener);
+  }, []);
 
   const highlight = props.highlight;
   const rect = (box: Box) => ({ x: box.x, y: box.y, width: box.width, height: box.height });

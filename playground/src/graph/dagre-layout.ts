@@ -65,7 +65,7 @@ export function dagreLayout(request: LayoutRequest): GraphLayout {
   for (const node of request.nodes) nodes[node.id] = box(g.node(node.id));
   const groups: Record<string, Box> = Object.create(null) as Record<string, Box>;
   for (const group of request.groups) groups[group] = box(g.node(`group:${group}`));
-  const edges = g.edges().map((e) => ({ from: e.v, to: e.w, points: g.edge(e)?.points ?? [] }));
+  const edges = g.edges().map((e: { v: string; w: string }) => ({ from: e.v, to: e.w, points: g.edge(e)?.points ?? [] }));
   const graph = g.graph() as { width?: number; height?: number };
   return { width: graph.width ?? 0, height: graph.height ?? 0, nodes, edges, groups, engine: 'dagre' };
 }

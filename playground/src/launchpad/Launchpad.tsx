@@ -4,7 +4,7 @@
  * their lines as one types) beside the graph with the selection highlighted; "Scaffold
  * missing config"; Launch, disabled while anything is invalid, saying why.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SchemaNode } from '../../../lib/cli/json-schema.ts';
 import { api, ApiError } from '../api/client.ts';
 import type { Issue } from '../api/types.ts';
@@ -93,8 +93,11 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
   const issues = launchIssues ?? validation.issues;
 
   const reason = launchBlocker(validation, selection.error, launching, launchIssues);
+  // One launch at a time, also between a click and the render that disables the button.
+  const inFlight = useRef(false);
   const launch = async () => {
-    if (reason) return;
+    if (reason || inFlight.current) return;
+    inFlight.current = true;
     setLaunching(true);
     setNotice(undefined);
     try {
@@ -117,6 +120,7 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
       if (e.issues?.length) setLaunchIssues(e.issues);
       setNotice({ kind: 'error', text: `Launch refused: ${e.message}` });
     } finally {
+      inFlight.current = false;
       setLaunching(false);
     }
   };
@@ -147,6 +151,8 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // The editor's own Mod-Enter has launched already (and marked the event handled).
+      if (event.defaultPrevented) return;
       if ((event.metaKey || event.ctrlKey) && event.key === 'Enter') {
         event.preventDefault();
         void launch();
