@@ -2,9 +2,8 @@
  * vitest globalSetup for the playground's browser tests: finds Chromium (Debian's
  * `/usr/bin/chromium`, or MODEFLOW_CHROMIUM) and builds the browser app into
  * dist/playground, where the server serves it from (unless it is newer than the app's
- * sources). playwright-core drives that Chromium
- * (its own browser download cannot work offline). Tests read the outcome with
- * `inject('chromium')`.
+ * sources). playwright-core drives that Chromium (its own browser download cannot work
+ * offline). Tests read the outcome with `inject('chromium')`.
  *
  * Without Chromium the browser tests skip with a one-line notice, unless
  * MODEFLOW_REQUIRE_SERVICES=1 (CI), which makes that a failure. A failed app build fails
@@ -51,13 +50,21 @@ export default async function setup(project: TestProject): Promise<void> {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** True when dist/playground is newer than every file of the app's sources (then the build is skipped). */
+/**
+ * True when dist/playground is newer than every file of the app's sources and of lib/ (some
+ * of whose modules the app bundles); then the build is skipped.
+ */
 function appIsBuilt(): boolean {
   const index = join(ROOT, 'dist/playground/index.html');
   if (!existsSync(index)) return false;
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  return statSync(index).mtimeMs >= newest(join(ROOT, 'playground'));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  return statSync(index).mtimeMs >= Math.max(newest(join(ROOT, 'playground')), newest(join(ROOT, 'lib')));
 }
 
 /** MODEFLOW_CHROMIUM, else the usual Debian/Ubuntu places, else `chromium` on the PATH. */
