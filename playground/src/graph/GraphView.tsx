@@ -33,6 +33,13 @@ interface View {
 
 const MIN_ZOOM = 0.04;
 const MAX_ZOOM = 2.5;
+/** Below this zoom the names are too small to read and are not drawn (nor laid out). */
+const FAR_ZOOM = 0.38;
+
+/** The zoom that fits a layout in a box of `width` × `height`. */
+function fitScale(layout: GraphLayout, width: number, height: number): number {
+  return Math.max(MIN_ZOOM, Math.min(1.15, (width - 32) / layout.width, (height - 32) / layout.height));
+}
 
 export function GraphView(props: GraphViewProps) {
   const { model } = props;
@@ -47,13 +54,19 @@ export function GraphView(props: GraphViewProps) {
   useEffect(() => {
     touched.current = false;
     setLayout(undefined);
-    return layOut(request, setLayout);
+    return layOut(request, (next) => {
+      // Decide before the first draw whether the names show: a thousand names laid out only
+      // to be hidden by the fit would cost their text layout for nothing.
+      const rect = host.current?.getBoundingClientRect();
+      if (rect && rect.width > 0 && !touched.current) setFar(fitScale(next, rect.width, rect.height) < FAR_ZOOM);
+      setLayout(next);
+    });
   }, [request]);
 
   const apply = () => {
     const { x, y, k } = view.current;
     world.current?.setAttribute('transform', `translate(${x},${y}) scale(${k})`);
-    const isFar = k < 0.38;
+    const isFar = k < FAR_ZOOM;
     setFar((was) => (was === isFar ? was : isFar));
   };
 
@@ -62,7 +75,7 @@ export function GraphView(props: GraphViewProps) {
     if (!el || !layout) return;
     const { width, height } = el.getBoundingClientRect();
     if (width === 0 || height === 0) return;
-    const k = Math.max(MIN_ZOOM, Math.min(1.15, (width - 32) / layout.width, (height - 32) / layout.height));
+    const k = fitScale(layout, width, height);
     view.current = { k, x: (width - layout.width * k) / 2, y: Math.max(8, (height - layout.height * k) / 2) };
     apply();
   };
@@ -129,6 +142,15 @@ export function GraphView(props: GraphViewProps) {
     if (name) props.onNodeClick?.(name);
   };
 
+  // One tooltip for the whole graph: the hovered solid's text goes on the host's title,
+  // rather than a <title> element in each of a thousand boxes.
+  const onPointerOver = (event: PointerEvent) => {
+    const name = (event.target as Element).closest?.('[data-solid]')?.getAttribute('data-solid');
+    const node = name ? model.byName.get(name) : undefined;
+    const el = host.current;
+    if (el) el.title = node ? nodeTip(node, props.progressOf?.(node.name)) : '';
+  };
+
   const onKeyDown = (event: KeyboardEvent) => {
     const rect = host.current!.getBoundingClientRect();
     if (event.key === '+' || event.key === '=') zoomAt(1.25, rect.width / 2, rect.height / 2);
@@ -165,6 +187,7 @@ export function GraphView(props: GraphViewProps) {
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
+      onPointerOver={onPointerOver}
       onKeyDown={onKeyDown}
     >
       {!layout && <div class="graph-empty">Laying out {model.nodes.length} solids…</div>}
@@ -259,6 +282,23 @@ interface NodeViewProps {
   readonly focused: boolean;
 }
 
+/** What a solid's tooltip says: its definition, description, wiring, resources and steps. */
+export function nodeTip(node: GraphNodeModel, progress: SolidProgress | undefined): string {
+  const { solid } = node;
+  const inputs = solid.inputs.map((i) => (i.from ? `${i.name} ← ${i.from.solid}.${i.from.output}` : `${i.name} (from config)`));
+  const done = progress ? progress.success + progress.failure + progress.skipped + progress.canceled : 0;
+  return [
+    solid.name + (solid.definition !== solid.name ? ` (${solid.definition})` : ''),
+    solid.description,
+    inputs.length ? `inputs: ${inputs.join(', ')}` : undefined,
+    solid.outputs.length ? `outputs: ${solid.outputs.join(', ')}` : undefined,
+    solid.resources.length ? `resources: ${solid.resources.join(', ')}` : undefined,
+    progress && progress.total > 0 ? `steps: ${done}/${progress.total} done` : undefined,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
 /** One solid's box; re-renders only when what it shows changed (a run updates many per frame). */
 class NodeView extends Component<NodeViewProps> {
   override shouldComponentUpdate(next: NodeViewProps): boolean {
@@ -281,20 +321,8 @@ class NodeView extends Component<NodeViewProps> {
     const clip = (text: string) => (text.length > maxChars ? `${text.slice(0, Math.max(1, maxChars - 1))}…` : text);
     const fanned = total > 1;
     const cls = ['node', tone ? `tone-${tone}` : '', mark, focused ? 'focused' : ''].filter(Boolean).join(' ');
-    const inputs = solid.inputs.map((i) => (i.from ? `${i.name} ← ${i.from.solid}.${i.from.output}` : `${i.name} (from config)`));
-    const tip = [
-      solid.name + (showsDefinition ? ` (${solid.definition})` : ''),
-      solid.description,
-      inputs.length ? `inputs: ${inputs.join(', ')}` : undefined,
-      solid.outputs.length ? `outputs: ${solid.outputs.join(', ')}` : undefined,
-      solid.resources.length ? `resources: ${solid.resources.join(', ')}` : undefined,
-      total > 0 ? `steps: ${done}/${total} done` : undefined,
-    ]
-      .filter(Boolean)
-      .join('\n');
     return (
       <g class={cls} transform={`translate(${box.x},${box.y})`} data-solid={solid.name} data-tone={tone ?? ''}>
-        <title>{tip}</title>
         <rect class="box" width={box.width} height={box.height} rx={6} />
         <rect class="stripe" x={0.5} y={0.5} width={4} height={box.height - 1} rx={2} />
         <text class="name" x={14} y={showsDefinition ? 20 : box.height / 2 + 4}>
