@@ -18,7 +18,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     reportCompressedSize: false,
-    chunkSizeWarningLimit: 600,
+    // One page bundle by design (~600 KB minified, ~200 KB gzipped; the goal is ≤ 250 KB gzipped).
+    chunkSizeWarningLimit: 800,
   },
   server: {
     // `npm run playground:dev` proxies the API to a running `modeflow ui` (MODEFLOW_UI, default :3000).
