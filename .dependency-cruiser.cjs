@@ -4,7 +4,8 @@
  * downward only:
  *
  *   errors.ts < support/ < schema/ < define/ < events/ < config/ < logging/ < plan/ < engine/
- *     < run.ts < the entries (index.ts, built-ins.ts) and the faces (cli/, testing/, playground/, history/)
+ *     < run.ts < the entries (index.ts, built-ins.ts) and the faces (cli/, testing/, bench/, playground/,
+ *     history/)
  *
  * modes/ and operators/ are made from lib/'s public pieces, as a user's own would be (the
  * script checks the names too); only the entries and faces may import them. Nothing in
@@ -26,7 +27,7 @@ const layers = [
 ];
 
 /** The top of lib/: the entries and the faces users reach from outside. */
-const top = ['lib/index\\.[jt]s$', 'lib/built-ins\\.[jt]s$', 'lib/cli/', 'lib/testing/', 'lib/playground/', 'lib/history/'];
+const top = ['lib/index\\.[jt]s$', 'lib/built-ins\\.[jt]s$', 'lib/cli/', 'lib/testing/', 'lib/bench/', 'lib/playground/', 'lib/history/'];
 
 const anyOf = (patterns) => `^(${patterns.join('|')})`;
 

@@ -8,6 +8,7 @@ export default defineConfig({
     // Examples and tests import 'modeflow' as users do; here it is the source.
     alias: [
       { find: /^modeflow\/testing$/, replacement: here('./lib/testing/index.ts') },
+      { find: /^modeflow\/bench$/, replacement: here('./lib/bench/index.ts') },
       { find: /^modeflow$/, replacement: here('./lib/index.ts') },
     ],
   },

@@ -24,6 +24,7 @@ const all: BenchCase[] = (
     import('./worker-pool.bench.ts'),
     import('./import-cost.bench.ts'),
     import('./yaml-config.bench.ts'),
+    import('./as-operator.bench.ts'),
     import('./playground-api.bench.ts'),
     import('./playground-page.bench.ts'),
   ])

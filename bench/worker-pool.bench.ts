@@ -36,7 +36,7 @@ function newPool(): Piscina {
  * A run on the workerPool executor. Runs share a warm pool (idleTimeoutMs, default 10 s,
  * outlasts the gaps between samples); `idleTimeoutMs: 0` gives each run a cold pool of its own.
  */
-function poolRun(extra: RunOptions['runConfig'] = {}, executor: Record<string, unknown> = {}): RunOptions {
+function poolRun(extra: RunOptions['runConfig'] = {}, executor: Record<string, unknown> = {}): Omit<RunOptions, 'mode'> {
   return { runConfig: { ...extra, execution: { workerPool: { config: { maxWorkers: WORKERS, ...executor } } } } };
 }
 

@@ -10,6 +10,7 @@ export type {
   InputValues,
   OutputValues,
   Emits,
+  EmitsNothing,
 } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
 export { mode, isMode, type Mode, type ModeOptions } from './define/mode.ts';
@@ -56,7 +57,15 @@ export { run, execute } from './run.ts';
 export type { RunOptions } from './plan/prepare.ts';
 export { runConfigSchema } from './config/run-config-schema.ts';
 export { runConfigJsonSchema } from './config/run-config-json-schema.ts';
-export { RunAccumulator, type RunResult, type SolidResult, type SolidStatus } from './events/result.ts';
+export {
+  RunAccumulator,
+  type RunResult,
+  type SolidResult,
+  type SolidStatus,
+  type OutputsOf,
+  type ResultOf,
+  type HasResult,
+} from './events/result.ts';
 export {
   initialRunState,
   applyEvent,
@@ -69,16 +78,29 @@ export {
 export { isTerminal, type RunEvent, type RunEventType } from './events/events.ts';
 export { describeEvent } from './events/describe-event.ts';
 export type * from './events/events.ts';
+export { failureOf } from './events/failure-of.ts';
+export { originalOf } from './events/json-safe.ts';
+
+// in RxJS apps
 export { toRunResult } from '../operators/to-run-result.ts';
+export { throwOnFailure } from '../operators/throw-on-failure.ts';
+export { outputs } from '../operators/outputs.ts';
+export { asOperator, type AsOperatorOptions, type OperatorInput, type OperatorOutput } from '../operators/as-operator.ts';
 
 // running steps elsewhere: what an executor with runStep uses where it runs them (the
-// workerPool's threads do)
+// workerPool's threads do), and what asOperator runs a solid with
 export { exportedPipelines } from './define/pipeline.ts';
 export { runStep, invokeCompute, type ComputeSink, type RunningCompute } from './engine/compute.ts';
 export { StepContext, declaredResources, type StepContextSource } from './engine/step-context.ts';
 export { ResourceScope, type ResourceScopeOptions, type ScopeReport } from './engine/resource-scope.ts';
 export { recordLog, type LogRecord } from './logging/log-record.ts';
 export { originalError } from './events/error-registry.ts';
+export { checkOf, type TypeCheck } from './plan/plan.ts';
+export { checked } from './engine/type-check.ts';
+export { retryDecision, type RetryDecision } from './engine/retry.ts';
+export { resolveRunConfig, type ResolvedRunConfig } from './config/run-config.ts';
+export { makeRedactor, type Redactor } from './config/redact.ts';
+export { openRunLogger, type RunLogger, type RunBindings, type RecordSource } from './logging/run-logger.ts';
 
 // errors
 export {

@@ -1,8 +1,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import type { Pipeline } from './define/pipeline.ts';
 import { startRun } from './engine/run-engine.ts';
-import { StepExecutionError } from './errors.ts';
-import { originalError } from './events/error-registry.ts';
+import { failureOf } from './events/failure-of.ts';
 import type { RunEvent } from './events/events.ts';
 import { RunAccumulator, type RunResult } from './events/result.ts';
 import { prepare, type RunOptions } from './plan/prepare.ts';
@@ -22,7 +21,7 @@ import { prepare, type RunOptions } from './plan/prepare.ts';
  * @throws {InvalidConfigError} run config, with every issue
  * @throws {InvalidSubsetError} selection
  */
-export function run(pipeline: Pipeline, options: RunOptions = {}): Observable<RunEvent> {
+export function run<M extends string>(pipeline: Pipeline<M>, options: RunOptions<NoInfer<M>> = {}): Observable<RunEvent> {
   return new Observable<RunEvent>((subscriber) => {
     let prepared;
     try {
@@ -47,7 +46,7 @@ export function run(pipeline: Pipeline, options: RunOptions = {}): Observable<Ru
  * @throws {InvariantViolationError | InvalidConfigError | InvalidSubsetError} (a rejection)
  *   for problems found before the run starts, whatever `raiseOnError` says
  */
-export function execute(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
+export function execute<M extends string>(pipeline: Pipeline<M>, options: RunOptions<NoInfer<M>> = {}): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
     const accumulator = new RunAccumulator();
     // An error met while folding rejects and stops the run (as toRunResult errors its stream).
@@ -76,23 +75,4 @@ export function execute(pipeline: Pipeline, options: RunOptions = {}): Promise<R
     // Failed while subscribe() ran the run synchronously: stop it now that it can be stopped.
     if (failed) subscription.unsubscribe();
   });
-}
-
-/** The StepExecutionError for a failed or canceled run. */
-export function failureOf(result: RunResult): StepExecutionError<RunResult> {
-  const terminal = result.events[result.events.length - 1];
-  if (result.status === 'CANCELED') {
-    return new StepExecutionError(`pipeline "${result.pipelineName}" run ${result.runId} was canceled`, {
-      stepKey: undefined,
-      cause: undefined,
-      result,
-    });
-  }
-  const error = terminal?.type === 'RUN_FAILURE' ? terminal.error : undefined;
-  const stepKey = terminal?.type === 'RUN_FAILURE' ? terminal.failedSteps[0] : undefined;
-  const where = stepKey ? `step ${stepKey} failed` : 'the run failed';
-  return new StepExecutionError(
-    `pipeline "${result.pipelineName}" (mode "${result.mode}"): ${where}` + (error ? `: ${error.name}: ${error.message}` : ''),
-    { stepKey, cause: error ? originalError(error) : undefined, result },
-  );
 }

@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBenchCommand } from './bench-command.ts';
+import { registerRunsCommand } from './runs-command.ts';
+import { registerUiCommand } from './ui-command.ts';
 import type { ExecuteFlags } from './execute-command.ts';
 import type { InspectFlags } from './inspect-commands.ts';
-import type { RunsFlags } from './runs-command.ts';
-import type { UiFlags } from './ui-command.ts';
 import { packageInfo } from './package-info.ts';
 import type { ErrorContext } from './report-error.ts';
 import { colorFor, makeStyle } from './style.ts';
@@ -11,14 +12,13 @@ import { colorFor, makeStyle } from './style.ts';
 // and usage errors stay fast.
 const loadExecute = () => import('./execute-command.ts');
 const loadInspect = () => import('./inspect-commands.ts');
-const loadUi = () => import('./ui-command.ts');
-const loadRuns = () => import('./runs-command.ts');
 
 const EXAMPLES = `
 Examples:
   modeflow pipeline execute -f examples/query-pipeline.ts -d local_dev query_pipeline
   modeflow pipeline execute -f pipelines.ts -d prod query_pipeline -c base.yaml -c prod.yaml
   modeflow pipeline scaffold-config -f pipelines.ts query_pipeline -d prod > prod.yaml
+  modeflow pipeline bench -f examples/cpu-heavy.ts --executor sync,workerPool
 
 Exit codes: 0 success, 1 the run failed, 2 the run could not start (usage, files,
 definitions, mode, preset, selection or run config), 130 canceled with Ctrl-C.`;
@@ -123,31 +123,9 @@ function createProgram(context: ErrorContext, setExitCode: (code: number) => voi
       out(await (await loadInspect()).configSchemaCommand(name, flags, context)),
     );
 
-  program
-    .command('ui')
-    .description('serve the playground: pick a mode, edit run config, launch and watch runs in the browser')
-    .requiredOption('-f, --file <file>', 'a module that exports pipelines (.ts or .js); repeat for several', collect, [] as string[])
-    .option('--port <port>', 'the port (0: any free one)', '3000')
-    .option('--host <host>', 'the address to listen on (other machines reach it only if you say so)', '127.0.0.1')
-    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
-    .option('--no-history', 'keep runs in memory only, for the life of the server')
-    .action(async (flags: UiFlags) => setExitCode(await (await loadUi()).uiCommand(flags, context)));
-
-  const runs = program.command('runs').description('read the run history (runs of `ui` and `pipeline execute --history`)');
-  runs
-    .command('list')
-    .description('the recorded runs, newest first')
-    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
-    .option('--limit <n>', 'how many runs', '50')
-    .option('--json', 'print { runs: [...] } as JSON')
-    .action(async (flags: RunsFlags) => out((await loadRuns()).runsListCommand(flags)));
-  runs
-    .command('show')
-    .description('a recorded run: its record and events (a unique prefix of the id will do)')
-    .argument('<runId>', 'the run id')
-    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
-    .option('--json', 'print { run, events } as JSON')
-    .action(async (runId: string, flags: RunsFlags) => out((await loadRuns()).runsShowCommand(runId, flags)));
+  registerBenchCommand(pipeline, context, setExitCode);
+  registerUiCommand(program, context, setExitCode);
+  registerRunsCommand(program, out);
 
   return program;
 }

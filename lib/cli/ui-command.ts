@@ -1,4 +1,4 @@
-import { startPlayground } from '../playground/start-playground.ts';
+import type { Command } from 'commander';
 import { CliError } from './cli-error.ts';
 import type { ErrorContext } from './report-error.ts';
 
@@ -9,6 +9,23 @@ export interface UiFlags {
   readonly host?: string;
   /** A path (`--history PATH`), false (`--no-history`), or undefined (the default file). */
   readonly history?: string | boolean;
+}
+
+/** Registers `modeflow ui`; the server (hono, SQLite) is loaded only when it runs. */
+export function registerUiCommand(program: Command, context: ErrorContext, setExitCode: (code: number) => void): void {
+  program
+    .command('ui')
+    .description('serve the playground: pick a mode, edit run config, launch and watch runs in the browser')
+    .requiredOption('-f, --file <file>', 'a module that exports pipelines (.ts or .js); repeat for several', collect, [] as string[])
+    .option('--port <port>', 'the port (0: any free one)', '3000')
+    .option('--host <host>', 'the address to listen on (other machines reach it only if you say so)', '127.0.0.1')
+    .option('--history <path>', 'the run history file (default .modeflow/history.sqlite)')
+    .option('--no-history', 'keep runs in memory only, for the life of the server')
+    .action(async (flags: UiFlags) => setExitCode(await uiCommand(flags, context)));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /**
@@ -22,6 +39,7 @@ export interface UiFlags {
 export async function uiCommand(flags: UiFlags, context: ErrorContext): Promise<number> {
   const port = parsePort(flags.port);
   context.file = flags.file.join(', ');
+  const { startPlayground } = await import('../playground/start-playground.ts');
   let playground;
   try {
     playground = await startPlayground({

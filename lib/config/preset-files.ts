@@ -10,11 +10,11 @@ import { readYamlConfig } from './yaml-config.ts';
  *
  * @throws {InvalidDefinitionError} when a file cannot be read, is not YAML, repeats a key or is not a mapping
  */
-export function presetFromFiles(
+export function presetFromFiles<const M extends string = never>(
   name: string,
   files: readonly (string | URL)[],
-  options: Omit<PresetOptions, 'name' | 'runConfig'> = {},
-): Preset {
+  options: Omit<PresetOptions<M>, 'name' | 'runConfig'> = {},
+): Preset<M> {
   const layers = files.map((file) => readYamlConfig(file, `preset "${name}"`));
   return preset({ ...options, name, runConfig: (deepMerge({}, ...layers) ?? {}) as Record<string, unknown> });
 }

@@ -14,6 +14,7 @@ import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { builtFor, DEFAULT_TEARDOWN_TIMEOUT_MS, type Built } from './run-config-schema.ts';
 import type { SolidsSection } from './solids-config.ts';
+import { checkCodeInputs, codeInputKeys, withInputsInCode, type CheckedInputs, type CodeInputs } from './code-inputs.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
 export interface ResolvedRunConfig {
@@ -38,7 +39,9 @@ export interface ResolvedRunConfig {
   readonly secrets: readonly string[];
   /**
    * The raw run config as given, with each `{ env: NAME }` left as is (safe to show: it holds
-   * names, not values), as a JSON-safe copy when it needs one (see json-safe.ts).
+   * names, not values), as a JSON-safe copy when it needs one (see json-safe.ts). Inputs
+   * given in code (`RunOptions.inputs`) add `inputs: { [solid]: [input, …] }`: their names,
+   * never their values.
    */
   readonly shown: unknown;
 }
@@ -59,16 +62,18 @@ export function resolveRunConfig(
   raw: unknown,
   selection: ReadonlySet<string> | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  inputs?: CodeInputs,
 ): ResolvedRunConfig {
   const built = builtFor(pipeline, mode, selection);
   const issues: ConfigIssue[] = [];
   const secrets = new Set<string>();
   return withEnvSource({ env, secrets }, () => {
     // Keep 4 keys: a value nested too deeply is reported at `resources.<key>.config.<field>`.
-    const parsed = parseConfig(built.schema, raw, 4);
+    const parsed = withInputsInCode(codeInputKeys(inputs), () => parseConfig(built.schema, raw, 4));
     if (!parsed.success) issues.push(...configIssues(parsed.issues, []));
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
-    const solids = resolveSolids(built.solids, data, issues);
+    const inCode = inputs === undefined ? undefined : checkCodeInputs(pipeline, inputs, selection, issues);
+    const solids = resolveSolids(built.solids, data, issues, inCode);
 
     const resources: Record<string, { config: unknown; teardownTimeoutMs: number }> = {};
     for (const [key, r] of Object.entries(mode.resources)) {
@@ -98,7 +103,7 @@ export function resolveRunConfig(
       loggers: Object.freeze(loggers),
       execution,
       secrets: Object.freeze([...secrets]),
-      shown: jsonSafe(raw ?? {}),
+      shown: jsonSafe(inCode ? { ...(raw as object | undefined), inputs: inCode.names } : (raw ?? {})),
     });
   });
 }
@@ -116,8 +121,16 @@ interface GivenSolid {
   readonly inputs?: Record<string, { value?: unknown } | undefined>;
 }
 
-/** Entries for the selected solids the parse kept (given or configurable), in pipeline order. */
-function resolveSolids(section: SolidsSection, data: ParsedRunConfig, issues: ConfigIssue[]): ResolvedRunConfig['solids'] {
+/**
+ * Entries for the selected solids the parse kept (given or configurable), in pipeline order,
+ * with the inputs given in code in place of run config's.
+ */
+function resolveSolids(
+  section: SolidsSection,
+  data: ParsedRunConfig,
+  issues: ConfigIssue[],
+  inCode: CheckedInputs | undefined,
+): ResolvedRunConfig['solids'] {
   // Bound config is checked even when the schema failed, so every problem shows at once.
   const bound = new Map<string, unknown>();
   for (const slot of section.bound) bound.set(slot.node.name, boundSolidConfig(slot.node, issues));
@@ -126,7 +139,10 @@ function resolveSolids(section: SolidsSection, data: ParsedRunConfig, issues: Co
     const slot = section.slots.get(name);
     if (!slot?.kind) continue; // outside the selection
     const inputs: Record<string, unknown> = {};
-    for (const input of slot.kind.inputs) inputs[input.name] = given?.inputs?.[input.name]?.value;
+    const fromCode = inCode?.values.get(name);
+    for (const input of slot.kind.inputs) {
+      inputs[input.name] = fromCode?.has(input.name) ? fromCode.get(input.name) : given?.inputs?.[input.name]?.value;
+    }
     const config = slot.node.solid.bound ? bound.get(name) : given?.config;
     entries.push([name, Object.freeze({ config, inputs: Object.freeze(inputs) })]);
   }

@@ -16,6 +16,7 @@ import type { GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { parseConfig } from '../schema/parse-config.ts';
 import { isInputUnconnected } from './select.ts';
+import { isGivenInCode } from './code-inputs.ts';
 
 /** What the entry of an invocation takes; shared by invocations alike in what they take. */
 export interface EntryKind {
@@ -174,6 +175,8 @@ function parseInputs(node: GraphNode, kind: EntryKind, raw: unknown, issues: Iss
   const parsed: Record<string, unknown> = {};
   for (const input of kind.inputs) {
     const own = Object.hasOwn(given, input.name) ? given[input.name] : undefined;
+    // Given in code (RunOptions.inputs): that value is checked there, and wins.
+    if (own === undefined && isGivenInCode(node.name, input.name)) continue;
     const value = input.required ? own : (own ?? EMPTY);
     if (value === undefined) {
       const message = `input "${input.name}" of solid "${node.name}" is not connected; give it as ${where}.inputs.${input.name}.value`;

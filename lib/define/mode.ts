@@ -10,9 +10,9 @@ export type ModeResources<R> = {
 };
 
 /** What {@link mode} takes. */
-export interface ModeOptions<R extends Record<string, Resource<any>>> {
-  /** Default `default`. */
-  readonly name?: string;
+export interface ModeOptions<R extends Record<string, Resource<any>>, N extends string = string> {
+  /** Default `default`. A literal name is kept in the mode's type (see {@link Mode}). */
+  readonly name?: N;
   /** Shown by `modeflow pipeline print`. */
   readonly description?: string;
   /** Resource definitions by key: what solids that declare the key get in `ctx.resources`. */
@@ -23,10 +23,14 @@ export interface ModeOptions<R extends Record<string, Resource<any>>> {
   readonly executors?: readonly Executor[];
 }
 
-/** A mode: a deployment environment of a pipeline. */
-export interface Mode {
+/**
+ * A mode: a deployment environment of a pipeline. `N` is its name as a string literal
+ * when written as one (`mode({ name: 'prod' })` is a `Mode<'prod'>`), so that a pipeline
+ * knows its mode names at compile time.
+ */
+export interface Mode<N extends string = string> {
   readonly [KIND]: 'mode';
-  readonly name: string;
+  readonly name: N;
   readonly description: string | undefined;
   readonly resources: Readonly<Record<string, Resource>>;
   readonly loggers: Readonly<Record<string, Logger>>;
@@ -72,11 +76,13 @@ function modeDefaults(): ModeDefaults {
  * @throws {InvalidDefinitionError} for a bad name or key, a value that is not a resource,
  *   logger or executor, duplicate executor names, or a cycle among the resources
  */
-function modeFactory<R extends Record<string, Resource<any>> = {}>(options: ModeOptions<R> = {}): Mode {
+function modeFactory<R extends Record<string, Resource<any>> = {}, const N extends string = 'default'>(
+  options: ModeOptions<R, N> = {},
+): Mode<N> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidDefinitionError(`mode() takes an options object, got ${describe(options)}`);
   }
-  const name = options.name ?? 'default';
+  const name = (options.name ?? 'default') as N;
   assertName(name, 'mode');
   const where = `mode "${name}"`;
   const resources = checkMembers(
@@ -151,11 +157,11 @@ function checkResourceCycles(resources: Readonly<Record<string, Resource>>, wher
 /**
  * Wraps plain values as hardcoded resources: `mode.fromResources({ database: db }, 'test')`.
  */
-function fromResources(values: Readonly<Record<string, unknown>>, name?: string): Mode {
+function fromResources<const N extends string = 'default'>(values: Readonly<Record<string, unknown>>, name?: N): Mode<N> {
   const resources = Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, isResource(value) ? value : resource({ init: () => value })]),
   );
-  return modeFactory({ ...(name === undefined ? {} : { name }), resources } as ModeOptions<Record<string, Resource>>);
+  return modeFactory({ ...(name === undefined ? {} : { name }), resources } as ModeOptions<Record<string, Resource>, N>);
 }
 
 /** Defines a mode; see {@link modeFactory}. `mode.fromResources(values, name?)` wraps plain values. */

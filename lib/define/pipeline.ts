@@ -6,29 +6,34 @@ import { isMode, mode as makeMode, type Mode } from './mode.ts';
 import type { Preset } from './preset.ts';
 import type { AnySolid } from './solid-types.ts';
 
-/** What {@link pipeline} takes. */
-export interface PipelineOptions {
+/** What {@link pipeline} takes; `M` is the union of its modes' names. */
+export interface PipelineOptions<M extends string = string> {
   /** The pipeline's name (`^[A-Za-z0-9_]+$`): `-p NAME` on the CLI, and how worker threads find it among its module's exports. */
   readonly name: string;
   /** Shown by `modeflow pipeline list` and `print`. */
   readonly description?: string;
   /** Deployment environments; none means one mode named `default`. */
-  readonly modes?: readonly Mode[];
-  /** Named, ready runs (mode, run config, selection, tags); names unique within the pipeline. */
-  readonly presets?: readonly Preset[];
+  readonly modes?: readonly Mode<M>[];
+  /** Named, ready runs (mode, run config, selection, tags); names unique within the pipeline; a preset's mode must be one of `modes`. */
+  readonly presets?: readonly Preset<NoInfer<M>>[];
   /** Calls solids with output handles to wire them: `const t = a(); b({ x: t })`. */
   readonly graph: () => unknown;
   /** The module that exports this pipeline (`import.meta.url`); default: the caller's file. */
   readonly module?: string;
 }
 
-/** A pipeline: a graph of solid invocations and the modes it can run in. */
-export interface Pipeline {
+/**
+ * A pipeline: a graph of solid invocations and the modes it can run in. `M` is the union
+ * of its mode names, kept as literals when they are written as literals, so that
+ * `execute(p, { mode: 'prdo' })` does not compile; a pipeline whose names are only known
+ * as `string` is a `Pipeline` (`Pipeline<string>`), which takes any name.
+ */
+export interface Pipeline<M extends string = string> {
   readonly [KIND]: 'pipeline';
   readonly name: string;
   readonly description: string | undefined;
-  readonly modes: readonly Mode[];
-  readonly presets: readonly Preset[];
+  readonly modes: readonly Mode<M>[];
+  readonly presets: readonly Preset<M>[];
   /** Invocations in call order, which is a topological order. */
   readonly nodes: readonly GraphNode[];
   /** The module that defines it, as a file URL; workers import it. */
@@ -51,7 +56,7 @@ export interface Pipeline {
  * @throws {InvalidDefinitionError} for a bad name, duplicate modes or presets, two
  *   different solids sharing a name, or a mode missing a required resource
  */
-export function pipeline(options: PipelineOptions): Pipeline {
+export function pipeline<M extends string = 'default'>(options: PipelineOptions<M>): Pipeline<M> {
   const module = options?.module ?? callerModule();
   if (typeof options !== 'object' || options === null) {
     throw new InvalidDefinitionError(`pipeline() takes an options object, got ${describe(options)}`);
@@ -61,7 +66,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
   if (typeof options.graph !== 'function') {
     throw new InvalidDefinitionError(`${where}: graph must be a function that calls solids, e.g. graph: () => { b(a()); }`);
   }
-  const modes = options.modes ?? [makeMode()];
+  const modes = options.modes ?? [makeMode() as Mode<string> as Mode<M>];
   if (!Array.isArray(modes) || modes.length === 0) {
     throw new InvalidDefinitionError(`${where}: modes must be a non-empty array of mode() definitions (or left out)`);
   }

@@ -3,11 +3,11 @@ import { InvalidDefinitionError } from '../errors.ts';
 import { isPlainObject } from '../support/deep-merge.ts';
 
 /** What {@link preset} takes. */
-export interface PresetOptions {
+export interface PresetOptions<M extends string = string> {
   /** How a run names it: `execute(p, { preset: name })`, `--preset NAME`. */
   readonly name: string;
-  /** The mode to run in; must be one of the pipeline's. */
-  readonly mode?: string;
+  /** The mode to run in; must be one of the pipeline's (a literal name is checked at compile time). */
+  readonly mode?: M;
   /** Run config; a run's own `runConfig` is deep-merged over it (the run's wins). */
   readonly runConfig?: Readonly<Record<string, unknown>>;
   /** A solid selection, as in `select`. */
@@ -16,11 +16,11 @@ export interface PresetOptions {
   readonly tags?: Readonly<Record<string, unknown>>;
 }
 
-/** A named, ready run: mode, run config and solid selection. */
-export interface Preset {
+/** A named, ready run: mode, run config and solid selection. `M` is its mode's name, kept as a literal. */
+export interface Preset<M extends string = string> {
   readonly [KIND]: 'preset';
   readonly name: string;
-  readonly mode: string | undefined;
+  readonly mode: M | undefined;
   readonly runConfig: Readonly<Record<string, unknown>>;
   readonly select: string | undefined;
   readonly tags: Readonly<Record<string, unknown>>;
@@ -34,7 +34,7 @@ export interface Preset {
  *
  * @throws {InvalidDefinitionError} for a bad name or a run config that is not an object
  */
-export function preset(options: PresetOptions): Preset {
+export function preset<const M extends string = never>(options: PresetOptions<M>): Preset<M> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidDefinitionError(`preset() takes an options object, got ${describe(options)}`);
   }

@@ -22,6 +22,12 @@ export type OutputValues<O extends Schemas> = { -readonly [K in keyof O]: z.outp
 /** What a compute may return for values of type `T`. */
 export type Emits<T> = T | Promise<T> | Observable<T> | AsyncIterable<T>;
 
+/**
+ * What a compute that returns nothing (`void`) gives: allowed only when the output accepts
+ * `undefined`, so that a compute which forgets its `return` does not compile.
+ */
+export type EmitsNothing<T> = undefined extends T ? Emits<void> : never;
+
 /** When and how often a failed step is tried again. */
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -88,9 +94,10 @@ export interface SingleOutputSolidOptions<
   readonly outputs?: undefined;
   /**
    * The step's work: returns `result`'s value, a Promise, an Observable or an AsyncIterable
-   * of values; several values fan the downstream out.
+   * of values; several values fan the downstream out. A compute that returns nothing
+   * compiles only when `output` accepts `undefined` (or is left out).
    */
-  readonly compute: (ctx: SolidContext<ConfigOf<C>, R>, inputs: InputValues<I>) => Emits<z.input<O>> | Emits<void>;
+  readonly compute: (ctx: SolidContext<ConfigOf<C>, R>, inputs: InputValues<I>) => Emits<z.input<O>> | EmitsNothing<z.input<O>>;
 }
 
 /** Options of a solid with several named outputs. */

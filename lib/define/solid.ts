@@ -32,18 +32,20 @@ import type {
  * @throws {InvalidDefinitionError} for a bad name, non-zod schemas, both `output` and
  *   `outputs`, a bad retry policy or priority, or a missing compute
  */
-export function solid<
-  I extends Schemas = {},
-  O extends z.ZodType = z.ZodUnknown,
-  C extends z.ZodType | undefined = undefined,
-  const R extends readonly string[] = [],
->(options: SingleOutputSolidOptions<I, O, C, R>): Solid<I, { result: z.output<O> }, ConfigOf<C>, false>;
+// Several outputs first: a mistake in a single-output solid (the commoner kind) is then
+// reported against its own overload, the last one tried.
 export function solid<
   I extends Schemas = {},
   O extends Schemas = Schemas,
   C extends z.ZodType | undefined = undefined,
   const R extends readonly string[] = [],
 >(options: MultiOutputSolidOptions<I, O, C, R>): Solid<I, OutputValues<O>, ConfigOf<C>, true>;
+export function solid<
+  I extends Schemas = {},
+  O extends z.ZodType = z.ZodUnknown,
+  C extends z.ZodType | undefined = undefined,
+  const R extends readonly string[] = [],
+>(options: SingleOutputSolidOptions<I, O, C, R>): Solid<I, { result: z.output<O> }, ConfigOf<C>, false>;
 export function solid(options: AnySolidOptions): AnySolid {
   return makeSolid(validate(options), undefined, undefined);
 }

@@ -11,6 +11,9 @@ export interface RetryDecision {
  * of the library in a worker counts too) may override the policy's `maxRetries` and
  * `delayMs`; it asks for one retry when neither it nor the policy says how many.
  * Exponential backoff doubles the delay per attempt.
+ *
+ * @example
+ * const { retry, delayMs } = retryDecision(solid.retry, error, attempt); // attempt: 1 for the first
  */
 export function retryDecision(policy: RetryPolicy | undefined, error: unknown, attempt: number): RetryDecision {
   const requested = isRetryRequested(error) ? error : undefined;

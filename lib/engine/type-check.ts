@@ -6,6 +6,10 @@ import type { Step } from './step.ts';
 /**
  * `schema.safeParse(value)`, or what a refinement or transform of the user's threw: that
  * error fails the step like a throw from its compute, instead of escaping from the engine.
+ *
+ * @example
+ * const parsed = checked(z.number(), value);
+ * if (!parsed.success) fail(parsed.thrown ? parsed.error : new TypeCheckError({ ...where, issues: parsed.error.issues }));
  */
 export function checked(
   schema: z.ZodType,

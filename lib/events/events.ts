@@ -20,7 +20,11 @@ export interface StepEventBase extends EventBase {
 export interface RunStartEvent extends EventBase {
   readonly type: 'RUN_START';
   readonly executor: string;
-  /** The run config as given; `{ env: NAME }` sources show their names, never values. */
+  /**
+   * The run config as given; `{ env: NAME }` sources show their names, never values. Inputs
+   * given in code (`RunOptions.inputs`) appear as `inputs: { [solid]: [input, …] }`: names
+   * only (drop that key to run the config again).
+   */
   readonly runConfig: unknown;
   readonly select: string | undefined;
   readonly tags: Readonly<Record<string, unknown>>;

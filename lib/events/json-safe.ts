@@ -38,7 +38,14 @@ export function withOriginal<E extends object>(event: E, shown: unknown, value: 
   return event;
 }
 
-/** The value an event was made from (its JSON-safe copy shows `fallback`). */
+/**
+ * The value an event field was made from: `STEP_OUTPUT.value` shows a JSON-safe copy of a
+ * value `JSON.stringify` refuses (a BigInt, a cycle), and the event keeps the value itself
+ * alongside; this gives it back (or `fallback`, the field as shown, when they are the same).
+ *
+ * @example
+ * if (event.type === 'STEP_OUTPUT') use(originalOf(event, event.value));
+ */
 export function originalOf(event: object, fallback: unknown): unknown {
   return ORIGINAL in event ? (event as { [ORIGINAL]: unknown })[ORIGINAL] : fallback;
 }

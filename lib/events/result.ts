@@ -3,21 +3,42 @@ import { ModeflowError } from '../errors.ts';
 import type { SerializedError } from '../errors.ts';
 import type { RunEvent, StepOutputEvent } from './events.ts';
 import type { Pipeline } from '../define/pipeline.ts';
+import type { AnySolid, Solid } from '../define/solid-types.ts';
 import { applyEvent, initialRunState, type RunState, type StepState } from './run-state.ts';
+
+/** `unknown` for a solid definition with an output `result`; `never` (so that no value fits) for one without. */
+export type HasResult<S> = 'result' extends keyof OutputsOf<S> ? unknown : never;
 
 /** How a solid (all of its steps) ended. */
 export type SolidStatus = 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'CANCELED';
 
-/** What one solid did in a run; a fanned-out solid aggregates its mapped steps. */
-export interface SolidResult {
+/** The output values of solid definition `S`, keyed by output name (`{ result: T }` for one output). */
+export type OutputsOf<S> = S extends Solid<any, infer O, any, any> ? O : Record<string, unknown>;
+
+/**
+ * The value of output `result` of solid definition `S` (`never` for a solid without one:
+ * name the output).
+ */
+export type ResultOf<S> = 'result' extends keyof OutputsOf<S> ? OutputsOf<S>['result'] : never;
+
+/**
+ * What one solid did in a run; a fanned-out solid aggregates its mapped steps. `O` types
+ * its outputs when it comes from the solid's definition (`result.solid(double)`).
+ */
+export interface SolidResult<O extends Record<string, unknown> = Record<string, unknown>> {
   readonly solid: string;
   readonly status: SolidStatus;
   readonly success: boolean;
   readonly skipped: boolean;
   /** Every value of every output, in emission order (mapped steps in index order). */
-  readonly outputs: Readonly<Record<string, readonly unknown[]>>;
-  /** The only value of `name` (default `result`); `undefined` if none, the array if several. */
-  output(name?: string): unknown;
+  readonly outputs: { readonly [K in keyof O]: readonly O[K][] };
+  /**
+   * The only value of output `result`: `undefined` if none, the array if several (a
+   * fanned-out solid: read `outputs.result` for every value, typed as an array).
+   */
+  output(): ('result' extends keyof O ? O['result'] : never) | undefined;
+  /** The only value of output `name`; `undefined` if none, the array if several. */
+  output<K extends keyof O & string>(name: K): O[K] | undefined;
   /** The events of this solid's steps. */
   readonly events: readonly RunEvent[];
   /** The error of its first failed step. */
@@ -37,10 +58,23 @@ export interface RunResult {
   /** The run state the events add up to. */
   readonly state: RunState;
   /**
+   * What a solid did, by its definition (or `.alias()`), typed by its outputs:
+   * `result.solid(double).outputs.result` is `readonly number[]`.
+   * @throws {ModeflowError} when the pipeline's invocation of that name is another definition
+   */
+  solid<S extends AnySolid>(solid: S): SolidResult<OutputsOf<S>>;
+  /**
    * What invocation `name` did. @throws {ModeflowError} for a name that is no invocation
    * of the pipeline
    */
   solid(name: string): SolidResult;
+  /**
+   * The only value of output `result` of a solid, by its definition, typed:
+   * `result.output(double)` is `number | undefined` (the array if it gave several).
+   */
+  output<S extends AnySolid>(solid: S & HasResult<S>): ResultOf<S> | undefined;
+  /** The only value of output `outputName` of a solid, by its definition, typed. */
+  output<S extends AnySolid, K extends keyof OutputsOf<S> & string>(solid: S, outputName: K): OutputsOf<S>[K] | undefined;
   /** `solid(solidName).output(outputName)`. */
   output(solidName: string, outputName?: string): unknown;
 }
@@ -69,8 +103,12 @@ export class RunAccumulator {
     applyEvent(this.state, event);
   }
 
-  /** The result so far (call once the terminal event is in). */
-  result(pipeline: Pipeline): RunResult {
+  /**
+   * The result so far (call once the terminal event is in). Without the pipeline it is
+   * built from the events alone: `solid(name)` then knows the solids and outputs that
+   * appear in them (or, given a definition, that definition's outputs).
+   */
+  result(pipeline?: Pipeline): RunResult {
     return new Result(pipeline, Object.freeze(this.events), freezeState(this.state));
   }
 }
@@ -107,36 +145,70 @@ class Result implements RunResult {
 
   readonly events: readonly RunEvent[];
   readonly state: RunState;
-  private readonly pipeline: Pipeline;
+  private readonly pipeline: Pipeline | undefined;
 
-  constructor(pipeline: Pipeline, events: readonly RunEvent[], state: RunState) {
+  constructor(pipeline: Pipeline | undefined, events: readonly RunEvent[], state: RunState) {
     this.pipeline = pipeline;
     this.events = events;
     this.state = state;
     this.runId = state.runId ?? '';
-    this.pipelineName = state.pipelineName ?? pipeline.name;
+    this.pipelineName = state.pipelineName ?? pipeline?.name ?? '';
     this.mode = state.mode ?? '';
     this.status = state.status === 'SUCCESS' ? 'SUCCESS' : state.status === 'CANCELED' ? 'CANCELED' : 'FAILURE';
     this.success = this.status === 'SUCCESS';
   }
 
-  solid(name: string): SolidResult {
+  solid(which: string | AnySolid): SolidResult<any> {
+    const definition = typeof which === 'function' ? which : undefined;
+    const name = definition ? definition.invocationName : which;
+    if (typeof name !== 'string') {
+      throw new ModeflowError(`result.solid() takes a solid definition or an invocation name, got ${typeof which}`);
+    }
     const cached = this.#solids.get(name);
-    if (cached) return cached;
-    const node = this.pipeline.node(name);
-    if (!node) {
+    if (cached) {
+      if (definition) this.checkDefinition(definition);
+      return cached;
+    }
+    const entry = this.index().get(name);
+    let outputNames: readonly string[] | undefined;
+    if (this.pipeline) {
+      const node = this.pipeline.node(name);
+      if (!node) {
+        throw new ModeflowError(
+          `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}`,
+        );
+      }
+      if (definition) this.checkDefinition(definition);
+      outputNames = Object.keys(node.solid.outputs);
+    } else if (definition) {
+      outputNames = Object.keys(definition.outputs);
+    } else if (!entry) {
+      const seen = [...this.index().keys()];
       throw new ModeflowError(
-        `pipeline "${this.pipelineName}" has no solid "${name}"; its solids are: ${this.pipeline.nodes.map((n) => n.name).join(', ')}`,
+        `the events of run ${this.runId} have nothing of solid "${name}" (solids in them: ${seen.join(', ') || 'none'}); ` +
+          `this result was folded without its pipeline, so it knows solids from their events only: pass the solid's ` +
+          `definition, or fold with toRunResult(pipeline)`,
       );
     }
-    const entry = this.index().get(name) ?? { steps: [], events: [] };
-    const result = solidResult(name, Object.keys(node.solid.outputs), entry.steps, entry.events, this.status);
+    const found = entry ?? { steps: [], events: [] };
+    const result = solidResult(name, outputNames, found.steps, found.events, this.status);
     this.#solids.set(name, result);
     return result;
   }
 
-  output(solidName: string, outputName = 'result'): unknown {
-    return this.solid(solidName).output(outputName);
+  output(which: string | AnySolid, outputName = 'result'): any {
+    return this.solid(which as string).output(outputName);
+  }
+
+  /** A definition given by the caller must be the one the pipeline invokes under that name. */
+  private checkDefinition(definition: AnySolid): void {
+    const node = this.pipeline?.node(definition.invocationName);
+    if (node && node.solid.compute !== definition.compute) {
+      throw new ModeflowError(
+        `solid "${definition.invocationName}" of pipeline "${this.pipelineName}" is another definition than the one given ` +
+          `(a different solid with the same name); pass the definition the pipeline uses, or its invocation name`,
+      );
+    }
   }
 
   private index(): Map<string, { steps: StepState[]; events: RunEvent[] }> {
@@ -159,9 +231,10 @@ class Result implements RunResult {
   }
 }
 
+/** `outputNames` undefined: not known (a result folded without its pipeline), so any name is taken. */
 function solidResult(
   name: string,
-  outputNames: readonly string[],
+  outputNames: readonly string[] | undefined,
   unsorted: readonly StepState[],
   events: readonly RunEvent[],
   runStatus: RunResult['status'],
@@ -175,7 +248,7 @@ function solidResult(
     list.push(event);
     byStep.set(event.stepKey, list);
   }
-  const outputs: Record<string, unknown[]> = Object.fromEntries(outputNames.map((o) => [o, []]));
+  const outputs: Record<string, unknown[]> = Object.fromEntries((outputNames ?? []).map((o) => [o, []]));
   for (const step of steps) {
     for (const event of byStep.get(step.stepKey) ?? []) {
       // Own keys only: an output may be named `constructor` or `toString`.
@@ -186,7 +259,7 @@ function solidResult(
   for (const o of Object.keys(outputs)) Object.freeze(outputs[o]);
   const status = aggregate(steps, runStatus);
   const failed = steps.find((s) => s.status === 'FAILURE') ?? steps.find((s) => s.status === 'CANCELED');
-  return Object.freeze({
+  return Object.freeze<SolidResult>({
     solid: name,
     status,
     success: status === 'SUCCESS',
@@ -194,6 +267,7 @@ function solidResult(
     outputs: Object.freeze(outputs),
     output(outputName = 'result') {
       if (!Object.hasOwn(outputs, outputName)) {
+        if (outputNames === undefined) return undefined;
         throw new ModeflowError(`solid "${name}" has no output "${outputName}"; its outputs are: ${outputNames.join(', ')}`);
       }
       const values = outputs[outputName]!;

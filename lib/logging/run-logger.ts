@@ -176,6 +176,12 @@ function levelOf(event: RunEvent): LevelName {
 /**
  * Opens the mode's logger sinks for a run. Returns synchronously when every sink's
  * `init` does, so a run of synchronous solids can finish inside `subscribe()`.
+ *
+ * @example
+ * const logger = await openRunLogger(mode, resolveRunConfig(p, mode, runConfig, undefined), { runId, pipeline: p.name, mode: mode.name }, redact);
+ * const log = logger.bind({ solid: 'load', stepKey: 'load' }, () => undefined); // a ctx.log
+ *
+ * @throws what a sink's `init` throws (a rejection when it is async)
  */
 export function openRunLogger(
   mode: Mode,

@@ -160,7 +160,16 @@ const PLAIN: Readonly<Record<string, (value: unknown) => boolean>> = {
   boolean: (v) => typeof v === 'boolean',
 };
 
-/** The check of a schema; undefined for schemas that accept anything (no parse per value). */
+/**
+ * The check of a schema, as the engine checks inputs and outputs; undefined for schemas
+ * that accept anything (`z.unknown()`, `z.any()`: no parse per value). For code that runs
+ * computes itself (asOperator): try `accepts` first, parse with {@link checked} only when
+ * it says no (or is absent).
+ *
+ * @example
+ * const check = checkOf(z.number());
+ * if (check && !check.accepts?.(value)) { const parsed = checked(check.schema, value); ... }
+ */
 export function checkOf(schema: z.ZodType): TypeCheck | undefined {
   const def = schema._zod.def as { type: string; checks?: unknown[]; coerce?: boolean };
   if (def.type === 'unknown' || def.type === 'any') return undefined;

@@ -10,14 +10,21 @@ import { makeRedactor, type Redactor } from '../config/redact.ts';
 import { resolveRunConfig, type ResolvedRunConfig } from '../config/run-config.ts';
 import { selectSolids } from '../config/select.ts';
 
-/** How to run a pipeline. */
-export interface RunOptions {
+/** How to run a pipeline; `M` is the union of its mode names (see `Pipeline`). */
+export interface RunOptions<M extends string = string> {
   /** The mode; default: the preset's, else the pipeline's only mode. */
-  readonly mode?: string;
+  readonly mode?: M;
   /** A preset of the pipeline: its mode, run config, selection and tags. */
   readonly preset?: string;
   /** Run config (`solids`, `resources`, `loggers`, `execution`); deep-merged over the preset's. */
   readonly runConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * Values of unconnected inputs, given in code: `{ [solid]: { [input]: value } }`.
+   * Checked by each input's schema before the run starts (`InvalidConfigError` issues at
+   * `['inputs', solid, input]`), shown in RUN_START by name only, and taking precedence
+   * over `solids.<solid>.inputs` in run config.
+   */
+  readonly inputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** A solid selection: `a`, `*a`, `a*`, `+a`, `a+`, comma-separated. */
   readonly select?: string;
   /** Default: a random UUID. */
@@ -59,7 +66,7 @@ export function prepare(pipeline: Pipeline, options: RunOptions = {}): Prepared 
   const select = options.select ?? preset?.select;
   const selection = selectSolids(pipeline, select);
   const raw = deepMerge({}, preset?.runConfig ?? {}, options.runConfig ?? {});
-  const config = resolveRunConfig(pipeline, mode, raw, selection);
+  const config = resolveRunConfig(pipeline, mode, raw, selection, process.env, options.inputs);
   return {
     pipeline,
     mode,

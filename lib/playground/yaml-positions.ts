@@ -31,6 +31,26 @@ export type ReadYaml =
  * if (read.ok) run(p, { runConfig: read.value });
  */
 export function readRunConfigYaml(text: string): ReadYaml {
+  // The page sends the same text again when only the mode, preset or selection changed,
+  // and to launch what it validated: a big text is parsed once (the yaml library reads
+  // ~1 MB/s). What is read is never changed by its users.
+  if (text.length < CACHE_FROM) return read(text);
+  let found = recent.get(text);
+  if (found) recent.delete(text);
+  else {
+    found = read(text);
+    if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value!);
+  }
+  recent.set(text, found);
+  return found;
+}
+
+/** Texts shorter than this are parsed each time (well under a millisecond). */
+const CACHE_FROM = 4096;
+const CACHE_SIZE = 8;
+const recent = new Map<string, ReadYaml>();
+
+function read(text: string): ReadYaml {
   let parsed: ParsedYaml;
   try {
     parsed = parseYamlDocument(text);
@@ -68,7 +88,7 @@ export function readRunConfigYaml(text: string): ReadYaml {
 
 /**
  * Places config issues in the YAML they came from. An issue about a key that should not be
- * there (`unknown key`, `unknown solid`) points at the key; any other at the value. When the
+ * there (`unknown key`, `unknown solid`, …) points at the key; any other at the value. When the
  * path is not in the text (a missing field, or one that came from a preset), the issue
  * points at the nearest key above it that is.
  *
@@ -82,7 +102,13 @@ export function placeIssues(issues: readonly ConfigIssue[], parsed: ParsedYaml):
   });
 }
 
-const KEY_ISSUE = /^unknown (key|solid)\b/;
+/**
+ * Messages of issues about a key that should not be there, as lib/config and lib/schema
+ * write them (`unrecognized_keys` issues, one per key, the path ending with the key):
+ * `unknown key|solid|resource|logger|executor "x"`, a union none of whose options takes the
+ * key, `solid "s" has no input "x"`, and `… takes no config; remove ….config`.
+ */
+const KEY_ISSUE = /^unknown \w+ "|no option of the union at this position takes it|^solid "[^"]*" has no input "|; remove \S+\.config$/;
 
 function locate(issue: ConfigIssue, doc: Document, lines: LineCounter): { line: number; col: number } | undefined {
   let node: unknown = doc.contents;

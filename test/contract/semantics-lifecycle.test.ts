@@ -20,6 +20,7 @@ import {
   resource,
   run,
   solid,
+  type Pipeline,
   type RunEvent,
   type RunResult,
 } from '../../lib/index.ts';
@@ -257,7 +258,8 @@ describe.each(executorConfigs)('Run lifecycle ($name executor)', ({ runConfig })
 
   describe('errors found before the run starts', () => {
     const ok = solid({ name: 'ok', config: z.object({ n: z.number() }), compute: () => 1 });
-    const twoModes = pipeline({
+    // Typed by its names only as `string`: these cases pass names the compiler would refuse.
+    const twoModes: Pipeline = pipeline({
       name: 'two_modes',
       modes: [mode({ name: 'a', loggers: {} }), mode({ name: 'b', loggers: {} })],
       presets: [preset({ name: 'in_b', mode: 'b' })],

@@ -96,10 +96,15 @@ describe('npm pack', () => {
     for (const file of [
       'package.json',
       'README.md',
+      'LICENSE',
       'dist/lib/index.js',
       'dist/lib/index.d.ts',
       'dist/lib/testing/index.js',
       'dist/lib/testing/index.d.ts',
+      'dist/lib/bench/index.js',
+      'dist/lib/bench/index.d.ts',
+      'dist/lib/playground/index.js',
+      'dist/lib/playground/index.d.ts',
       'dist/lib/cli/main.js',
       'dist/modes/executors/worker-pool/thread/worker-entry.mjs',
       'dist/playground/index.html',
@@ -107,7 +112,7 @@ describe('npm pack', () => {
       expect(packedFiles).toContain(file);
     }
     expect(
-      packedFiles.filter((f) => !/^(dist\/(lib|operators|modes|playground)\/|docs\/[\w-]+\.md$|README\.md$|package\.json$)/.test(f)),
+      packedFiles.filter((f) => !/^(dist\/(lib|operators|modes|playground)\/|docs\/[\w-]+\.md$|README\.md$|LICENSE$|package\.json$)/.test(f)),
     ).toEqual([]);
   });
 });

@@ -6,15 +6,22 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { events, fixture, runCli, startCli } from './run-cli.ts';
 
 const FILE = fixture('history-pipelines.ts');
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'modeflow-ui-')), 'history.sqlite');
 
+/** Servers started by a test: a failed test must not leave one running. */
+const started: ReturnType<typeof startCli>[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** Starts `modeflow ui ...args` and resolves once it printed its URL line, with everything it printed. */
 function startUi(args: readonly string[]) {
   const child = startCli(['ui', ...args]);
+  started.push(child);
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

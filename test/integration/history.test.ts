@@ -6,10 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../lib/history/history-store.ts';
 import { startPlayground } from '../../lib/playground/index.ts';
-import { fixture, runCli, startCli } from '../e2e/run-cli.ts';
+import { runsListCommand, runsShowCommand } from '../../lib/cli/runs-report.ts';
+import { fixture, startCli } from '../e2e/run-cli.ts';
 
 const FILE = fixture('history-pipelines.ts');
 
@@ -31,6 +32,19 @@ async function untilStepStarted(path: string): Promise<string> {
   }
 }
 
+/** CLI processes started by a test: a failed test must not leave one running. */
+const started: ReturnType<typeof startCli>[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** `modeflow ...args`, killed after the test if still running. */
+function cli(args: readonly string[]): ReturnType<typeof startCli> {
+  const child = startCli(args);
+  started.push(child);
+  return child;
+}
+
 function exited(child: ReturnType<typeof startCli>): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
@@ -38,22 +52,19 @@ function exited(child: ReturnType<typeof startCli>): Promise<number | null> {
 describe('a run whose process was killed', () => {
   it('is shown as INTERRUPTED, with the events it had, by modeflow runs and by the playground', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'modeflow-crash-')), 'history.sqlite');
-    const child = startCli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
+    const child = cli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
     const runId = await untilStepStarted(path);
     const gone = exited(child);
     child.kill('SIGKILL');
     await gone;
 
-    const list = runCli(['runs', 'list', '--history', path, '--json']);
-    expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout).runs).toEqual([
-      expect.objectContaining({ runId, pipeline: 'hang', status: 'INTERRUPTED', durationMs: null }),
-    ]);
-    const show = runCli(['runs', 'show', runId.slice(0, 8), '--history', path]);
-    expect(show.code).toBe(0);
-    expect(show.stdout).toContain('INTERRUPTED');
-    expect(show.stdout).toContain('the run was cut off');
-    expect(show.stdout).toMatch(/RUN_START[\s\S]*STEP_START/);
+    // `modeflow runs`, in this process (test/e2e/ui-cli.test.ts runs the binary).
+    const list = JSON.parse(runsListCommand({ history: path, json: true })) as { runs: unknown[] };
+    expect(list.runs).toEqual([expect.objectContaining({ runId, pipeline: 'hang', status: 'INTERRUPTED', durationMs: null })]);
+    const show = runsShowCommand(runId.slice(0, 8), { history: path });
+    expect(show).toContain('INTERRUPTED');
+    expect(show).toContain('the run was cut off');
+    expect(show).toMatch(/RUN_START[\s\S]*STEP_START/);
 
     const playground = await startPlayground({ files: [FILE], port: 0, history: path, log: () => undefined });
     try {
@@ -73,7 +84,7 @@ describe('a run whose process was killed', () => {
 describe('a run going on in another process', () => {
   it('is shown as STARTED, and its event stream follows the file to the end', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'modeflow-follow-')), 'history.sqlite');
-    const child = startCli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
+    const child = cli(['pipeline', 'execute', '-f', FILE, 'hang', '--history', path, '--json']);
     const runId = await untilStepStarted(path);
     const playground = await startPlayground({ files: [FILE], port: 0, history: path, log: () => undefined });
     try {

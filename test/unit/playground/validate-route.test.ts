@@ -49,10 +49,43 @@ describe('POST /api/pipelines/:name/validate', () => {
     );
   });
 
+  it('places every kind of key that should not be there at the key', async () => {
+    const yaml = [
+      'solids:',
+      '  hello:',
+      '    config: { name: Ada }',
+      '    inputs: { nme: { value: 1 } }', //       4: no such input, column 15
+      '  shout:',
+      '    config: { loud: true }', //              6: shout takes no config, column 5
+      'resources:',
+      '  store: { config: { path: /x } }',
+      '  cache: {}', //                             9: no such resource, column 3
+      'loggers:',
+      '  console: {}', //                           11: no such logger, column 3
+    ].join('\n');
+    const { body } = await validate({ mode: 'dev', runConfigYaml: yaml });
+    const at = Object.fromEntries(body.issues.map((i: any) => [i.path.join('.'), [i.line, i.column]]));
+    expect(at).toEqual({
+      'solids.hello.inputs.nme': [4, 15],
+      'solids.shout.config': [6, 5],
+      'resources.cache': [9, 3],
+      'loggers.console': [11, 3],
+    });
+  });
+
   it('places a missing field at the nearest key above it that the YAML has', async () => {
     const yaml = 'solids:\n  hello:\n    config: {}\nresources:\n  store:\n    config:\n      path: /tmp/x\n';
     const { body } = await validate({ mode: 'dev', runConfigYaml: yaml });
     expect(body.issues).toEqual([expect.objectContaining({ path: ['solids', 'hello', 'config', 'name'], line: 3, column: 5 })]);
+  });
+
+  it('answers for the mode asked, when the same (long) text comes again with another mode', async () => {
+    const yaml = `# ${'notes '.repeat(1000)}\n${'solids: { hello: { config: { name: Ada } } }\nresources: { store: { config: { path: /x } } }\n'}execution:\n  workerPool: {}\n`;
+    const prod = await validate({ mode: 'prod', runConfigYaml: yaml });
+    expect(prod.body).toEqual({ valid: true, issues: [] });
+    const dev = await validate({ mode: 'dev', runConfigYaml: yaml });
+    expect(dev.body.issues).toEqual([expect.objectContaining({ path: ['execution', 'workerPool'], line: 5, column: 3 })]);
+    expect((await validate({ mode: 'prod', runConfigYaml: yaml })).body.valid).toBe(true);
   });
 
   it('reports malformed YAML as an issue at its line and column', async () => {
