@@ -3,7 +3,6 @@ import { initialRunState, reduceRunState, type RunState } from '../events/run-st
 import { preview } from './preview.ts';
 import { renderProgress } from './render-progress.ts';
 
-/** Where and how the live view draws. */
 /** What the live progress view draws on. */
 export interface LiveViewOptions {
   /** Writes to the terminal, past any output capture. */
@@ -86,7 +85,6 @@ export class LiveView {
   }
 
   private redraw(): void {
-    this.state = reduceRunState(this.state, this.pending.splice(0));
     this.options.write(this.erase() + this.draw());
   }
 
@@ -107,7 +105,12 @@ export class LiveView {
     return up;
   }
 
+  /**
+   * Folds the queued events first: a synchronous run gives the timer no turn, so the
+   * block redrawn under each log line is the only one the user sees until the end.
+   */
   private draw(): string {
+    if (this.pending.length > 0) this.state = reduceRunState(this.state, this.pending.splice(0));
     const lines = this.lines();
     this.drawn = lines.length;
     return lines.join('\n') + '\n';

@@ -6,7 +6,6 @@ import { preview } from './preview.ts';
 import { makeStyle, truncate, type Style } from './style.ts';
 
 /** What the progress view needs besides the run state; all of it plain data, so rendering stays pure. */
-/** How the progress of a run is drawn. */
 export interface ProgressOptions {
   /** The clock, epoch ms: elapsed times and the spinner are computed from it. */
   readonly now: number;

@@ -1,6 +1,7 @@
 import { assertName, describe, isKind, KIND, listNames } from './definition.ts';
 import { InvalidDefinitionError, ModeflowError } from '../errors.ts';
 import { isExecutor, type Executor } from './executor.ts';
+import { isPlainObject } from '../support/deep-merge.ts';
 import { isLogger, type Logger } from './logger.ts';
 import { isResource, resource, type Resource, type Resources } from './resource.ts';
 
@@ -129,6 +130,12 @@ function checkMembers<T>(
 ): Readonly<Record<string, T>> {
   if (typeof members !== 'object' || members === null || Array.isArray(members)) {
     throw new InvalidDefinitionError(`${what}s must be an object keyed by name`);
+  }
+  if (!isPlainObject(members)) {
+    // `{ __proto__: r }` sets the prototype: the would-be key is silently gone.
+    throw new InvalidDefinitionError(
+      `${what}s must be a plain object keyed by name (a key "__proto__" sets its prototype; "__proto__" cannot be a key)`,
+    );
   }
   for (const [key, value] of Object.entries(members)) {
     assertName(key, `${what} key`);

@@ -119,7 +119,7 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost {
         executor: p.config.execution.executor.name,
         runConfig: p.redact(p.runConfigShown),
         select: p.select,
-        tags: p.tags,
+        tags: p.redact(p.tags),
         preset: p.preset,
       };
       if (!ok) return this.finishWithoutLogger(runStart);

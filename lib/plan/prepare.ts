@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { listNames } from '../define/definition.ts';
 import { InvariantViolationError } from '../errors.ts';
 import { deepMerge } from '../support/deep-merge.ts';
+import { jsonSafe } from '../events/json-safe.ts';
 import type { Mode } from '../define/mode.ts';
 import { planFor, type ExecutionPlan } from './plan.ts';
 import type { Pipeline } from '../define/pipeline.ts';
@@ -73,7 +74,8 @@ export function prepare(pipeline: Pipeline, options: RunOptions = {}): Prepared 
     plan: planFor(pipeline, mode, select, selection),
     config,
     runId: options.runId ?? randomUUID(),
-    tags: Object.freeze({ ...(preset?.tags ?? {}), ...(options.tags ?? {}) }),
+    // Tags are event data (RUN_START, the history): a BigInt or a cycle in them is shown JSON-safe.
+    tags: Object.freeze(jsonSafe({ ...(preset?.tags ?? {}), ...(options.tags ?? {}) })),
     select,
     preset: preset?.name,
     runConfigShown: config.shown,
