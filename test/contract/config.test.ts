@@ -24,7 +24,7 @@ import {
   valuesResource,
   type RunEvent,
 } from '../../lib/index.ts';
-import { eventsOf, ofType, rejectionOf, silent, withMemory } from './api-helpers.ts';
+import { eventsOf, memoryMode, ofType, rejectionOf, silentMode } from '../helpers/index.ts';
 
 /** An InvalidConfigError's issues (fails when `promise` does not reject with one). */
 async function issuesOf(promise: Promise<unknown>): Promise<{ path: readonly (string | number)[]; message: string }[]> {
@@ -79,13 +79,13 @@ execution: { async: { config: { maxConcurrent: 4 } } }   # one key: the executor
   });
 
   it('`execution` holds one key: two executors at once are refused', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => solid({ name: 's', compute: () => 1 })() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => solid({ name: 's', compute: () => 1 })() });
     const issues = await issuesOf(execute(p, { runConfig: { execution: { sync: {}, async: {} } } }));
     expect(issues.some((i) => i.path[0] === 'execution')).toBe(true);
   });
 
   it('an unknown top-level section is refused (README "Run config": unknown keys are refused)', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => solid({ name: 's', compute: () => 1 })() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => solid({ name: 's', compute: () => 1 })() });
     const issues = await issuesOf(execute(p, { runConfig: { solid: {} } }));
     expect(issues.length).toBeGreaterThan(0);
   });
@@ -97,7 +97,7 @@ describe('DESIGN "Run config": validated with zod against a schema built for the
   const p = pipeline({
     name: 'p',
     modes: [
-      silent({ name: 'dev', resources: { cache: valuesResource(z.object({ ttl: z.number() })) }, executors: [syncExecutor] }),
+      silentMode({ name: 'dev', resources: { cache: valuesResource(z.object({ ttl: z.number() })) }, executors: [syncExecutor] }),
       mode({ name: 'prod', loggers: { file: memoryLogger() }, executors: [syncExecutor, asyncExecutor] }),
     ],
     graph: () => user(),
@@ -134,7 +134,7 @@ describe('DESIGN "Run config": every problem is reported at once with its path, 
   });
   const p = pipeline({
     name: 'p',
-    modes: [silent({ resources: { store: valuesResource(z.object({ path: z.string() })) } })],
+    modes: [silentMode({ resources: { store: valuesResource(z.object({ path: z.string() })) } })],
     graph: () => {
       load();
       report();
@@ -171,7 +171,7 @@ describe('DESIGN "Run config": every problem is reported at once with its path, 
     let computed = false;
     const watched = pipeline({
       name: 'w',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         solid({ name: 'first', compute: () => void (computed = true) })();
         solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined })();
@@ -193,7 +193,7 @@ describe('DESIGN "Run config" → `{ env: NAME }`', () => {
     const name = envName();
     let seen: unknown;
     const capture = solid({ name: 'capture', config: z.object({ value: z.string() }), compute: (ctx) => void (seen = ctx.config.value) });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => capture() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => capture() });
     const runConfig = { solids: { capture: { config: { value: { env: name } } } } };
     process.env[name] = 'before';
     const observable = run(p, { runConfig });
@@ -212,7 +212,7 @@ describe('DESIGN "Run config" → `{ env: NAME }`', () => {
     const db = resource({ config: z.object({ password: z.string() }), init: ({ config }) => void (password = config.password) });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { db } })],
+      modes: [silentMode({ resources: { db } })],
       graph: () => solid({ name: 'user', resources: ['db'], compute: () => undefined })(),
     });
     await execute(p, { runConfig: { resources: { db: { config: { password: { env: name } } } } } });
@@ -221,7 +221,7 @@ describe('DESIGN "Run config" → `{ env: NAME }`', () => {
 
   it('an unset variable is an InvalidConfigError issue at its path', async () => {
     const name = envName();
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => echo() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => echo() });
     const issues = await issuesOf(execute(p, { runConfig: { solids: { echo: { config: { value: { env: name } } } } } }));
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toEqual(['solids', 'echo', 'config', 'value']);
@@ -240,7 +240,7 @@ describe('DESIGN "Run config" → `{ env: NAME }`', () => {
           return `postgres://user:${ctx.config.password}@host/db`;
         },
       });
-      const { mode: m, memory } = withMemory();
+      const { mode: m, memory } = memoryMode();
       return { p: pipeline({ name: 'p', modes: [m], graph: () => leak() }), memory };
     }
     function configFor(name: string) {
@@ -332,7 +332,7 @@ describe('DESIGN "Run config" → `{ env: NAME }`', () => {
           throw new Error(`login failed for ${ctx.config.password}`);
         },
       });
-      const p = pipeline({ name: 'p', modes: [silent()], graph: () => fail() });
+      const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => fail() });
       const events = await eventsOf(p, { runConfig: { solids: { fail: { config: { password: { env: name } } } } } });
       expect(JSON.stringify(events)).not.toContain(SECRET);
       expect(ofType(events, 'STEP_FAILURE')[0]?.error.message).toContain('[redacted]');
@@ -345,7 +345,10 @@ describe('DESIGN "Run config" → runConfigSchema(pipeline, mode) returns the zo
   const cfg = solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined });
   const two = pipeline({
     name: 'two',
-    modes: [silent({ name: 'dev', resources: { store: valuesResource(z.object({ path: z.string() })) } }), silent({ name: 'prod' })],
+    modes: [
+      silentMode({ name: 'dev', resources: { store: valuesResource(z.object({ path: z.string() })) } }),
+      silentMode({ name: 'prod' }),
+    ],
     graph: () => cfg(),
   });
 
@@ -365,7 +368,7 @@ describe('DESIGN "Run config" → runConfigSchema(pipeline, mode) returns the zo
   });
 
   it('the mode may be left out when the pipeline has one mode', () => {
-    const single = pipeline({ name: 'single', modes: [silent()], graph: () => cfg() });
+    const single = pipeline({ name: 'single', modes: [silentMode()], graph: () => cfg() });
     const schema = runConfigSchema(single);
     expect(schema.safeParse({ solids: { cfg: { config: { n: 2 } } } }).success).toBe(true);
     expect(schema.safeParse({ solids: { cfg: { config: {} } } }).success).toBe(false);
@@ -375,7 +378,7 @@ describe('DESIGN "Run config" → runConfigSchema(pipeline, mode) returns the zo
     const name = envName();
     process.env[name] = 'from the environment';
     const labelled = solid({ name: 'labelled', config: z.object({ label: z.string() }), compute: () => undefined });
-    const schema = runConfigSchema(pipeline({ name: 'p', modes: [silent()], graph: () => labelled() }));
+    const schema = runConfigSchema(pipeline({ name: 'p', modes: [silentMode()], graph: () => labelled() }));
     expect(schema.safeParse({ solids: { labelled: { config: { label: { env: name } } } } }).success).toBe(true);
   });
 

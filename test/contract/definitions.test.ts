@@ -34,7 +34,7 @@ import {
   workerPoolExecutor,
   type StepRequest,
 } from '../../lib/index.ts';
-import { eventsOf, ofType, rejectionOf, silent, thrownBy, typesOf } from './api-helpers.ts';
+import { eventsOf, ofType, rejectionOf, silentMode, thrownBy, typesOf } from '../helpers/index.ts';
 
 const noop = solid({ name: 'noop', compute: () => undefined });
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
@@ -104,7 +104,7 @@ describe('DESIGN "The seed example"', () => {
 describe('DESIGN "Public API": definitions are plain, immutable data, validated on creation', () => {
   it('every definition is frozen (immutable)', () => {
     const r = resource({ init: () => 1 });
-    const m = silent({ resources: { r } });
+    const m = silentMode({ resources: { r } });
     const p = pipeline({ name: 'p', modes: [m], graph: () => noop() });
     for (const def of [noop, r, m, p, preset({ name: 'x' }), logger({ init: () => ({ write: () => {} }) })]) {
       expect(Object.isFrozen(def)).toBe(true);
@@ -122,7 +122,7 @@ describe('DESIGN "Public API": definitions are plain, immutable data, validated 
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Public API" → solid()', () => {
   it('a single `output` is named `result`', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const result = await execute(p);
     expect(Object.keys(result.solid('one').outputs)).toEqual(['result']);
     expect(result.output('one', 'result')).toBe(1);
@@ -130,7 +130,7 @@ describe('DESIGN "Public API" → solid()', () => {
 
   it('a solid with no output/outputs has one output `result`; returning undefined still produces it (downstream runs)', async () => {
     const after = solid({ name: 'after', inputs: { x: z.unknown() }, output: z.string(), compute: (_c, { x }) => `got ${String(x)}` });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => after(noop()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => after(noop()) });
     const result = await execute(p);
     expect(result.solid('noop').outputs).toEqual({ result: [undefined] });
     expect(result.output('after')).toBe('got undefined');
@@ -144,7 +144,7 @@ describe('DESIGN "Public API" → solid()', () => {
       output: z.number(),
       compute: (_ctx, inputs) => inputs.a * 10 + inputs.b,
     });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => add({ a: one(), b: one.alias('two')() }) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => add({ a: one(), b: one.alias('two')() }) });
     expect((await execute(p)).output('add')).toBe(11);
   });
 
@@ -161,7 +161,7 @@ describe('DESIGN "Public API" → solid()', () => {
     });
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         value();
         promise();
@@ -182,7 +182,7 @@ describe('DESIGN "Public API" → solid()', () => {
     const count = solid({ name: 'count', inputs: { xs: z.array(z.number()) }, output: z.number(), compute: (_c, { xs }) => xs.length });
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         const { even, odd } = split();
         count.alias('evens')(even);
@@ -200,7 +200,7 @@ describe('DESIGN "Public API" → solid()', () => {
   it('several emissions from one output fan the downstream out: one downstream step per value', async () => {
     const numbers = solid({ name: 'numbers', output: z.number(), compute: () => from([1, 2, 3]) });
     const double = solid({ name: 'double', inputs: { n: z.number() }, output: z.number(), compute: (_c, { n }) => n * 2 });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => double(numbers()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => double(numbers()) });
     const result = await execute(p);
     expect(ofType(result.events, 'STEP_START').filter((e) => e.solid === 'double')).toHaveLength(3);
     expect(result.solid('double').outputs['result']).toEqual([2, 4, 6]);
@@ -233,7 +233,7 @@ describe('DESIGN "Public API" → pipeline()', () => {
     const ten = solid({ name: 'ten', output: z.number(), compute: () => 10 });
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         const t = ten();
         const o = one();
@@ -247,7 +247,7 @@ describe('DESIGN "Public API" → pipeline()', () => {
   });
 
   it('a.alias("a2") reuses a solid under a new name', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => inc.alias('plus_one')(one.alias('start')()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => inc.alias('plus_one')(one.alias('start')()) });
     const result = await execute(p);
     expect(result.output('plus_one')).toBe(2);
     expect(result.output('start')).toBe(1);
@@ -257,7 +257,7 @@ describe('DESIGN "Public API" → pipeline()', () => {
   it('the Nth unaliased invocation of one solid is named <name>_N (N ≥ 2)', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         one();
         one();
@@ -285,7 +285,7 @@ describe('DESIGN "Public API" → pipeline()', () => {
     });
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         const { even, odd } = split(xs());
         sum.alias('sum_even')(even);
@@ -322,7 +322,7 @@ describe('DESIGN "Public API" → pipeline()', () => {
 
     it('from its call site by default', async () => {
       const seen: (string | undefined)[] = [];
-      const p = pipeline({ name: 'p', modes: [silent({ executors: [recordingExecutor(seen)] })], graph: () => one() });
+      const p = pipeline({ name: 'p', modes: [silentMode({ executors: [recordingExecutor(seen)] })], graph: () => one() });
       await execute(p);
       expect(seen).toEqual([import.meta.url]);
     });
@@ -333,7 +333,7 @@ describe('DESIGN "Public API" → pipeline()', () => {
       const p = pipeline({
         name: 'p',
         module: elsewhere,
-        modes: [silent({ executors: [recordingExecutor(seen)] })],
+        modes: [silentMode({ executors: [recordingExecutor(seen)] })],
         graph: () => one(),
       });
       await execute(p);
@@ -369,6 +369,12 @@ describe('DESIGN "Public API" → mode()', () => {
     expect(ofType(events, 'RUN_START')[0]?.executor).toBe('sync');
   });
 
+  it('the first of the executors a mode lists is its default, whichever it is', async () => {
+    const m = mode({ loggers: {}, executors: [asyncExecutor, syncExecutor] });
+    const events = await eventsOf(pipeline({ name: 'p', modes: [m], graph: () => noop() }));
+    expect(ofType(events, 'RUN_START')[0]?.executor).toBe('async');
+  });
+
   it('accepts a description', () => {
     expect(mode({ name: 'm', description: 'laptop', loggers: {} }).description).toBe('laptop');
   });
@@ -388,7 +394,7 @@ describe('DESIGN "Public API" → resource()', () => {
       },
     });
     const user = solid({ name: 'user', resources: ['r'], compute: () => undefined });
-    const p = pipeline({ name: 'p', modes: [silent({ resources: { base, r } })], graph: () => user() });
+    const p = pipeline({ name: 'p', modes: [silentMode({ resources: { base, r } })], graph: () => user() });
     await execute(p, { runId: 'run-42', runConfig: { resources: { r: { config: { n: 7 } } } } });
     expect(seen).toEqual({ config: { n: 7 }, resources: { base: 'base value' }, runId: 'run-42', log: 'function' });
   });
@@ -396,7 +402,7 @@ describe('DESIGN "Public API" → resource()', () => {
   it('init may return the value, or a Promise of it', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { v: resource({ init: () => 'plain' }), pr: resource({ init: async () => 'promised' }) } })],
+      modes: [silentMode({ resources: { v: resource({ init: () => 'plain' }), pr: resource({ init: async () => 'promised' }) } })],
       graph: () =>
         solid({
           name: 's',
@@ -421,7 +427,7 @@ describe('DESIGN "Public API" → resource()', () => {
       },
     });
     const s = solid({ name: 's', resources: ['gen'], compute: (ctx) => void journal.push(`use ${ctx.resources.gen as string}`) });
-    await execute(pipeline({ name: 'p', modes: [silent({ resources: { gen } })], graph: () => s() }));
+    await execute(pipeline({ name: 'p', modes: [silentMode({ resources: { gen } })], graph: () => s() }));
     expect(journal).toEqual(['open', 'use gen value', 'close']);
   });
 
@@ -430,7 +436,7 @@ describe('DESIGN "Public API" → resource()', () => {
     const asyncOne = resource({ init: () => ({ [Symbol.asyncDispose]: async () => void journal.push('async disposed') }) });
     const syncOne = resource({ init: () => ({ [Symbol.dispose]: () => void journal.push('disposed') }) });
     const s = solid({ name: 's', resources: ['a', 'b'], compute: () => void journal.push('ran') });
-    await execute(pipeline({ name: 'p', modes: [silent({ resources: { a: asyncOne, b: syncOne } })], graph: () => s() }));
+    await execute(pipeline({ name: 'p', modes: [silentMode({ resources: { a: asyncOne, b: syncOne } })], graph: () => s() }));
     expect(journal[0]).toBe('ran');
     expect([...journal.slice(1)].sort()).toEqual(['async disposed', 'disposed']);
   });
@@ -440,7 +446,7 @@ describe('DESIGN "Public API" → resource()', () => {
     const base = resource({ init: () => (order.push('base'), 2) });
     const derived = resource({ resources: ['base'], init: ({ resources }) => (order.push('derived'), (resources.base as number) * 21) });
     const s = solid({ name: 's', resources: ['derived'], output: z.number(), compute: (ctx) => ctx.resources.derived as number });
-    const result = await execute(pipeline({ name: 'p', modes: [silent({ resources: { derived, base } })], graph: () => s() }));
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode({ resources: { derived, base } })], graph: () => s() }));
     expect(result.output('s')).toBe(42);
     expect(order).toEqual(['base', 'derived']);
   });
@@ -532,7 +538,7 @@ describe('DESIGN "Public API" → executor()', () => {
         return { scheduler: queueScheduler, maxConcurrent: 1 };
       },
     });
-    const p = pipeline({ name: 'p', modes: [silent({ executors: [syncExecutor, serial] })], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode({ executors: [syncExecutor, serial] })], graph: () => one() });
     const events = await eventsOf(p, { runConfig: { execution: { serial: { config: { label: 'x' } } } } });
     expect(ofType(events, 'RUN_START')[0]?.executor).toBe('serial');
     expect(created).toEqual({ label: 'x' });
@@ -540,7 +546,7 @@ describe('DESIGN "Public API" → executor()', () => {
   });
 
   it('asyncExecutor takes `maxConcurrent`, workerPoolExecutor `maxWorkers`', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const result = await execute(p, { runConfig: { execution: { async: { config: { maxConcurrent: 2 } } } } });
     expect(result.output('one')).toBe(1);
     expect(await rejectionOf(execute(p, { runConfig: { execution: { async: { config: { maxConcurrent: 'two' } } } } }))).toBeInstanceOf(
@@ -568,7 +574,7 @@ describe('DESIGN "Public API" → preset() and presetFromFiles()', () => {
   it('a preset is a named, ready run: mode + run config + selection + tags', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [silent({ name: 'dev' }), silent({ name: 'prod' })],
+      modes: [silentMode({ name: 'dev' }), silentMode({ name: 'prod' })],
       presets: [
         preset({
           name: 'ready',
@@ -598,7 +604,7 @@ describe('DESIGN "Public API" → preset() and presetFromFiles()', () => {
     const fromFiles = presetFromFiles('from_files', [base, prod], { mode: 'prod' });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ name: 'dev' }), silent({ name: 'prod' })],
+      modes: [silentMode({ name: 'dev' }), silentMode({ name: 'prod' })],
       presets: [fromFiles],
       graph: () => configured(),
     });
@@ -620,15 +626,15 @@ describe('DESIGN "Public API": `.configured(config)` binds config; it no longer 
   it('on a solid: the bound config is used, and the original is unchanged (a copy)', async () => {
     const bound = greet.configured({ who: 'world' });
     expect(bound).not.toBe(greet);
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => bound() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => bound() });
     expect((await execute(p)).output('greet')).toBe('hello world');
     // the original still needs run config
-    const unbound = pipeline({ name: 'p', modes: [silent()], graph: () => greet() });
+    const unbound = pipeline({ name: 'p', modes: [silentMode()], graph: () => greet() });
     expect(await rejectionOf(execute(unbound))).toBeInstanceOf(InvalidConfigError);
   });
 
   it('on a solid: giving solids.<name>.config for a configured solid is refused', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => greet.configured({ who: 'world' })() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => greet.configured({ who: 'world' })() });
     const error = await rejectionOf(execute(p, { runConfig: { solids: { greet: { config: { who: 'again' } } } } }));
     expect(error).toBeInstanceOf(InvalidConfigError);
   });
@@ -689,7 +695,7 @@ describe('DESIGN "Public API": names match ^[A-Za-z0-9_]+$', () => {
     ['a resource key', () => mode({ loggers: {}, resources: { 'my-store': noneResource() } })],
     ['a logger key', () => mode({ loggers: { 'my/sink': jsonLogger } })],
     ['a preset', () => preset({ name: 'dev:small' })],
-    ['a pipeline', () => pipeline({ name: 'my pipeline', modes: [silent()], graph: () => noop() })],
+    ['a pipeline', () => pipeline({ name: 'my pipeline', modes: [silentMode()], graph: () => noop() })],
   ])('refuses %s that does not match, with InvalidDefinitionError', (_what, define) => {
     expect(define).toThrow(InvalidDefinitionError);
   });
@@ -703,8 +709,8 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
       pipeline({
         name: 'needy_pipeline',
         modes: [
-          silent({ name: 'fine', resources: { warehouse: noneResource() } }),
-          silent({ name: 'lacking', resources: { cache_1: noneResource(), files_1: noneResource() } }),
+          silentMode({ name: 'fine', resources: { warehouse: noneResource() } }),
+          silentMode({ name: 'lacking', resources: { cache_1: noneResource(), files_1: noneResource() } }),
         ],
         graph: () => user(),
       }),
@@ -721,7 +727,9 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
   it('a mode missing a resource that another resource requires: names the requiring resource', () => {
     const client = resource({ resources: ['connection_pool'], init: () => 1 });
     const user = solid({ name: 'user', resources: ['client'], compute: () => undefined });
-    const error = thrownBy(() => pipeline({ name: 'p2', modes: [silent({ name: 'dev', resources: { client } })], graph: () => user() }));
+    const error = thrownBy(() =>
+      pipeline({ name: 'p2', modes: [silentMode({ name: 'dev', resources: { client } })], graph: () => user() }),
+    );
     expect(error).toBeInstanceOf(InvalidDefinitionError);
     expect(error.message).toContain('connection_pool');
     expect(error.message).toContain('client');
@@ -735,7 +743,7 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
     const attempt = () =>
       pipeline({
         name: 'p',
-        modes: [silent({ resources: { a, b } })],
+        modes: [silentMode({ resources: { a, b } })],
         graph: () => solid({ name: 's', resources: ['a'], compute: () => 1 })(),
       });
     expect(attempt).toThrow(InvalidDefinitionError);
@@ -745,24 +753,24 @@ describe('DESIGN "Errors" → InvalidDefinitionError at definition time', () => 
     expect(() =>
       pipeline({
         name: 'p',
-        modes: [silent()],
+        modes: [silentMode()],
         graph: () => {
           one();
           inc.alias('one')();
         },
       }),
     ).toThrow(InvalidDefinitionError);
-    expect(() => pipeline({ name: 'p', modes: [silent({ name: 'dev' }), silent({ name: 'dev' })], graph: () => noop() })).toThrow(
+    expect(() => pipeline({ name: 'p', modes: [silentMode({ name: 'dev' }), silentMode({ name: 'dev' })], graph: () => noop() })).toThrow(
       InvalidDefinitionError,
     );
     expect(() =>
-      pipeline({ name: 'p', modes: [silent()], presets: [preset({ name: 'x' }), preset({ name: 'x' })], graph: () => noop() }),
+      pipeline({ name: 'p', modes: [silentMode()], presets: [preset({ name: 'x' }), preset({ name: 'x' })], graph: () => noop() }),
     ).toThrow(InvalidDefinitionError);
   });
 
   it('a preset naming an unknown mode', () => {
     const error = thrownBy(() =>
-      pipeline({ name: 'p', modes: [silent({ name: 'dev' })], presets: [preset({ name: 'x', mode: 'prod' })], graph: () => noop() }),
+      pipeline({ name: 'p', modes: [silentMode({ name: 'dev' })], presets: [preset({ name: 'x', mode: 'prod' })], graph: () => noop() }),
     );
     expect(error).toBeInstanceOf(InvalidDefinitionError);
     expect(error.message).toContain('prod');
@@ -775,12 +783,12 @@ describe('DESIGN "Public API": resource helpers and mode.fromResources', () => {
 
   it('hardcodedResource(value) is always that value', async () => {
     const value = { url: 'mem://' };
-    const p = pipeline({ name: 'p', modes: [silent({ resources: { thing: hardcodedResource(value) } })], graph: () => probe() });
+    const p = pipeline({ name: 'p', modes: [silentMode({ resources: { thing: hardcodedResource(value) } })], graph: () => probe() });
     expect((await execute(p)).output('probe')).toEqual(value);
   });
 
   it('noneResource() provides a key whose value is undefined', async () => {
-    const p = pipeline({ name: 'p', modes: [silent({ resources: { thing: noneResource() } })], graph: () => probe() });
+    const p = pipeline({ name: 'p', modes: [silentMode({ resources: { thing: noneResource() } })], graph: () => probe() });
     const result = await execute(p);
     expect(result.success).toBe(true);
     expect(result.output('probe')).toBeUndefined();
@@ -789,7 +797,7 @@ describe('DESIGN "Public API": resource helpers and mode.fromResources', () => {
   it('valuesResource(schema): the value is its config, parsed by the schema', async () => {
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { thing: valuesResource(z.object({ batch: z.number().default(100), name: z.string() })) } })],
+      modes: [silentMode({ resources: { thing: valuesResource(z.object({ batch: z.number().default(100), name: z.string() })) } })],
       graph: () => probe(),
     });
     const result = await execute(p, { runConfig: { resources: { thing: { config: { name: 'x' } } } } });
@@ -811,7 +819,7 @@ describe('DESIGN "Public API": resource helpers and mode.fromResources', () => {
         return m.query('select 1');
       },
     });
-    const result = await execute(pipeline({ name: 'p', modes: [silent({ resources: { thing: db } })], graph: () => s() }));
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode({ resources: { thing: db } })], graph: () => s() }));
     expect(result.output('s')).toBe(3);
     expect(db.value.calls).toEqual([
       { method: 'ping', args: [] },
@@ -826,7 +834,7 @@ describe('DESIGN "Public API": resource helpers and mode.fromResources', () => {
       resources: ['thing'],
       compute: (ctx) => void (ctx.resources.thing as { hello(x: number): void }).hello(1),
     });
-    await execute(pipeline({ name: 'p', modes: [silent({ resources: { thing: m } })], graph: () => s() }));
+    await execute(pipeline({ name: 'p', modes: [silentMode({ resources: { thing: m } })], graph: () => s() }));
     expect(m.value.calls).toEqual([{ method: 'hello', args: [1] }]);
   });
 

@@ -19,8 +19,8 @@ import {
   pipeline,
   solid,
 } from '../../lib/index.ts';
-import { ofType, rejectionOf, silent } from './api-helpers.ts';
 import { workerCrash } from './fixtures/worker-crash.ts';
+import { ofType, rejectionOf, silentMode } from '../helpers/index.ts';
 
 describe('DESIGN "Errors": all extend ModeflowError', () => {
   it.each([
@@ -47,7 +47,7 @@ describe('DESIGN "Errors": all extend ModeflowError', () => {
 describe('DESIGN "Errors" → TypeCheckError: an input or output failed its zod schema', () => {
   it('an output that fails its schema fails the step with TypeCheckError', async () => {
     const lies = solid({ name: 'lies', output: z.number(), compute: () => 'not a number' as unknown as number });
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => lies() }), { raiseOnError: false });
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => lies() }), { raiseOnError: false });
     expect(result.solid('lies').status).toBe('FAILURE');
     expect(result.solid('lies').error?.name).toBe('TypeCheckError');
   });
@@ -55,7 +55,7 @@ describe('DESIGN "Errors" → TypeCheckError: an input or output failed its zod 
   it("an input that fails its schema fails the consuming step with TypeCheckError (the cause of execute's rejection)", async () => {
     const text = solid({ name: 'text', output: z.unknown(), compute: () => 'abc' });
     const wantsNumber = solid({ name: 'wants_number', inputs: { n: z.number() }, compute: () => undefined });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => wantsNumber({ n: text() as never }) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => wantsNumber({ n: text() as never }) });
     const error = (await rejectionOf(execute(p))) as StepExecutionError;
     expect(error).toBeInstanceOf(StepExecutionError);
     expect(error.stepKey).toBe('wants_number');
@@ -65,41 +65,8 @@ describe('DESIGN "Errors" → TypeCheckError: an input or output failed its zod 
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('DESIGN "Errors" → a compute may throw new RetryRequested({ maxRetries?, delayMs? }) to ask for another attempt', () => {
-  it('another attempt runs, after a STEP_RETRY', async () => {
-    const attempts: number[] = [];
-    const asks = solid({
-      name: 'asks',
-      output: z.number(),
-      compute: (ctx) => {
-        attempts.push(ctx.attempt);
-        if (ctx.attempt < 3) throw new RetryRequested({ maxRetries: 2, delayMs: 0 });
-        return ctx.attempt;
-      },
-    });
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => asks() }));
-    expect(result.output('asks')).toBe(3);
-    expect(attempts).toEqual([1, 2, 3]);
-    expect(ofType(result.events, 'STEP_RETRY')).toHaveLength(2);
-  });
-
-  it('it is a failure only once retries run out', async () => {
-    const always = solid({
-      name: 'always',
-      compute: () => {
-        throw new RetryRequested({ maxRetries: 1 });
-      },
-    });
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => always() }), { raiseOnError: false });
-    expect(result.solid('always').status).toBe('FAILURE');
-    expect(ofType(result.events, 'STEP_RETRY')).toHaveLength(1);
-    expect(result.solid('always').error?.name).toBe('RetryRequested');
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
 describe('DESIGN "Errors" → InvalidSubsetError', () => {
-  const p = pipeline({ name: 'p', modes: [silent()], graph: () => solid({ name: 'only', compute: () => 1 })() });
+  const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => solid({ name: 'only', compute: () => 1 })() });
 
   it.each(['missing', '*missing', 'missing*', '+missing', 'only,missing+'])('a clause matching nothing (%s)', async (select) => {
     expect(await rejectionOf(execute(p, { select }))).toBeInstanceOf(InvalidSubsetError);

@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StepExecutionError, execute, pipeline, resource, run, solid, type RunEvent, type RunResult } from '../../lib/index.ts';
-import { EVENT_TYPES, eventsOf, ofType, rejectionOf, silent, typesOf, until, withMemory } from './api-helpers.ts';
+import { execute, pipeline, resource, solid, type RunResult } from '../../lib/index.ts';
+import { EVENT_TYPES, eventsOf, memoryMode, ofType, typesOf } from '../helpers/index.ts';
 
-const TERMINAL = ['RUN_SUCCESS', 'RUN_FAILURE', 'RUN_CANCELED'];
 const STEP_TYPES = ['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_RETRY'];
 
 /**
@@ -16,7 +15,7 @@ const STEP_TYPES = ['STEP_START', 'STEP_INPUT', 'STEP_OUTPUT', 'STEP_SUCCESS', '
  * output, a retry, a failure, a skipped downstream step, a teardown, and RUN_FAILURE.
  */
 function busyPipeline() {
-  const { mode: m, memory } = withMemory({ name: 'busy_mode', resources: { store: resource({ init: () => ({ rows: 3 }) }) } });
+  const { mode: m, memory } = memoryMode({ name: 'busy_mode', resources: { store: resource({ init: () => ({ rows: 3 }) }) } });
   const load = solid({
     name: 'load',
     resources: ['store'],
@@ -102,7 +101,7 @@ describe('DESIGN "Events": a discriminated union on `type`, with runId, pipeline
     /** The events of a run, and the types of those that JSON.stringify cannot serialise. */
     async function unserialisable(compute: (ctx: { log: { info(fields: object, msg: string): void } }) => unknown) {
       const s = solid({ name: 's', output: z.unknown(), compute });
-      const { mode: m } = withMemory();
+      const { mode: m } = memoryMode();
       const events = await eventsOf(pipeline({ name: 'p', modes: [m], graph: () => s() }));
       const bad: string[] = [];
       for (const e of events) {
@@ -154,156 +153,6 @@ describe('DESIGN "Events": a discriminated union on `type`, with runId, pipeline
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ stepKey: 'load', solid: 'load', level: 'info' });
   });
-
-  it('a resource init that throws gives RESOURCE_INIT_FAILURE and the run ends RUN_FAILURE', async () => {
-    const bad = resource({
-      init: () => {
-        throw new Error('cannot connect');
-      },
-    });
-    const p = pipeline({
-      name: 'p',
-      modes: [silent({ resources: { bad } })],
-      graph: () => solid({ name: 'user', resources: ['bad'], compute: () => undefined })(),
-    });
-    const events = await eventsOf(p);
-    const failure = ofType(events, 'RESOURCE_INIT_FAILURE');
-    expect(failure).toHaveLength(1);
-    expect(JSON.stringify(failure[0])).toContain('cannot connect');
-    expect(typesOf(events).at(-1)).toBe('RUN_FAILURE');
-    expect(ofType(events, 'STEP_START')).toEqual([]);
-  });
-
-  it('a successful run ends RUN_SUCCESS; a canceled one RUN_CANCELED', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => solid({ name: 's', compute: () => 1 })() });
-    expect(typesOf(await eventsOf(p)).at(-1)).toBe('RUN_SUCCESS');
-    const controller = new AbortController();
-    controller.abort();
-    expect(typesOf(await eventsOf(p, { signal: controller.signal })).at(-1)).toBe('RUN_CANCELED');
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-describe('DESIGN "Events": a resource whose teardown throws', () => {
-  function teardownPipeline(journal: string[]) {
-    const tracked = (name: string, fail: boolean) =>
-      resource({
-        async *init() {
-          journal.push(`init ${name}`);
-          try {
-            yield name;
-          } finally {
-            journal.push(`teardown ${name}`);
-            if (fail) throw new Error(`close of ${name} failed`);
-          }
-        },
-      });
-    return pipeline({
-      name: 'p',
-      modes: [silent({ resources: { first: tracked('first', false), second: tracked('second', true), third: tracked('third', false) } })],
-      graph: () => solid({ name: 'uses', resources: ['first', 'second', 'third'], compute: () => undefined })(),
-    });
-  }
-
-  it('the others are still torn down, the error is in its RESOURCE_TEARDOWN event, and the run ends RUN_FAILURE', async () => {
-    const journal: string[] = [];
-    const events = await eventsOf(teardownPipeline(journal));
-    expect(journal.filter((j) => j.startsWith('teardown')).sort()).toEqual(['teardown first', 'teardown second', 'teardown third']);
-    const teardowns = ofType(events, 'RESOURCE_TEARDOWN');
-    expect(teardowns).toHaveLength(3);
-    const failed = teardowns.filter((e) => e.error !== undefined);
-    expect(failed).toHaveLength(1);
-    expect(failed[0]?.resource).toBe('second');
-    expect(failed[0]?.error?.message).toContain('close of second failed');
-    expect(typesOf(events).at(-1)).toBe('RUN_FAILURE');
-  });
-
-  it('execute rejects (the user must know), with StepExecutionError', async () => {
-    expect(await rejectionOf(execute(teardownPipeline([])))).toBeInstanceOf(StepExecutionError);
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-describe('DESIGN "Events" → invariants', () => {
-  function problems(list: readonly RunEvent[]): string[] {
-    const out: string[] = [];
-    const terminals = list.filter((e) => TERMINAL.includes(e.type));
-    if (terminals.length !== 1) out.push(`${terminals.length} terminal events`);
-    if (!TERMINAL.includes(list.at(-1)?.type ?? '')) out.push(`last event is ${list.at(-1)?.type}`);
-    const ends = new Map<string, number>();
-    for (const e of list) if (e.type === 'STEP_SUCCESS' || e.type === 'STEP_FAILURE') ends.set(e.stepKey, (ends.get(e.stepKey) ?? 0) + 1);
-    for (const e of ofType(list, 'STEP_START')) if (ends.get(e.stepKey) !== 1) out.push(`${e.stepKey}: ${ends.get(e.stepKey) ?? 0} ends`);
-    return out;
-  }
-
-  it('one terminal event, last; each STEP_START has exactly one STEP_SUCCESS or STEP_FAILURE (also across a retry)', async () => {
-    const { p } = busyPipeline();
-    const events = await eventsOf(p);
-    expect(problems(events)).toEqual([]);
-    expect(ofType(events, 'STEP_START').filter((e) => e.stepKey === 'flaky')).toHaveLength(1);
-  });
-
-  it('a step downstream of a failure is STEP_SKIPPED, and independent branches still run', async () => {
-    const { p } = busyPipeline();
-    const result = await execute(p, { raiseOnError: false });
-    expect(result.solid('after').status).toBe('SKIPPED');
-    expect(result.solid('flaky').status).toBe('SUCCESS');
-    expect(result.output('flaky')).toBe(3);
-  });
-
-  describe('every initialised resource is torn down exactly once, in reverse order of init', () => {
-    function ordered(journal: string[], compute: (ctx: { signal: AbortSignal }) => unknown) {
-      const tracked = (name: string, deps: string[] = []) =>
-        resource({
-          resources: deps,
-          async *init() {
-            journal.push(`init ${name}`);
-            try {
-              yield name;
-            } finally {
-              journal.push(`teardown ${name}`);
-            }
-          },
-        });
-      return pipeline({
-        name: 'p',
-        modes: [silent({ resources: { top: tracked('top', ['mid']), mid: tracked('mid', ['base']), base: tracked('base') } })],
-        graph: () => solid({ name: 's', resources: ['top'], compute })(),
-      });
-    }
-    const reverse = ['init base', 'init mid', 'init top', 'teardown top', 'teardown mid', 'teardown base'];
-
-    it('on success', async () => {
-      const journal: string[] = [];
-      await execute(ordered(journal, () => undefined));
-      expect(journal).toEqual(reverse);
-    });
-
-    it('on failure', async () => {
-      const journal: string[] = [];
-      await execute(
-        ordered(journal, () => {
-          throw new Error('x');
-        }),
-        { raiseOnError: false },
-      );
-      expect(journal).toEqual(reverse);
-    });
-
-    it('on cancel', async () => {
-      const journal: string[] = [];
-      let started = false;
-      const p = ordered(journal, (ctx) => {
-        started = true;
-        return new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
-      });
-      const subscription = run(p).subscribe();
-      await until(() => started, 'the step to start');
-      subscription.unsubscribe();
-      await until(() => journal.length === 6, 'the teardowns');
-      expect(journal).toEqual(reverse);
-    });
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -333,24 +182,5 @@ describe('DESIGN "Events" → RunResult', () => {
 
     const after = result.solid('after');
     expect(after).toMatchObject({ status: 'SKIPPED', success: false, skipped: true });
-  });
-
-  it("output(solidName, outputName = 'result')", async () => {
-    const two = solid({ name: 'two', outputs: { a: z.number(), b: z.string() }, compute: () => ({ a: 1, b: 'x' }) });
-    const single = solid({ name: 'single', output: z.number(), compute: () => 7 });
-    const result = await execute(
-      pipeline({
-        name: 'p',
-        modes: [silent()],
-        graph: () => {
-          two();
-          single();
-        },
-      }),
-    );
-    expect(result.output('single')).toBe(7);
-    expect(result.output('two', 'a')).toBe(1);
-    expect(result.output('two', 'b')).toBe('x');
-    expect(result.solid('two').outputs).toEqual({ a: [1], b: ['x'] });
   });
 });

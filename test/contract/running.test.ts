@@ -23,7 +23,18 @@ import {
   type RunEvent,
 } from '../../lib/index.ts';
 import { executeSolid } from '../../lib/testing/index.ts';
-import { eventsOf, ofType, rejectionOf, silent, sleep, subscribeError, thrownBy, typesOf, until, withMemory } from './api-helpers.ts';
+import {
+  eventsOf,
+  memoryMode,
+  ofType,
+  rejectionOf,
+  silentMode,
+  sleep,
+  subscribeError,
+  thrownBy,
+  typesOf,
+  until,
+} from '../helpers/index.ts';
 
 const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
 const inc = solid({ name: 'inc', inputs: { n: z.number() }, output: z.number(), compute: (_ctx, { n }) => n + 1 });
@@ -44,7 +55,7 @@ describe('DESIGN "Running" → run(pipeline, options?): a cold Observable<RunEve
     const counted = solid({ name: 'counted', resources: ['r'], compute: () => void computed++ });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { r: resource({ init: () => void inits++ }) } })],
+      modes: [silentMode({ resources: { r: resource({ init: () => void inits++ }) } })],
       graph: () => counted(),
     });
     const observable = run(p);
@@ -57,7 +68,7 @@ describe('DESIGN "Running" → run(pipeline, options?): a cold Observable<RunEve
   });
 
   it('each subscription is a new run (its own runId)', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const observable = run(p);
     const first: RunEvent[] = [];
     const second: RunEvent[] = [];
@@ -67,44 +78,6 @@ describe('DESIGN "Running" → run(pipeline, options?): a cold Observable<RunEve
     expect(second[0]?.runId).toBeTruthy();
     expect(first[0]?.runId).not.toBe(second[0]?.runId);
     expect(typesOf(second)).toEqual(typesOf(first));
-  });
-
-  it('unsubscribing cancels: ctx.signal aborts, the running step stops, resources are torn down, RUN_CANCELED goes to the loggers', async () => {
-    const journal: string[] = [];
-    let signal: AbortSignal | undefined;
-    const r = resource({
-      async *init() {
-        journal.push('init');
-        try {
-          yield 'r';
-        } finally {
-          journal.push('teardown');
-        }
-      },
-    });
-    const waits = solid({
-      name: 'waits',
-      resources: ['r'],
-      compute: (ctx) =>
-        new Promise<void>((resolve) => {
-          signal = ctx.signal;
-          ctx.signal.addEventListener('abort', () => {
-            journal.push('aborted');
-            resolve();
-          });
-        }),
-    });
-    const { mode: m, memory } = withMemory({ resources: { r } });
-    const p = pipeline({ name: 'p', modes: [m], graph: () => waits() });
-    const received: RunEvent[] = [];
-    const subscription = run(p).subscribe((e) => received.push(e));
-    await until(() => signal !== undefined, 'the step to start');
-    const seenBefore = received.length;
-    subscription.unsubscribe();
-    await until(() => memory.records().some((rec) => rec['event'] === 'RUN_CANCELED'), 'RUN_CANCELED in the logger');
-    expect(signal?.aborted).toBe(true);
-    expect(journal).toEqual(['init', 'aborted', 'teardown']);
-    expect(received.length).toBe(seenBefore); // nothing more reaches the subscriber
   });
 });
 
@@ -123,7 +96,7 @@ describe('DESIGN "Running" → unsubscribing cancels: running steps stop', () =>
           };
         }),
     });
-    const subscription = run(pipeline({ name: 'p', modes: [silent()], graph: () => ticking() })).subscribe();
+    const subscription = run(pipeline({ name: 'p', modes: [silentMode()], graph: () => ticking() })).subscribe();
     await until(() => ticks > 2, 'a few ticks');
     subscription.unsubscribe();
     await until(() => torn, 'the compute to be unsubscribed');
@@ -136,7 +109,7 @@ describe('DESIGN "Running" → unsubscribing cancels: running steps stop', () =>
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Running" → execute(pipeline, options?): Promise<RunResult>', () => {
   it('resolves with the RunResult of a successful run', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => inc(one()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => inc(one()) });
     const result = await execute(p);
     expect(result.status).toBe('SUCCESS');
     expect(result.success).toBe(true);
@@ -144,37 +117,13 @@ describe('DESIGN "Running" → execute(pipeline, options?): Promise<RunResult>',
   });
 
   it('rejects with StepExecutionError carrying .result on failure', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => boom() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => boom() });
     const error = await rejectionOf(execute(p));
     expect(error).toBeInstanceOf(StepExecutionError);
     expect(error).toBeInstanceOf(ModeflowError);
     const result = (error as StepExecutionError).result as Awaited<ReturnType<typeof execute>>;
     expect(result.status).toBe('FAILURE');
     expect(result.solid('boom').status).toBe('FAILURE');
-  });
-
-  it('resolves with the failed result when raiseOnError: false', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => boom() });
-    const result = await execute(p, { raiseOnError: false });
-    expect(result.status).toBe('FAILURE');
-    expect(result.success).toBe(false);
-  });
-
-  it('StepExecutionError: .stepKey is the first failed step, .cause the first error, .result the run; its message includes the cause', async () => {
-    const thrown = new Error('first failure');
-    const fails = solid({
-      name: 'fails',
-      inputs: { n: z.number() },
-      compute: () => {
-        throw thrown;
-      },
-    });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => fails(one()) });
-    const error = (await rejectionOf(execute(p))) as StepExecutionError;
-    expect(error.stepKey).toBe('fails');
-    expect(error.cause).toBe(thrown);
-    expect((error.result as { status: string }).status).toBe('FAILURE');
-    expect(error.message).toContain('first failure');
   });
 });
 
@@ -212,61 +161,41 @@ describe('DESIGN "Running" → executeSolid(solid, { resources?, config?, inputs
   });
 
   it('runs in a given mode', async () => {
-    const m = silent({ name: 'unit', resources: { offset: hardcodedResource(100) } });
+    const m = silentMode({ name: 'unit', resources: { offset: hardcodedResource(100) } });
     const result = await executeSolid(scaled, { mode: m, config: { factor: 0 }, inputs: { n: 9 } });
     expect(result.output()).toBe(100);
+    expect(result.runResult.mode).toBe('unit');
   });
 
-  it('rejects with StepExecutionError when the solid fails', async () => {
-    expect(await rejectionOf(executeSolid(boom, { mode: silent() }))).toBeInstanceOf(StepExecutionError);
+  it('rejects with StepExecutionError when the solid fails: its step, what it threw, its message', async () => {
+    const error = (await rejectionOf(executeSolid(boom, { mode: silentMode() }))) as StepExecutionError;
+    expect(error).toBeInstanceOf(StepExecutionError);
+    expect(error.stepKey).toBe('boom');
+    expect((error.cause as Error).message).toBe('kaput');
+    expect(error.message).toContain('kaput');
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Running" → options { mode?, preset?, runConfig?, select?, runId?, tags?, signal?, raiseOnError? }', () => {
   it('runId is the id of the run: in every event and the result', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const result = await execute(p, { runId: 'my-run-1' });
     expect(result.runId).toBe('my-run-1');
     expect(result.events.every((e) => e.runId === 'my-run-1')).toBe(true);
   });
 
   it('without runId, each run gets a fresh UUID (README: default a UUID)', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const [a, b] = [await execute(p), await execute(p)];
     expect(a.runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
     expect(a.runId).not.toBe(b.runId);
   });
 
   it('tags are recorded on the run (RUN_START.tags, README "Events")', async () => {
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => one() });
     const events = await eventsOf(p, { tags: { team: 'qa', ticket: 7 } });
     expect(ofType(events, 'RUN_START')[0]?.tags).toMatchObject({ team: 'qa', ticket: 7 });
-  });
-
-  it('aborting `signal` cancels: the stream ends with RUN_CANCELED, then completes; execute with raiseOnError: false resolves CANCELED', async () => {
-    const controller = new AbortController();
-    const waits = solid({
-      name: 'waits',
-      compute: (ctx) =>
-        new Promise<void>((resolve) => {
-          ctx.signal.addEventListener('abort', () => resolve());
-          controller.abort();
-        }),
-    });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => waits() });
-    const result = await execute(p, { signal: controller.signal, raiseOnError: false });
-    expect(result.status).toBe('CANCELED');
-    expect(typesOf(result.events).at(-1)).toBe('RUN_CANCELED');
-  });
-
-  it('aborting `signal` with raiseOnError left at its default: execute rejects with StepExecutionError', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => one() });
-    const error = await rejectionOf(execute(p, { signal: controller.signal }));
-    expect(error).toBeInstanceOf(StepExecutionError);
-    expect(((error as StepExecutionError).result as { status: string }).status).toBe('CANCELED');
   });
 });
 
@@ -274,7 +203,7 @@ describe('DESIGN "Running" → options { mode?, preset?, runConfig?, select?, ru
 describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'s mode, else the only mode', () => {
   const two = pipeline({
     name: 'two_modes',
-    modes: [silent({ name: 'dev' }), silent({ name: 'prod' })],
+    modes: [silentMode({ name: 'dev' }), silentMode({ name: 'prod' })],
     presets: [preset({ name: 'nightly', mode: 'prod' }), preset({ name: 'modeless' })],
     graph: () => one(),
   });
@@ -293,7 +222,7 @@ describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'
   });
 
   it('else the only mode', async () => {
-    const single = pipeline({ name: 'single', modes: [silent({ name: 'only' })], graph: () => one() });
+    const single = pipeline({ name: 'single', modes: [silentMode({ name: 'only' })], graph: () => one() });
     expect((await execute(single)).mode).toBe('only');
   });
 
@@ -332,10 +261,10 @@ describe('DESIGN "Running" → mode resolution: explicit mode, else the preset\'
 
 // ---------------------------------------------------------------------------------------------
 describe('DESIGN "Semantics/Run lifecycle" as referenced by "Running": errors before the run starts', () => {
-  const two = pipeline({ name: 'two_modes', modes: [silent({ name: 'dev' }), silent({ name: 'prod' })], graph: () => one() });
+  const two = pipeline({ name: 'two_modes', modes: [silentMode({ name: 'dev' }), silentMode({ name: 'prod' })], graph: () => one() });
   const needsConfig = pipeline({
     name: 'needs_config',
-    modes: [silent()],
+    modes: [silentMode()],
     graph: () => solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined })(),
   });
 
@@ -391,7 +320,7 @@ describe('DESIGN "Running" → selection (`select`)', () => {
   // a → b → c → d → join ← side
   const chain = pipeline({
     name: 'chain',
-    modes: [silent()],
+    modes: [silentMode()],
     graph: () => {
       const a = source.alias('a')();
       const d = inc.alias('d')(inc.alias('c')(inc.alias('b')(a)));
@@ -451,7 +380,7 @@ describe('DESIGN "Running" → selection (`select`)', () => {
     const cfg = solid({ name: 'cfg', config: z.object({ n: z.number() }), compute: () => undefined });
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         cfg();
         one();
@@ -475,7 +404,7 @@ describe('DESIGN "Running" → selection (`select`)', () => {
     const track = (name: string) => resource({ init: () => void inits.push(name) });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { left_r: track('left_r'), right_r: track('right_r') } })],
+      modes: [silentMode({ resources: { left_r: track('left_r'), right_r: track('right_r') } })],
       graph: () => {
         solid({ name: 'left', resources: ['left_r'], compute: () => undefined })();
         solid({ name: 'right', resources: ['right_r'], compute: () => undefined })();
@@ -494,7 +423,7 @@ describe('DESIGN "Running": ready steps run highest `tags.priority` first (integ
   it.each(['sync', 'async', 'virtualTime'])('with the %s executor, one step at a time', async (executorName) => {
     const p = pipeline({
       name: 'p',
-      modes: [silent()],
+      modes: [silentMode()],
       graph: () => {
         at('low', -2)();
         at('plain')();
@@ -537,7 +466,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
     });
     const p = pipeline({
       name: 'ctx_pipeline',
-      modes: [silent({ name: 'here', resources: { thing: hardcodedResource('the thing') } })],
+      modes: [silentMode({ name: 'here', resources: { thing: hardcodedResource('the thing') } })],
       graph: () => probe.alias('probe_alias')(),
     });
     await execute(p, { runId: 'rid' });
@@ -570,7 +499,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
     });
     const p = pipeline({
       name: 'p',
-      modes: [silent({ resources: { mine: hardcodedResource(1), theirs: hardcodedResource(2) } })],
+      modes: [silentMode({ resources: { mine: hardcodedResource(1), theirs: hardcodedResource(2) } })],
       graph: () => nosy(),
     });
     await execute(p);
@@ -583,7 +512,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
 
   it('ctx.log is bound to runId, pipeline, mode, solid and stepKey (in every sink line)', async () => {
     const talk = solid({ name: 'talk', compute: (ctx) => ctx.log.info({ rows: 3 }, 'loaded') });
-    const { mode: m, memory } = withMemory({ name: 'logmode' });
+    const { mode: m, memory } = memoryMode({ name: 'logmode' });
     const p = pipeline({ name: 'log_pipeline', modes: [m], graph: () => talk.alias('talker')() });
     await execute(p, { runId: 'log-run' });
     const record = memory.records().find((r) => r['msg'] === 'loaded');
@@ -600,7 +529,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
   it('ctx.log is pino-style: trace, debug, info, warn, error and fatal each write a record at that level', async () => {
     const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
     const talk = solid({ name: 'talk', compute: (ctx) => levels.forEach((level) => ctx.log[level](`at ${level}`)) });
-    const { mode: m, memory } = withMemory();
+    const { mode: m, memory } = memoryMode();
     const result = await execute(pipeline({ name: 'p', modes: [m], graph: () => talk() }), {
       runConfig: { loggers: { memory: { config: { level: 'trace' } } } },
     });
@@ -626,7 +555,7 @@ describe('DESIGN "Running" → `ctx` in compute', () => {
         if (ctx.attempt < 3) throw new Error('again');
       },
     });
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => flaky() }));
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => flaky() }));
     expect(result.success).toBe(true);
     expect(attempts).toEqual([1, 2, 3]);
   });
@@ -656,7 +585,7 @@ describe('DESIGN "Public API" → built-in executors', () => {
           inFlight--;
         },
       });
-    const p = pipeline({ name: 'p', modes: [silent()], graph: () => ['s1', 's2', 's3', 's4', 's5'].forEach((n) => slow(n)()) });
+    const p = pipeline({ name: 'p', modes: [silentMode()], graph: () => ['s1', 's2', 's3', 's4', 's5'].forEach((n) => slow(n)()) });
     await execute(p, { runConfig: { execution: { async: { config: { maxConcurrent: 2 } } } } });
     expect(most).toBe(2);
   });
@@ -672,7 +601,7 @@ describe('DESIGN "Public API" → built-in executors', () => {
       },
     });
     const started = Date.now();
-    const result = await execute(pipeline({ name: 'p', modes: [silent()], graph: () => waits() }), {
+    const result = await execute(pipeline({ name: 'p', modes: [silentMode()], graph: () => waits() }), {
       runConfig: { execution: { virtualTime: {} } },
     });
     expect(result.output('waits')).toBe(0);

@@ -19,7 +19,7 @@ import {
   solid,
   type RunEvent,
 } from '../../lib/index.ts';
-import { executorConfigs, rejectionOf, silentMode } from './semantics-helpers.ts';
+import { executors, rejectionOf, silentMode } from '../helpers/index.ts';
 
 const ENV_SET = 'MODEFLOW_CONTRACT_SEMANTICS_SET';
 const ENV_UNSET = 'MODEFLOW_CONTRACT_SEMANTICS_UNSET';
@@ -84,7 +84,7 @@ describe('runConfigSchema and { env: NAME }', () => {
   });
 });
 
-describe.each(executorConfigs)('Config at run time ($name executor)', ({ runConfig }) => {
+describe.each(executors)('Config at run time ($name executor)', ({ runConfig }) => {
   it('{ env: NAME } is resolved before the leaf schema applies', async () => {
     process.env[ENV_SET] = '42';
     const seen: unknown[] = [];

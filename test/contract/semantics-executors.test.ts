@@ -6,7 +6,7 @@ import { asapScheduler, from, of, throwError, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidConfigError, asyncExecutor, execute, executor, pipeline, solid, syncExecutor, type StepRequest } from '../../lib/index.ts';
-import { allInProcessConfigs, ofType, rejectionOf, silentMode, sleep } from './semantics-helpers.ts';
+import { inProcessExecutors, ofType, rejectionOf, silentMode, sleep } from '../helpers/index.ts';
 
 /** A scheduler that counts what is scheduled on it, delegating to asapScheduler. */
 function countingScheduler(): { scheduler: SchedulerLike; count: () => number } {
@@ -229,7 +229,7 @@ describe('maxConcurrent of the built-ins', () => {
   });
 });
 
-describe.each(allInProcessConfigs)('Outputs handed to more than one consumer are deep-frozen ($name executor)', ({ runConfig }) => {
+describe.each(inProcessExecutors)('Outputs handed to more than one consumer are deep-frozen ($name executor)', ({ runConfig }) => {
   it('a consumer mutating its input cannot change the other consumer’s input', async () => {
     const seenByReader: unknown[] = [];
     const mutatorOutcome: string[] = [];
@@ -318,7 +318,7 @@ describe('All executors give the same outputs for the same pipeline', () => {
       },
     });
     const outputs = [];
-    for (const { runConfig } of allInProcessConfigs) {
+    for (const { runConfig } of inProcessExecutors) {
       const result = await execute(p, { runConfig });
       outputs.push({ square: result.solid('square').outputs, total: result.output('total') });
     }

@@ -6,7 +6,7 @@ import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { execute, hardcodedResource, memoryLogger, mode, pipeline, resource, solid, type MemoryLogger } from '../../lib/index.ts';
-import { deferred, executorConfigs, ofType, silentMode } from './semantics-helpers.ts';
+import { deferred, executors, ofType, silentMode } from '../helpers/index.ts';
 
 const LEVEL = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
@@ -19,7 +19,7 @@ function twoSinks() {
 const withMsg = (sink: MemoryLogger, msg: string) => sink.records().filter((r) => r['msg'] === msg);
 const withEvent = (sink: MemoryLogger, event: string) => sink.records().filter((r) => r['event'] === event);
 
-describe.each(executorConfigs)('Logs ($name executor)', ({ runConfig }) => {
+describe.each(executors)('Logs ($name executor)', ({ runConfig }) => {
   const logging = solid({
     name: 'logging',
     compute: (ctx) => {

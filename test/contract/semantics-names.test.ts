@@ -15,9 +15,9 @@ import {
   resource,
   solid,
 } from '../../lib/index.ts';
-import { collectEvents, executorConfigs, ofType, rejectionOf, silentMode, stepKeysOf } from './semantics-helpers.ts';
+import { eventsOf, executors, ofType, rejectionOf, silentMode, stepKeysOf } from '../helpers/index.ts';
 
-describe.each(executorConfigs)('Names and steps ($name executor)', ({ runConfig }) => {
+describe.each(executors)('Names and steps ($name executor)', ({ runConfig }) => {
   it('a solid with no output/outputs has one output `result`; returning undefined still produces it', async () => {
     const received: unknown[] = [];
     const nothing = solid({ name: 'nothing', compute: () => undefined });
@@ -109,7 +109,7 @@ describe.each(executorConfigs)('Names and steps ($name executor)', ({ runConfig 
         one();
       },
     });
-    const events = await collectEvents(p, { runConfig, select: 'one_2' });
+    const events = await eventsOf(p, { runConfig, select: 'one_2' });
     expect(stepKeysOf(events, 'STEP_START')).toEqual(['one_2']);
     expect(ofType(events, 'STEP_START')[0]?.solid).toBe('one_2');
   });
@@ -159,7 +159,7 @@ describe('Definitions are recognised by a Symbol.for("modeflow.kind") brand, nev
 /** DESIGN: names that are also Object.prototype members work exactly like any other name. */
 const PROTOTYPE_NAMES = ['constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
 
-describe.each(executorConfigs)('Object.prototype member names ($name executor)', ({ runConfig }) => {
+describe.each(executors)('Object.prototype member names ($name executor)', ({ runConfig }) => {
   describe.each(PROTOTYPE_NAMES)('named %s', (name) => {
     it('works as solid, input (wired and from run config), output, resource, logger, mode and config key', async () => {
       const seen: unknown[] = [];

@@ -9,9 +9,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { uncrossable } from '../../modes/executors/worker-pool/crossing.ts';
-import { takeTransferList } from '../../modes/executors/worker-pool/transfer.ts';
 import {
   StepExecutionError,
   execute,
@@ -21,7 +18,6 @@ import {
   type Pipeline,
   type RunEvent,
   type RunResult,
-  transfer,
 } from '../../lib/index.ts';
 import {
   anyConfig,
@@ -621,33 +617,5 @@ describe('the workerPool executor', () => {
     const build = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
     expect(build).toContain('worker-pool/thread/worker-entry.mjs');
     rmSync(out, { recursive: true, force: true });
-  });
-});
-
-describe('what can cross a thread boundary', () => {
-  class Money {
-    cents = 0;
-  }
-  it.each([
-    [z.object({ a: z.array(z.map(z.string(), z.date())), b: z.instanceof(Uint8Array), c: z.instanceof(Error) }), undefined],
-    [z.union([z.function(), z.string()]), undefined],
-    [z.object({ on: z.object({ click: z.function() }) }), 'at .on.click'],
-    [z.array(z.instanceof(Money)).optional(), 'class Money'],
-    [z.lazy(() => z.object({ again: z.symbol() })), 'a symbol'],
-    [z.promise(z.number()), 'a Promise'],
-    [z.instanceof(Buffer), 'class Buffer'],
-  ] as const)('%#: %s', (schema, reason) => {
-    if (reason === undefined) expect(uncrossable(schema)).toBeUndefined();
-    else expect(uncrossable(schema)).toContain(reason);
-  });
-
-  it('transfer() marks a value; its ArrayBuffers are found once', () => {
-    const pixels = new Uint8Array(8);
-    const value = transfer({ pixels, nested: [new ArrayBuffer(4)], n: 1 });
-    expect(takeTransferList(value)).toHaveLength(2);
-    expect(takeTransferList(value)).toBeUndefined();
-    const only = new ArrayBuffer(2);
-    expect(takeTransferList(transfer({ only, other: new ArrayBuffer(2) }, [only]))).toEqual([only]);
-    expect(takeTransferList({ unmarked: new ArrayBuffer(2) })).toBeUndefined();
   });
 });

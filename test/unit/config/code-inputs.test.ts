@@ -78,8 +78,12 @@ describe('RunOptions.inputs', () => {
 
   it('takes a value in code literally: { env: NAME } is not read from the environment', async () => {
     process.env['MODEFLOW_CODE_INPUT_TEST'] = 'from-env';
-    const result = await execute(p, { inputs: { double: { n: 1 }, echo: { x: { env: 'MODEFLOW_CODE_INPUT_TEST' } } } });
-    expect(result.output(echo)).toEqual({ env: 'MODEFLOW_CODE_INPUT_TEST' });
+    try {
+      const result = await execute(p, { inputs: { double: { n: 1 }, echo: { x: { env: 'MODEFLOW_CODE_INPUT_TEST' } } } });
+      expect(result.output(echo)).toEqual({ env: 'MODEFLOW_CODE_INPUT_TEST' });
+    } finally {
+      delete process.env['MODEFLOW_CODE_INPUT_TEST'];
+    }
   });
 
   it('reports every problem at once, at [inputs, solid, input], before any event', async () => {

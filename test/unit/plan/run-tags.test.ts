@@ -1,5 +1,5 @@
 /** A run's tags are event data: JSON-safe and redacted like the rest of RUN_START. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { execute, memoryLogger, mode, pipeline, solid } from '../../../lib/index.ts';
 
@@ -14,10 +14,16 @@ const p = pipeline({
 });
 
 describe('run tags', () => {
+  beforeEach(() => {
+    process.env['MODEFLOW_TAG_SECRET'] = 'hunter2-tag';
+  });
+  afterEach(() => {
+    delete process.env['MODEFLOW_TAG_SECRET'];
+  });
+
   it('shows a BigInt or a cycle in tags JSON-safe in RUN_START and its log line', async () => {
     const cycle: Record<string, unknown> = { name: 'loop' };
     cycle['self'] = cycle;
-    process.env['MODEFLOW_TAG_SECRET'] = 'hunter2-tag';
     const result = await execute(p, {
       runConfig: { solids: { read: { config: { password: { env: 'MODEFLOW_TAG_SECRET' } } } } },
       tags: { batch: 12345678901234567890n, cycle, owner: 'me' },
@@ -29,7 +35,6 @@ describe('run tags', () => {
   });
 
   it('redacts a secret of the run config that also appears in a tag', async () => {
-    process.env['MODEFLOW_TAG_SECRET'] = 'hunter2-tag';
     const result = await execute(p, {
       runConfig: { solids: { read: { config: { password: { env: 'MODEFLOW_TAG_SECRET' } } } } },
       tags: { note: 'pw is hunter2-tag' },
