@@ -31,6 +31,18 @@ const top = ['lib/index\\.[jt]s$', 'lib/built-ins\\.[jt]s$', 'lib/cli/', 'lib/te
 
 const anyOf = (patterns) => `^(${patterns.join('|')})`;
 
+/** What the browser app may import from lib/: modules with no Node in them, types aside. */
+const browserSafe = [
+  'lib/errors\\.[jt]s$',
+  'lib/config/select\\.[jt]s$',
+  'lib/define/definition\\.[jt]s$',
+  'lib/define/log\\.[jt]s$',
+  'lib/events/events\\.[jt]s$',
+  'lib/events/run-state\\.[jt]s$',
+  'lib/events/describe-event\\.[jt]s$',
+  'lib/cli/json-schema\\.[jt]s$',
+];
+
 /** One rule per layer: nothing above it. */
 const downwardOnly = layers.slice(0, -1).map(([name, path], i) => ({
   name: `${name}-depends-downward`,
@@ -89,6 +101,37 @@ module.exports = {
       severity: 'error',
       from: { path: '^(lib|modes|operators)/' },
       to: { path: '^lib/index\\.[jt]s$' },
+    },
+    {
+      name: 'app-in-the-browser',
+      comment: 'the playground app runs in a browser: no Node built-ins',
+      severity: 'error',
+      from: { path: '^playground/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'app-reaches-no-node',
+      comment: 'nothing the playground app imports, however indirectly, imports a Node built-in',
+      severity: 'error',
+      from: { path: '^playground/src/' },
+      to: {
+        path: '^(node:)?(fs|path|url|os|child_process|worker_threads|net|http|https|crypto|stream|util|events|module|process|zlib|tty|readline|perf_hooks|async_hooks|v8|vm)(/|$)',
+        reachable: true,
+      },
+    },
+    {
+      name: 'app-uses-browser-safe-lib',
+      comment: 'the playground app imports from lib/ only modules without Node in them (see browserSafe)',
+      severity: 'error',
+      from: { path: '^playground/src/' },
+      to: { path: '^lib/', pathNot: anyOf(browserSafe) },
+    },
+    {
+      name: 'library-not-on-app',
+      comment: 'the library (and its tests) reach the app only as built files, never by import',
+      severity: 'error',
+      from: { path: '^(lib|modes|operators|examples)/' },
+      to: { path: '^playground/' },
     },
     {
       name: 'no-tests-in-source',

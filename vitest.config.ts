@@ -34,12 +34,14 @@ export default defineConfig({
         extends: true,
         test: {
           // Tests against the outside: the built binary, child processes, real SQLite,
-          // Postgres and Redis, worker threads across runs. Isolated per file.
+          // Postgres and Redis, worker threads across runs, the playground in Chromium.
+          // Isolated per file.
           name: 'services',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           // The CLI tests spawn the built binary; the prod-mode tests need a Postgres server,
-          // the queue tests (modeflow worker processes) Redis.
-          globalSetup: ['./test/setup/build.ts', './test/setup/postgres.ts', './test/setup/redis.ts'],
+          // the queue tests (modeflow worker processes) Redis, the playground's browser tests
+          // Chromium and the built app.
+          globalSetup: ['./test/setup/build.ts', './test/setup/postgres.ts', './test/setup/redis.ts', './test/setup/playground-browser.ts'],
         },
       },
     ],

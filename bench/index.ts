@@ -29,6 +29,7 @@ const all: BenchCase[] = (
     import('./yaml-config.bench.ts'),
     import('./as-operator.bench.ts'),
     import('./playground-api.bench.ts'),
+    import('./playground-page.bench.ts'),
   ])
 ).flatMap((m) => m.cases);
 const chosen = words.length ? all.filter((c) => words.some((w) => c.name.includes(w))) : all;

@@ -3,7 +3,8 @@
  * The dependency check of `npm test` (`npm run depcheck`):
  *
  * 1. dependency-cruiser with the rules of .dependency-cruiser.cjs over lib/, modes/,
- *    operators/, examples/, bench/ and test/. dependency-cruiser reads TypeScript through
+ *    operators/, examples/, bench/, test/ and playground/ (the browser app).
+ *    dependency-cruiser reads TypeScript through
  *    the `typescript` package's compiler API, which TypeScript 7 (the native compiler this
  *    project builds with) does not have; so each source is first turned into JavaScript by
  *    esbuild (tsx's), with `import type` kept as an import so that type-only dependencies
@@ -27,14 +28,14 @@ const { transform } = fromTsx('esbuild');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mirror = join(root, 'node_modules/.cache/modeflow-depcheck');
-const folders = ['lib', 'modes', 'operators', 'examples', 'bench', 'test'];
+const folders = ['lib', 'modes', 'operators', 'examples', 'bench', 'test', 'playground'];
 
 function filesUnder(dir) {
   const out = [];
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     const path = posix.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesUnder(path));
-    else if (/\.(ts|mts|mjs|js|cjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
+    else if (/\.(ts|tsx|mts|mjs|js|cjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
   }
   return out;
 }
@@ -53,20 +54,25 @@ function keepTypeImports(source) {
 
 rmSync(mirror, { recursive: true, force: true });
 const fromTs = new Set();
+/** Mirror path → source path (a `.js` may stand for a `.ts` or a `.tsx`). */
+const sourceOf = new Map();
 const sources = folders.flatMap(filesUnder);
 await Promise.all(
   sources.map(async (file) => {
     let text = readFileSync(join(root, file), 'utf8');
     let target = file;
-    if (/\.m?ts$/.test(file)) {
+    if (/\.(m?ts|tsx)$/.test(file)) {
       const { code } = await transform(keepTypeImports(text), {
-        loader: 'ts',
+        loader: file.endsWith('.tsx') ? 'tsx' : 'ts',
+        jsx: 'automatic',
+        jsxImportSource: 'preact',
         format: 'esm',
         tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
       });
-      text = code.replace(/(['"])(\.{1,2}\/[^'"]*?)\.m?ts\1/g, '$1$2.js$1');
-      target = file.replace(/\.m?ts$/, '.js');
+      text = code.replace(/(['"])(\.{1,2}\/[^'"]*?)\.(?:m?ts|tsx)\1/g, '$1$2.js$1');
+      target = file.replace(/\.(m?ts|tsx)$/, '.js');
       fromTs.add(target);
+      sourceOf.set(target, file);
     }
     mkdirSync(dirname(join(mirror, target)), { recursive: true });
     writeFileSync(join(mirror, target), text);
@@ -82,8 +88,8 @@ const cruised = spawnSync(
   },
 );
 const named = (text) =>
-  text.replace(/\b((?:lib|modes|operators|examples|bench|test)\/[\w./-]+?\.js)\b/g, (path) =>
-    fromTs.has(path) ? path.replace(/\.js$/, '.ts') : path,
+  text.replace(/\b((?:lib|modes|operators|examples|bench|test|playground)\/[\w./-]+?\.js)\b/g, (path) =>
+    fromTs.has(path) ? sourceOf.get(path) : path,
   );
 process.stdout.write(named(cruised.stdout));
 process.stderr.write(named(cruised.stderr));

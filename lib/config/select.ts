@@ -1,13 +1,23 @@
 import { listNames } from '../define/definition.ts';
 import { InvalidSubsetError } from '../errors.ts';
-import type { GraphNode } from '../define/graph.ts';
-import type { Pipeline } from '../define/pipeline.ts';
 
 const CLAUSE = /^(\*|\++)?([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(\*|\++)?$/;
 const GRAMMAR =
   'a selection is comma-separated clauses, each "name", "*name" (with all ancestors), "name*" ' +
   '(with all descendants), "*name*" (both), or "+name" / "name+" (one level up / down per "+"); ' +
   'a name inside a composite is dotted ("outer.inner"), and a composite\'s name selects all of it';
+
+/**
+ * What a selection is resolved against: the invocations and their wires. A
+ * pipeline is one; so is the playground's graph as the browser app receives it,
+ * which resolves selections with this same grammar.
+ */
+export interface SelectionGraph {
+  readonly name: string;
+  readonly nodes: readonly { readonly name: string; readonly inputs: Readonly<Record<string, { readonly node: string }>> }[];
+  /** Composite invocations (dotted when nested): a composite's solids are the nodes named `<composite>.…`. */
+  readonly composites?: readonly { readonly name: string }[];
+}
 
 /**
  * Resolves a solid selection (`select`, the CLI's `-s`) to the invocation names it picks,
@@ -22,7 +32,7 @@ const GRAMMAR =
  * @throws {InvalidSubsetError} for a malformed clause, or one naming no invocation (the
  *   message lists the pipeline's solids)
  */
-export function selectSolids(pipeline: Pipeline, select: string | undefined): ReadonlySet<string> | undefined {
+export function selectSolids(pipeline: SelectionGraph, select: string | undefined): ReadonlySet<string> | undefined {
   if (select === undefined) return undefined;
   const clauses = select
     .split(',')
@@ -44,16 +54,16 @@ export function selectSolids(pipeline: Pipeline, select: string | undefined): Re
     const match = CLAUSE.exec(clause);
     if (!match) throw new InvalidSubsetError(`selection clause "${clause}" of "${select}" is malformed; ${GRAMMAR}`);
     const [, up, name, down] = match as unknown as [string, string | undefined, string, string | undefined];
-    const group = upstream.has(name) ? undefined : pipeline.composite(name);
+    const group = upstream.has(name) ? undefined : pipeline.composites?.find((c) => c.name === name);
     if (!upstream.has(name) && !group) {
-      const composites = pipeline.composites.map((c) => c.name);
+      const composites = (pipeline.composites ?? []).map((c) => c.name);
       throw new InvalidSubsetError(
         `selection clause "${clause}" matches no solid of pipeline "${pipeline.name}"; ` +
           `its solids are: ${listNames(pipeline.nodes.map((n) => n.name))}` +
           (composites.length ? `; its composites: ${listNames(composites)}` : ''),
       );
     }
-    const starts = group ? pipeline.nodes.slice(group.first, group.end).map((n) => n.name) : [name];
+    const starts = group ? pipeline.nodes.filter((n) => n.name.startsWith(`${name}.`)).map((n) => n.name) : [name];
     if (starts.length === 0) throw new InvalidSubsetError(`selection clause "${clause}" names composite "${name}", which invokes no solid`);
     for (const start of starts) picked.add(start);
     walk(starts, depth(up), upstream, picked);
@@ -92,7 +102,11 @@ function walk(starts: readonly string[], levels: number, edges: ReadonlyMap<stri
  * @example
  * isInputUnconnected(p.node('report')!, 'rows', new Set(['report'])); // true
  */
-export function isInputUnconnected(node: GraphNode, input: string, selection: ReadonlySet<string> | undefined): boolean {
+export function isInputUnconnected(
+  node: SelectionGraph['nodes'][number],
+  input: string,
+  selection: ReadonlySet<string> | undefined,
+): boolean {
   const wire = node.inputs[input];
   return wire === undefined || (selection !== undefined && !selection.has(wire.node));
 }

@@ -9,7 +9,7 @@
  * own dependencies (rxjs, zod, …) resolve from this repository's node_modules, where npm
  * would have installed them next to it.
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +92,7 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('builds dist/ from a clean clone and ships the library, its declarations, both entries and the bin', () => {
+  it('builds dist/ from a clean clone and ships the library, its declarations, both entries, the bin and the playground app', () => {
     for (const file of [
       'package.json',
       'README.md',
@@ -107,11 +107,14 @@ describe('npm pack', () => {
       'dist/lib/playground/index.d.ts',
       'dist/lib/cli/main.js',
       'dist/modes/executors/worker-pool/thread/worker-entry.mjs',
+      'dist/playground/index.html',
     ]) {
       expect(packedFiles).toContain(file);
     }
     expect(
-      packedFiles.filter((f) => !/^(dist\/(lib|operators|modes)\/|docs\/[\w-]+\.md$|README\.md$|LICENSE$|package\.json$)/.test(f)),
+      packedFiles.filter(
+        (f) => !/^(dist\/(lib|operators|modes|playground)\/|docs\/[\w-]+\.md$|README\.md$|LICENSE$|package\.json$)/.test(f),
+      ),
     ).toEqual([]);
   });
 });
@@ -162,5 +165,35 @@ describe('the packed bin, through npx', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.find((e) => e['type'] === 'RUN_START')?.['executor']).toBe('workerPool');
     expect(events.find((e) => e['type'] === 'STEP_OUTPUT' && e['solid'] === 'double')?.['value']).toBe(42);
+  });
+  it('serves the playground from the package: modeflow ui finds the built app it ships', async () => {
+    const ui = spawn(join(consumer, 'node_modules', '.bin', 'modeflow'), ['ui', '-f', 'pipelines.ts', '--port', '0', '--no-history'], {
+      cwd: consumer,
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        const read = (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /http:\/\/[\d.]+:\d+\//.exec(output);
+          if (found) resolve(found[0]);
+        };
+        ui.stdout.on('data', read);
+        ui.stderr.on('data', read);
+        ui.on('exit', (code) => reject(new Error(`modeflow ui exited ${code}:\n${output}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const script = /src="\.\/(assets\/[\w-]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      const bundle = await fetch(new URL(script!, url));
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+      const pipelines = (await (await fetch(new URL('api/pipelines', url))).json()) as { name: string }[];
+      expect(pipelines.map((p) => p.name)).toEqual(['numbers_pipeline']);
+    } finally {
+      ui.kill();
+    }
   });
 });

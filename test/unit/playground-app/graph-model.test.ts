@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraphModel, nodeSize } from '../../../playground/src/graph/graph-model.ts';
+import type { PipelineGraph, SolidInfo } from '../../../playground/src/api/types.ts';
+
+const solid = (name: string, inputs: Record<string, string | null> = {}, extra: Partial<SolidInfo> = {}): SolidInfo => ({
+  name,
+  definition: name,
+  inputs: Object.entries(inputs).map(([input, from]) => ({ name: input, from: from === null ? null : { solid: from, output: 'result' } })),
+  outputs: ['result'],
+  resources: [],
+  ...extra,
+});
+
+const graph = (solids: SolidInfo[]): PipelineGraph => ({ name: 'p', modes: [], presets: [], solids });
+
+describe('the graph the page draws', () => {
+  it('draws one edge per wired pair of solids, listing every input it carries', () => {
+    const model = buildGraphModel(graph([solid('a'), solid('b', { left: 'a', right: 'a', extra: null })]));
+    expect(model.edges).toEqual([
+      {
+        from: 'a',
+        to: 'b',
+        wires: [
+          { input: 'left', output: 'result' },
+          { input: 'right', output: 'result' },
+        ],
+      },
+    ]);
+  });
+
+  it('leaves out a wire from a solid the graph does not have, instead of an edge to nowhere', () => {
+    const model = buildGraphModel(graph([solid('b', { x: 'ghost' })]));
+    expect(model.edges).toEqual([]);
+  });
+
+  it('groups the solids of each composite', () => {
+    const model = buildGraphModel(
+      graph([solid('a', {}, { composite: 'etl' }), solid('b', { x: 'a' }, { composite: 'etl' }), solid('c', { y: 'b' })]),
+    );
+    expect([...model.composites]).toEqual([['etl', ['a', 'b']]]);
+  });
+
+  it('gives the selection grammar the wires as the library reads them', () => {
+    const model = buildGraphModel(graph([solid('a'), solid('b', { x: 'a', cfg: null })]));
+    expect(model.selectable.nodes).toEqual([
+      { name: 'a', inputs: {} },
+      { name: 'b', inputs: { x: { node: 'a' } } },
+    ]);
+  });
+
+  it('sizes a box to its name within 128–280 px, taller when it also shows its definition', () => {
+    expect(nodeSize('a', 'a')).toEqual({ width: 128, height: 36 });
+    expect(nodeSize('x'.repeat(200), 'x'.repeat(200)).width).toBe(280);
+    const aliased = nodeSize('load_customers_again', 'load_customers');
+    expect(aliased.height).toBeGreaterThan(36);
+    expect(aliased.width).toBeGreaterThan(128);
+  });
+});
