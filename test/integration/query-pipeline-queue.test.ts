@@ -46,11 +46,15 @@ describe.skipIf(skip !== undefined)(`the seed example in prod mode on queue work
       expect(all.at(-1)!.type).toBe('RUN_SUCCESS');
       const report = all.find((e) => e.type === 'STEP_OUTPUT' && e['solid'] === 'report_row_counts')?.['value'] as Record<string, number>;
       expect(report).toMatchObject({ table_0: 10_000, table_2: 5 });
-      // The database was opened on the workers (once per worker that ran a step), never here.
-      const inits = all.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS');
+      // The database was opened on the workers (once per worker that ran a step), never here;
+      // the alerts of prod's failure hook are the run's own (hooks run in the run's process).
+      const of = (type: string, key: string) => all.filter((e) => e.type === type && e['resource'] === key);
+      const inits = of('RESOURCE_INIT_SUCCESS', 'database');
       expect(inits.length).toBeGreaterThanOrEqual(1);
       expect(inits.length).toBeLessThanOrEqual(2);
-      expect(all.filter((e) => e.type === 'RESOURCE_TEARDOWN')).toHaveLength(inits.length);
+      expect(of('RESOURCE_TEARDOWN', 'database')).toHaveLength(inits.length);
+      expect(of('RESOURCE_INIT_SUCCESS', 'alerts')).toHaveLength(1);
+      expect(of('RESOURCE_TEARDOWN', 'alerts')).toHaveLength(1);
       expect(result.stdout).not.toContain(postgres.password);
     } finally {
       await stopWorkers(workers);
