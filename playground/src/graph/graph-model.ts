@@ -22,13 +22,25 @@ export interface GraphEdgeModel {
   readonly wires: readonly { readonly input: string; readonly output: string }[];
 }
 
+/** A composite invocation: a group of solids, maybe inside another composite. */
+export interface GraphCompositeModel {
+  /** Dotted when nested: `outer.inner`. */
+  readonly name: string;
+  readonly definition: string;
+  readonly description: string | null;
+  /** The composite it is in; `undefined` at the top. */
+  readonly parent: string | undefined;
+  /** The solids directly in it (not those of the composites inside it), in the pipeline's order. */
+  readonly solids: readonly string[];
+}
+
 export interface GraphModel {
   readonly name: string;
   readonly nodes: readonly GraphNodeModel[];
   readonly edges: readonly GraphEdgeModel[];
   readonly byName: ReadonlyMap<string, GraphNodeModel>;
-  /** Composite names, each with its member nodes. */
-  readonly composites: ReadonlyMap<string, readonly string[]>;
+  /** The composites by (dotted) name, outer ones first. */
+  readonly composites: ReadonlyMap<string, GraphCompositeModel>;
   /** The graph in the shape the library's selection grammar reads. */
   readonly selectable: SelectionGraph;
 }
@@ -69,7 +81,7 @@ export function buildGraphModel(graph: PipelineGraph): GraphModel {
     return node;
   });
   const edgeByPair = new Map<string, { from: string; to: string; wires: { input: string; output: string }[] }>();
-  const composites = new Map<string, string[]>();
+  const composites = compositesOf(graph);
   for (const solid of graph.solids) {
     for (const input of solid.inputs) {
       if (!input.from || !byName.has(input.from.solid)) continue;
@@ -81,11 +93,7 @@ export function buildGraphModel(graph: PipelineGraph): GraphModel {
       }
       edge.wires.push({ input: input.name, output: input.from.output });
     }
-    if (solid.composite) {
-      const members = composites.get(solid.composite) ?? [];
-      members.push(solid.name);
-      composites.set(solid.composite, members);
-    }
+    if (solid.composite) composites.get(solid.composite)?.solids.push(solid.name);
   }
   const selectable: SelectionGraph = {
     name: graph.name,
@@ -96,4 +104,30 @@ export function buildGraphModel(graph: PipelineGraph): GraphModel {
     composites: graph.composites ?? [],
   };
   return { name: graph.name, nodes, edges: [...edgeByPair.values()], byName, composites, selectable };
+}
+
+/**
+ * The graph's composites, outer ones first: the server's list, plus any composite a solid
+ * names that the list lacks (its parent then read from its dotted name).
+ */
+function compositesOf(graph: PipelineGraph): Map<string, GraphCompositeModel & { solids: string[] }> {
+  const listed = new Map<string, { name: string; definition: string; description: string | null; parent: string | undefined }>();
+  for (const c of graph.composites ?? [])
+    listed.set(c.name, { name: c.name, definition: c.definition, description: c.description, parent: c.parent ?? undefined });
+  const add = (name: string) => {
+    if (listed.has(name)) return;
+    const dot = name.lastIndexOf('.');
+    const parent = dot > 0 ? name.slice(0, dot) : undefined;
+    listed.set(name, { name, definition: name.slice(dot + 1), description: null, parent });
+    if (parent !== undefined) add(parent);
+  };
+  for (const solid of graph.solids) if (solid.composite) add(solid.composite);
+  // Outer first, whatever order they came in: a composite's depth is its chain of parents.
+  const depth = (name: string): number => {
+    let d = 0;
+    for (let at = listed.get(name)?.parent; at !== undefined && d < listed.size; at = listed.get(at)?.parent) d++;
+    return d;
+  };
+  const ordered = [...listed.values()].map((c, i) => ({ c, i, d: depth(c.name) })).sort((a, b) => a.d - b.d || a.i - b.i);
+  return new Map(ordered.map(({ c }) => [c.name, { ...c, solids: [] }]));
 }
