@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SolidProgress } from '../model/run-store.ts';
 import type { Tone } from '../ui/status.ts';
 import { edgePath } from './edge-path.ts';
-import type { GraphCompositeModel, GraphModel, GraphNodeModel } from './graph-model.ts';
+import { showsDefinition, type GraphCompositeModel, type GraphModel, type GraphNodeModel } from './graph-model.ts';
 import './graph-groups.css';
 import { layOut } from './layout-client.ts';
 import { GROUP_LABEL, GROUP_PADDING, layoutRequestOf, type Box, type GraphLayout } from './layout-types.ts';
@@ -398,7 +398,7 @@ class NodeView extends Component<NodeViewProps> {
   override render() {
     const { node, box, tone, done, total, mark, focused } = this.props;
     const { solid } = node;
-    const showsDefinition = solid.definition !== solid.name;
+    const withDefinition = showsDefinition(solid.name, solid.definition);
     const maxChars = Math.floor((box.width - 30) / 7);
     const clip = (text: string) => (text.length > maxChars ? `${text.slice(0, Math.max(1, maxChars - 1))}…` : text);
     const fanned = total > 1;
@@ -407,17 +407,17 @@ class NodeView extends Component<NodeViewProps> {
       <g class={cls} transform={`translate(${box.x},${box.y})`} data-solid={solid.name} data-tone={tone ?? ''}>
         <rect class="box" width={box.width} height={box.height} rx={6} />
         <rect class="stripe" x={0.5} y={0.5} width={4} height={box.height - 1} rx={2} />
-        <text class="name" x={14} y={showsDefinition ? 20 : box.height / 2 + 4}>
+        <text class="name" x={14} y={withDefinition ? 20 : box.height / 2 + 4}>
           {clip(solid.name)}
         </text>
-        {showsDefinition && (
+        {withDefinition && (
           <text class="def" x={14} y={36}>
             {clip(solid.definition)}
           </text>
         )}
         {fanned && (
           <>
-            <text class="progress" x={box.width - 8} y={showsDefinition ? 20 : box.height / 2 + 4} text-anchor="end">
+            <text class="progress" x={box.width - 8} y={withDefinition ? 20 : box.height / 2 + 4} text-anchor="end">
               {done}/{total}
             </text>
             <rect class="bar-bg" x={10} y={box.height - 6} width={box.width - 20} height={2.5} rx={1} />

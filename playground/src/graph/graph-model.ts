@@ -60,10 +60,23 @@ const MAX_WIDTH = 280;
  * nodeSize('load', 'load'); // { width: 128, height: 36 }
  */
 export function nodeSize(name: string, definition: string): { width: number; height: number } {
-  const showsDefinition = definition !== name;
-  const chars = Math.max(name.length, showsDefinition ? definition.length * 0.9 : 0);
+  const shows = showsDefinition(name, definition);
+  const chars = Math.max(name.length, shows ? definition.length * 0.9 : 0);
   const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.ceil(chars * CHAR_WIDTH + 40)));
-  return { width, height: showsDefinition ? NODE_HEIGHT_WITH_DEFINITION : NODE_HEIGHT };
+  return { width, height: shows ? NODE_HEIGHT_WITH_DEFINITION : NODE_HEIGHT };
+}
+
+/**
+ * Whether a node shows its definition's name under its own: only for an alias. A solid in a
+ * composite (`etl.clean`, definition `clean`) is not one; its box is drawn inside the
+ * composite's anyway.
+ *
+ * @example
+ * showsDefinition('etl.clean', 'clean'); // false
+ * showsDefinition('etl.clean_again', 'clean'); // true
+ */
+export function showsDefinition(name: string, definition: string): boolean {
+  return definition !== name.slice(name.lastIndexOf('.') + 1);
 }
 
 /**

@@ -91,4 +91,9 @@ describe('the graph the page draws', () => {
     expect(aliased.height).toBeGreaterThan(36);
     expect(aliased.width).toBeGreaterThan(128);
   });
+
+  it('shows a definition under a solid of a composite only when the solid is an alias of it', () => {
+    expect(nodeSize('etl.clean', 'clean').height).toBe(36);
+    expect(nodeSize('etl.clean_again', 'clean').height).toBeGreaterThan(36);
+  });
 });
