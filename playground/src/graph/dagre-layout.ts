@@ -36,15 +36,15 @@ export function dagreLayout(request: LayoutRequest): GraphLayout {
     marginy: DEFAULT_SPACING.margin,
   });
   g.setDefaultEdgeLabel(() => ({}));
-  const groups = new Set(request.groups.map((group) => group.id));
+  const parentOf = new Map(request.groups.map((group) => [group.id, group.parent]));
   // dagre sizes a group from what it holds (it has no padding option).
   for (const group of request.groups) g.setNode(`group:${group.id}`, { width: 0, height: 0 });
   for (const group of request.groups)
-    if (group.parent !== undefined && groups.has(group.parent) && !isInside(request, group.parent, group.id))
+    if (group.parent !== undefined && parentOf.has(group.parent) && !isInside(parentOf, group.parent, group.id))
       g.setParent(`group:${group.id}`, `group:${group.parent}`);
   for (const node of request.nodes) {
     g.setNode(node.id, { width: node.width, height: node.height });
-    if (node.parent !== undefined && groups.has(node.parent)) g.setParent(node.id, `group:${node.parent}`);
+    if (node.parent !== undefined && parentOf.has(node.parent)) g.setParent(node.id, `group:${node.parent}`);
   }
   for (const edge of request.edges) if (edge.from !== edge.to) g.setEdge(edge.from, edge.to);
   dagre.layout(g);
@@ -65,8 +65,7 @@ export function dagreLayout(request: LayoutRequest): GraphLayout {
 }
 
 /** True when `group` is `candidate` or inside it through parents (a loop would hang dagre). */
-function isInside(request: LayoutRequest, group: string, candidate: string): boolean {
-  const parentOf = new Map(request.groups.map((g) => [g.id, g.parent]));
+function isInside(parentOf: ReadonlyMap<string, string | undefined>, group: string, candidate: string): boolean {
   const seen = new Set<string>();
   for (let at: string | undefined = group; at !== undefined && !seen.has(at); at = parentOf.get(at)) {
     if (at === candidate) return true;

@@ -27,7 +27,9 @@ function layoutWorker(): Worker {
 
 /** A key naming a graph's shape: same nodes, sizes, edges and groups → same layout. */
 export function layoutKey(request: LayoutRequest): string {
-  let key = `${request.nodes.length}|${request.edges.length}|${request.groups.join(',')}|`;
+  let key = `${request.nodes.length}|${request.edges.length}|`;
+  for (const g of request.groups) key += `${g.id}<${g.parent ?? ''};`;
+  key += '|';
   for (const n of request.nodes) key += `${n.id}:${n.width}x${n.height}:${n.parent ?? ''};`;
   for (const e of request.edges) key += `${e.from}>${e.to};`;
   return key;

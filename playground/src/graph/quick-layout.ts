@@ -173,25 +173,26 @@ function clusterTree(request: LayoutRequest) {
   const up = (item: number) => count + cluster[item]! - 1;
   const indexOf = new Map<string, number>();
   request.nodes.forEach((node, i) => indexOf.set(node.id, i));
+  // Edge ends as positions in their cluster's item list.
+  const local = new Array<number>(count + groupCount).fill(0);
+  for (let c = 0; c <= groupCount; c++) members[c]!.forEach((item, k) => (local[item] = k));
   const edges: [number, number][][] = Array.from({ length: groupCount + 1 }, () => []);
-  const local = new Map<number, number>();
   for (const edge of request.edges) {
     let a = indexOf.get(edge.from);
     let b = indexOf.get(edge.to);
     if (a === undefined || b === undefined || a === b) continue;
-    while (itemDepth(a) > itemDepth(b)) a = up(a);
-    while (itemDepth(b) > itemDepth(a)) b = up(b);
-    while (cluster[a] !== cluster[b]) {
-      a = up(a);
-      b = up(b);
+    if (groupCount > 0) {
+      while (itemDepth(a) > itemDepth(b)) a = up(a);
+      while (itemDepth(b) > itemDepth(a)) b = up(b);
+      while (cluster[a] !== cluster[b]) {
+        a = up(a);
+        b = up(b);
+      }
     }
-    if (a !== b) edges[cluster[a]!]!.push([a, b]);
+    if (a !== b) edges[cluster[a]!]!.push([local[a]!, local[b]!]);
   }
-  // Edge ends as positions in their cluster's item list.
-  for (let c = 0; c <= groupCount; c++) members[c]!.forEach((item, k) => local.set(item, k));
-  const localEdges = edges.map((list) => list.map(([a, b]): [number, number] => [local.get(a)!, local.get(b)!]));
   const deepestFirst = Array.from({ length: groupCount + 1 }, (_, c) => c).sort((x, y) => depth[y]! - depth[x]! || x - y);
-  return { count, groupCount, cluster, members, edges: localEdges, deepestFirst };
+  return { count, groupCount, cluster, members, edges, deepestFirst };
 }
 
 interface Laid {
@@ -265,8 +266,12 @@ function layered(
   const top = new Array<number>(count).fill(0);
   let y = 0;
   for (const row of ranks) {
-    const height = Math.max(0, ...row.map((v) => items[v]!.height));
-    const nodeHeight = Math.max(0, ...row.map((v) => (items[v]!.block ? 0 : items[v]!.height)));
+    let height = 0;
+    let nodeHeight = 0;
+    for (const v of row) {
+      height = Math.max(height, items[v]!.height);
+      if (!items[v]!.block) nodeHeight = Math.max(nodeHeight, items[v]!.height);
+    }
     let right = -Infinity;
     for (const v of row) {
       const { width } = items[v]!;
