@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutKey } from '../../../playground/src/graph/layout-client.ts';
+import { layoutKey } from '../../../playground/src/graph/layout-key.ts';
 import type { LayoutRequest } from '../../../playground/src/graph/layout-types.ts';
 
 const request = (groups: LayoutRequest['groups']): LayoutRequest => ({
