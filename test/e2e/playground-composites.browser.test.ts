@@ -118,7 +118,7 @@ describe.skipIf(info.skip !== undefined)('composites on the playground’s graph
 
   const picked = () =>
     page.locator('[data-testid=graph] [data-solid].picked').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-solid')).sort());
-  const groupClass = (name: string) => page.locator(`[data-testid=graph] [data-composite="${name}"]`).getAttribute('class');
+  const groupClass = (name: string) => page.locator(`[data-testid=graph] .group[data-composite="${name}"]`).getAttribute('class');
 
   it('draws table-stats’ two composites as boxes around their three solids each, apart from each other', async () => {
     await open('stats_pipeline', 8);

@@ -220,6 +220,7 @@ export function GraphView(props: GraphViewProps) {
           <g ref={world}>
             {Object.entries(layout.groups).map(([name, box]) => (
               <GroupView
+                part="frame"
                 key={`group:${name}`}
                 name={name}
                 composite={model.composites.get(name)}
@@ -232,6 +233,18 @@ export function GraphView(props: GraphViewProps) {
               const cls = highlight === undefined ? '' : highlight.has(edge.from) && highlight.has(edge.to) ? ' picked' : ' dim';
               return <path key={`${edge.from}>${edge.to}`} class={`edge${cls}`} d={edgePath(edge.points)} marker-end="url(#arrow)" />;
             })}
+            {/* Names over the edges that cross their band, under the solids. */}
+            {Object.entries(layout.groups).map(([name, box]) => (
+              <GroupView
+                part="label"
+                key={`label:${name}`}
+                name={name}
+                composite={model.composites.get(name)}
+                box={box}
+                mark={groupMark(name)}
+                clickable={props.onCompositeClick !== undefined}
+              />
+            ))}
             {model.nodes.map((node) => {
               const box = layout.nodes[node.name];
               if (!box) return null;
@@ -321,6 +334,8 @@ export function compositeTip(composite: GraphCompositeModel, solids: number, cli
 }
 
 interface GroupViewProps {
+  /** The box (drawn under the edges), or its name band (drawn over them). */
+  readonly part: 'frame' | 'label';
   readonly name: string;
   readonly composite: GraphCompositeModel | undefined;
   readonly box: Box;
@@ -332,15 +347,20 @@ interface GroupViewProps {
  * A composite's box: its own name (the last part of the dotted one; the definition's beside
  * it when that differs) in a band on top, which selects it when clicked on the launchpad.
  */
-function GroupView({ name, composite, box, mark, clickable }: GroupViewProps) {
+function GroupView({ part, name, composite, box, mark, clickable }: GroupViewProps) {
+  if (part === 'frame')
+    return (
+      <g class={`group${mark}`} data-composite={name}>
+        <rect class="frame" x={box.x} y={box.y} width={box.width} height={box.height} rx={8} />
+      </g>
+    );
   const own = name.slice(name.lastIndexOf('.') + 1);
   const definition = composite && composite.definition !== own ? composite.definition : '';
   const room = Math.max(1, Math.floor((box.width - 20) / 6.6));
   const shown = own.length > room ? `${own.slice(0, Math.max(1, room - 1))}…` : own;
   const defRoom = room - shown.length - 2;
   return (
-    <g class={`group${mark}${clickable ? ' clickable' : ''}`} data-composite={name}>
-      <rect class="frame" x={box.x} y={box.y} width={box.width} height={box.height} rx={8} />
+    <g class={`group-label${mark}${clickable ? ' clickable' : ''}`} data-composite={name}>
       <rect class="band" x={box.x} y={box.y} width={box.width} height={GROUP_PADDING + GROUP_LABEL} rx={8} data-composite-band={name} />
       <text x={box.x + 10} y={box.y + 16}>
         {shown}
