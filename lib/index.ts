@@ -66,7 +66,7 @@ export {
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';
-export type { StepRequest, StepMessage, EnvSources } from './define/step-request.ts';
+export type { StepRequest, StepMessage, EnvSources, CompositeEnvInput, MappedEnvSource } from './define/step-request.ts';
 
 // built-ins (lib/built-ins.ts makes them what modes default to)
 export { defaultExecutors } from './built-ins.ts';

@@ -26,6 +26,12 @@ export interface ExecutorCreateContext<C> {
   readonly pipelineName: string;
   readonly mode: string;
   /**
+   * Every string the run read from `{ env: NAME }` config (empty when none), for an
+   * executor that must keep them from leaving this process (the queue executor refuses
+   * to enqueue a step request that still holds one).
+   */
+  readonly secrets: readonly string[];
+  /**
    * Reports resource lifecycle events (`RESOURCE_INIT_START`, `RESOURCE_INIT_SUCCESS`,
    * `RESOURCE_INIT_FAILURE`, `RESOURCE_TEARDOWN`) of resources the executor initialises
    * where it runs steps; they become run events. An executor with `runStep` owns the

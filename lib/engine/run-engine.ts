@@ -145,6 +145,7 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost, HookHost {
         runId: p.runId,
         pipelineName: p.pipeline.name,
         mode: p.mode.name,
+        secrets: p.config.secrets,
         report: (report) => {
           if (this.phase !== FINISHED) this.onScopeReport(report);
         },
