@@ -116,6 +116,11 @@ describe.skipIf(server.skip !== undefined)('queue workers that go away', () => {
       // The lost teardown is the resource's one RESOURCE_TEARDOWN on that worker: the run's accounting holds.
       expect(checkRunInvariants(events, { pipeline: drainPipeline }).violations).toEqual([]);
       expect(events.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS')).toHaveLength(2);
+      const tornDown = teardowns.find((t) => t.error === undefined)!;
+      console.info(
+        `queue kill -9 with a resource (lockDurationMs ${LOCK_MS}, step ${STEP_MS} ms): lost teardown reported ` +
+          `${lostTeardown!.timestamp - tornDown.timestamp} ms after the live worker's teardown; run took ${events.at(-1)!.timestamp - events[0]!.timestamp} ms`,
+      );
     } finally {
       await stopWorkers(workers);
     }
