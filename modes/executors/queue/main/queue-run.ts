@@ -78,7 +78,8 @@ export class QueueRun implements AttemptOwner {
     this.options = options;
     this.guard = options.secrets.length > 0 ? new SecretGuard(options.secrets) : undefined;
     this.stream = streamKey(settings.queue, options.runId);
-    this.ledger = new HostLedger<string>(options.report, (worker) => `queue worker ${worker}`, 'the worker did not answer');
+    // A dead worker's steps go to other workers (BullMQ's at-least-once delivery): what it lost does not fail the run.
+    this.ledger = new HostLedger<string>(options.report, (worker) => `queue worker ${worker}`, 'the worker did not answer', true);
   }
 
   /** Sends one step attempt to the queue; emits its outputs and logs, completes or errors with its outcome. */
