@@ -95,6 +95,7 @@ export {
   type OutputsOf,
   type ResultOf,
   type HasResult,
+  type SolidOrComposite,
 } from './events/result.ts';
 export {
   initialRunState,
