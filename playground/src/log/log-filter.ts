@@ -26,7 +26,7 @@ export interface LogFilter {
 export const NO_FILTER: LogFilter = { step: '', types: new Set(), minLevel: 'trace', text: '' };
 
 /**
- * The level of an event: a LOG's own; failures `error`; retries, skips and cancels `warn`;
+ * The level of an event: a LOG's own; failures (a hook's too) `error`; retries, skips and cancels `warn`;
  * inputs, outputs and resource starts `debug`; the rest `info`.
  *
  * @example
@@ -40,6 +40,7 @@ export function eventLevel(event: RunEvent): LevelName {
       return event.canceled ? 'warn' : 'error';
     case 'RUN_FAILURE':
     case 'RESOURCE_INIT_FAILURE':
+    case 'HOOK_ERRORED':
       return 'error';
     case 'RESOURCE_TEARDOWN':
       return event.error ? 'error' : 'debug';
