@@ -14,6 +14,7 @@ export type {
 } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
 export { composite, isComposite } from './define/composite.ts';
+export { compositeOutputs } from './define/composite-outputs.ts';
 export type {
   Composite,
   AnyComposite,
@@ -95,6 +96,7 @@ export {
   type OutputsOf,
   type ResultOf,
   type HasResult,
+  type SolidOrComposite,
 } from './events/result.ts';
 export {
   initialRunState,
