@@ -39,11 +39,13 @@ export function eventLevel(event: RunEvent): LevelName {
     case 'STEP_FAILURE':
       return event.canceled ? 'warn' : 'error';
     case 'RUN_FAILURE':
-    case 'RESOURCE_INIT_FAILURE':
     case 'HOOK_ERRORED':
       return 'error';
+    // As the log sinks rate them: a loss the executor recovered from (a dead queue worker's) is a warning.
+    case 'RESOURCE_INIT_FAILURE':
+      return event.redelivered ? 'warn' : 'error';
     case 'RESOURCE_TEARDOWN':
-      return event.error ? 'error' : 'debug';
+      return event.error ? (event.redelivered ? 'warn' : 'error') : 'debug';
     case 'STEP_RETRY':
     case 'STEP_SKIPPED':
     case 'RUN_CANCELED':

@@ -64,6 +64,18 @@ describe('the event log’s filters', () => {
     ).toEqual(['HOOK_ERRORED']);
   });
 
+  it('by level: a resource lost with a dead queue worker whose work was re-delivered is a warning, other teardown errors errors', () => {
+    const teardown = (redelivered: boolean): RunEvent =>
+      ({
+        ...base,
+        type: 'RESOURCE_TEARDOWN',
+        resource: 'database',
+        error: { name: 'WorkerCrashedError', message: 'died' },
+        ...(redelivered ? { redelivered: true } : {}),
+      }) as RunEvent;
+    expect([eventLevel(teardown(true)), eventLevel(teardown(false))]).toEqual(['warn', 'error']);
+  });
+
   it('by text, in the event’s line or its step key, ignoring case', () => {
     const events = [log('info', 'Loaded 3 rows'), step('STEP_START', 'load_rows'), log('info', 'other')];
     expect(events.filter((e) => matchesFilter(e, filter({ text: 'ROWS' })))).toEqual(events.slice(0, 2));
