@@ -8,9 +8,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SolidProgress } from '../model/run-store.ts';
 import type { Tone } from '../ui/status.ts';
 import { edgePath } from './edge-path.ts';
-import type { GraphModel, GraphNodeModel } from './graph-model.ts';
+import { showsDefinition, type GraphCompositeModel, type GraphModel, type GraphNodeModel } from './graph-model.ts';
+import './graph-groups.css';
 import { layOut } from './layout-client.ts';
-import { layoutRequestOf, type Box, type GraphLayout } from './layout-types.ts';
+import { GROUP_LABEL, GROUP_PADDING, layoutRequestOf, type Box, type GraphLayout } from './layout-types.ts';
 
 export interface GraphViewProps {
   readonly model: GraphModel;
@@ -21,6 +22,8 @@ export interface GraphViewProps {
   readonly progressOf?: ((solid: string) => SolidProgress | undefined) | undefined;
   readonly focused?: string | undefined;
   readonly onNodeClick?: ((solid: string) => void) | undefined;
+  /** Called with a composite's (dotted) name when its name band is clicked; without it the band is not clickable. */
+  readonly onCompositeClick?: ((composite: string) => void) | undefined;
   /** Bumped when tones or progress changed (the run view's frame counter). */
   readonly version?: number;
 }
@@ -51,6 +54,7 @@ export function GraphView(props: GraphViewProps) {
   const [far, setFar] = useState(false);
 
   const request = useMemo(() => layoutRequestOf(model), [model]);
+  const solidsIn = useMemo(() => solidsByComposite(model), [model]);
   useEffect(() => {
     touched.current = false;
     setLayout(undefined);
@@ -137,18 +141,28 @@ export function GraphView(props: GraphViewProps) {
     drag.current = undefined;
     setPanning(false);
     if (d?.moved) return;
-    const node = (event.target as Element).closest?.('[data-solid]');
-    const name = node?.getAttribute('data-solid');
+    const target = event.target as Element;
+    const name = target.closest?.('[data-solid]')?.getAttribute('data-solid');
     if (name) props.onNodeClick?.(name);
+    const composite = target.closest?.('[data-composite-band]')?.getAttribute('data-composite-band');
+    if (composite) props.onCompositeClick?.(composite);
   };
 
   // One tooltip for the whole graph: the hovered solid's text goes on the host's title,
   // rather than a <title> element in each of a thousand boxes.
   const onPointerOver = (event: PointerEvent) => {
-    const name = (event.target as Element).closest?.('[data-solid]')?.getAttribute('data-solid');
+    const target = event.target as Element;
+    const name = target.closest?.('[data-solid]')?.getAttribute('data-solid');
     const node = name ? model.byName.get(name) : undefined;
+    const groupName = node ? undefined : target.closest?.('[data-composite]')?.getAttribute('data-composite');
+    const composite = groupName ? model.composites.get(groupName) : undefined;
     const el = host.current;
-    if (el) el.title = node ? nodeTip(node, props.progressOf?.(node.name)) : '';
+    if (el)
+      el.title = node
+        ? nodeTip(node, props.progressOf?.(node.name))
+        : composite
+          ? compositeTip(composite, solidsIn.get(composite.name)?.length ?? 0, props.onCompositeClick !== undefined)
+          : '';
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -174,7 +188,12 @@ export function GraphView(props: GraphViewProps) {
   }, []);
 
   const highlight = props.highlight;
-  const rect = (box: Box) => ({ x: box.x, y: box.y, width: box.width, height: box.height });
+  const groupMark = (name: string): string => {
+    const solids = solidsIn.get(name);
+    if (highlight === undefined || !solids) return '';
+    const picked = solids.filter((solid) => highlight.has(solid)).length;
+    return picked === solids.length ? ' picked' : picked === 0 ? ' dim' : '';
+  };
 
   return (
     <div
@@ -200,17 +219,32 @@ export function GraphView(props: GraphViewProps) {
           </defs>
           <g ref={world}>
             {Object.entries(layout.groups).map(([name, box]) => (
-              <g class="group" key={`group:${name}`}>
-                <rect {...rect(box)} rx={8} />
-                <text x={box.x + 10} y={box.y + 15}>
-                  {name}
-                </text>
-              </g>
+              <GroupView
+                part="frame"
+                key={`group:${name}`}
+                name={name}
+                composite={model.composites.get(name)}
+                box={box}
+                mark={groupMark(name)}
+                clickable={props.onCompositeClick !== undefined}
+              />
             ))}
             {layout.edges.map((edge) => {
               const cls = highlight === undefined ? '' : highlight.has(edge.from) && highlight.has(edge.to) ? ' picked' : ' dim';
               return <path key={`${edge.from}>${edge.to}`} class={`edge${cls}`} d={edgePath(edge.points)} marker-end="url(#arrow)" />;
             })}
+            {/* Names over the edges that cross their band, under the solids. */}
+            {Object.entries(layout.groups).map(([name, box]) => (
+              <GroupView
+                part="label"
+                key={`label:${name}`}
+                name={name}
+                composite={model.composites.get(name)}
+                box={box}
+                mark={groupMark(name)}
+                clickable={props.onCompositeClick !== undefined}
+              />
+            ))}
             {model.nodes.map((node) => {
               const box = layout.nodes[node.name];
               if (!box) return null;
@@ -272,6 +306,74 @@ export function GraphView(props: GraphViewProps) {
   );
 }
 
+/** Every solid inside each composite, nested ones' included. */
+function solidsByComposite(model: GraphModel): Map<string, string[]> {
+  const inside = new Map<string, string[]>();
+  for (const node of model.nodes) {
+    const seen = new Set<string>();
+    for (let at = node.solid.composite; at !== undefined && !seen.has(at); at = model.composites.get(at)?.parent) {
+      seen.add(at);
+      let solids = inside.get(at);
+      if (!solids) inside.set(at, (solids = []));
+      solids.push(node.name);
+    }
+  }
+  return inside;
+}
+
+/** What a composite's tooltip says: its dotted name, definition, description, how many solids. */
+export function compositeTip(composite: GraphCompositeModel, solids: number, clickable: boolean): string {
+  const own = composite.name.slice(composite.name.lastIndexOf('.') + 1);
+  return [
+    `${composite.name} (composite${composite.definition !== own ? ` ${composite.definition}` : ''})`,
+    composite.description ?? undefined,
+    `${solids} ${solids === 1 ? 'solid' : 'solids'}${clickable ? ' · click its name to select it' : ''}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+interface GroupViewProps {
+  /** The box (drawn under the edges), or its name band (drawn over them). */
+  readonly part: 'frame' | 'label';
+  readonly name: string;
+  readonly composite: GraphCompositeModel | undefined;
+  readonly box: Box;
+  readonly mark: string;
+  readonly clickable: boolean;
+}
+
+/**
+ * A composite's box: its own name (the last part of the dotted one; the definition's beside
+ * it when that differs) in a band on top, which selects it when clicked on the launchpad.
+ */
+function GroupView({ part, name, composite, box, mark, clickable }: GroupViewProps) {
+  if (part === 'frame')
+    return (
+      <g class={`group${mark}`} data-composite={name}>
+        <rect class="frame" x={box.x} y={box.y} width={box.width} height={box.height} rx={8} />
+      </g>
+    );
+  const own = name.slice(name.lastIndexOf('.') + 1);
+  const definition = composite && composite.definition !== own ? composite.definition : '';
+  const room = Math.max(1, Math.floor((box.width - 20) / 6.6));
+  const shown = own.length > room ? `${own.slice(0, Math.max(1, room - 1))}…` : own;
+  const defRoom = room - shown.length - 2;
+  return (
+    <g class={`group-label${mark}${clickable ? ' clickable' : ''}`} data-composite={name}>
+      <rect class="band" x={box.x} y={box.y} width={box.width} height={GROUP_PADDING + GROUP_LABEL} rx={8} data-composite-band={name} />
+      <text x={box.x + 10} y={box.y + 16}>
+        {shown}
+        {definition && defRoom >= 4 && (
+          <tspan class="def" dx={6}>
+            {definition.length > defRoom ? `${definition.slice(0, defRoom - 1)}…` : definition}
+          </tspan>
+        )}
+      </text>
+    </g>
+  );
+}
+
 interface NodeViewProps {
   readonly node: GraphNodeModel;
   readonly box: Box;
@@ -316,7 +418,7 @@ class NodeView extends Component<NodeViewProps> {
   override render() {
     const { node, box, tone, done, total, mark, focused } = this.props;
     const { solid } = node;
-    const showsDefinition = solid.definition !== solid.name;
+    const withDefinition = showsDefinition(solid.name, solid.definition);
     const maxChars = Math.floor((box.width - 30) / 7);
     const clip = (text: string) => (text.length > maxChars ? `${text.slice(0, Math.max(1, maxChars - 1))}…` : text);
     const fanned = total > 1;
@@ -325,17 +427,17 @@ class NodeView extends Component<NodeViewProps> {
       <g class={cls} transform={`translate(${box.x},${box.y})`} data-solid={solid.name} data-tone={tone ?? ''}>
         <rect class="box" width={box.width} height={box.height} rx={6} />
         <rect class="stripe" x={0.5} y={0.5} width={4} height={box.height - 1} rx={2} />
-        <text class="name" x={14} y={showsDefinition ? 20 : box.height / 2 + 4}>
+        <text class="name" x={14} y={withDefinition ? 20 : box.height / 2 + 4}>
           {clip(solid.name)}
         </text>
-        {showsDefinition && (
+        {withDefinition && (
           <text class="def" x={14} y={36}>
             {clip(solid.definition)}
           </text>
         )}
         {fanned && (
           <>
-            <text class="progress" x={box.width - 8} y={showsDefinition ? 20 : box.height / 2 + 4} text-anchor="end">
+            <text class="progress" x={box.width - 8} y={withDefinition ? 20 : box.height / 2 + 4} text-anchor="end">
               {done}/{total}
             </text>
             <rect class="bar-bg" x={10} y={box.height - 6} width={box.width - 20} height={2.5} rx={1} />

@@ -22,13 +22,25 @@ export interface GraphEdgeModel {
   readonly wires: readonly { readonly input: string; readonly output: string }[];
 }
 
+/** A composite invocation: a group of solids, maybe inside another composite. */
+export interface GraphCompositeModel {
+  /** Dotted when nested: `outer.inner`. */
+  readonly name: string;
+  readonly definition: string;
+  readonly description: string | null;
+  /** The composite it is in; `undefined` at the top. */
+  readonly parent: string | undefined;
+  /** The solids directly in it (not those of the composites inside it), in the pipeline's order. */
+  readonly solids: readonly string[];
+}
+
 export interface GraphModel {
   readonly name: string;
   readonly nodes: readonly GraphNodeModel[];
   readonly edges: readonly GraphEdgeModel[];
   readonly byName: ReadonlyMap<string, GraphNodeModel>;
-  /** Composite names, each with its member nodes. */
-  readonly composites: ReadonlyMap<string, readonly string[]>;
+  /** The composites by (dotted) name, outer ones first. */
+  readonly composites: ReadonlyMap<string, GraphCompositeModel>;
   /** The graph in the shape the library's selection grammar reads. */
   readonly selectable: SelectionGraph;
 }
@@ -48,10 +60,23 @@ const MAX_WIDTH = 280;
  * nodeSize('load', 'load'); // { width: 128, height: 36 }
  */
 export function nodeSize(name: string, definition: string): { width: number; height: number } {
-  const showsDefinition = definition !== name;
-  const chars = Math.max(name.length, showsDefinition ? definition.length * 0.9 : 0);
+  const shows = showsDefinition(name, definition);
+  const chars = Math.max(name.length, shows ? definition.length * 0.9 : 0);
   const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.ceil(chars * CHAR_WIDTH + 40)));
-  return { width, height: showsDefinition ? NODE_HEIGHT_WITH_DEFINITION : NODE_HEIGHT };
+  return { width, height: shows ? NODE_HEIGHT_WITH_DEFINITION : NODE_HEIGHT };
+}
+
+/**
+ * Whether a node shows its definition's name under its own: only for an alias. A solid in a
+ * composite (`etl.clean`, definition `clean`) is not one; its box is drawn inside the
+ * composite's anyway.
+ *
+ * @example
+ * showsDefinition('etl.clean', 'clean'); // false
+ * showsDefinition('etl.clean_again', 'clean'); // true
+ */
+export function showsDefinition(name: string, definition: string): boolean {
+  return definition !== name.slice(name.lastIndexOf('.') + 1);
 }
 
 /**
@@ -69,7 +94,7 @@ export function buildGraphModel(graph: PipelineGraph): GraphModel {
     return node;
   });
   const edgeByPair = new Map<string, { from: string; to: string; wires: { input: string; output: string }[] }>();
-  const composites = new Map<string, string[]>();
+  const composites = compositesOf(graph);
   for (const solid of graph.solids) {
     for (const input of solid.inputs) {
       if (!input.from || !byName.has(input.from.solid)) continue;
@@ -81,11 +106,7 @@ export function buildGraphModel(graph: PipelineGraph): GraphModel {
       }
       edge.wires.push({ input: input.name, output: input.from.output });
     }
-    if (solid.composite) {
-      const members = composites.get(solid.composite) ?? [];
-      members.push(solid.name);
-      composites.set(solid.composite, members);
-    }
+    if (solid.composite) composites.get(solid.composite)?.solids.push(solid.name);
   }
   const selectable: SelectionGraph = {
     name: graph.name,
@@ -96,4 +117,30 @@ export function buildGraphModel(graph: PipelineGraph): GraphModel {
     composites: graph.composites ?? [],
   };
   return { name: graph.name, nodes, edges: [...edgeByPair.values()], byName, composites, selectable };
+}
+
+/**
+ * The graph's composites, outer ones first: the server's list, plus any composite a solid
+ * names that the list lacks (its parent then read from its dotted name).
+ */
+function compositesOf(graph: PipelineGraph): Map<string, GraphCompositeModel & { solids: string[] }> {
+  const listed = new Map<string, { name: string; definition: string; description: string | null; parent: string | undefined }>();
+  for (const c of graph.composites ?? [])
+    listed.set(c.name, { name: c.name, definition: c.definition, description: c.description, parent: c.parent ?? undefined });
+  const add = (name: string) => {
+    if (listed.has(name)) return;
+    const dot = name.lastIndexOf('.');
+    const parent = dot > 0 ? name.slice(0, dot) : undefined;
+    listed.set(name, { name, definition: name.slice(dot + 1), description: null, parent });
+    if (parent !== undefined) add(parent);
+  };
+  for (const solid of graph.solids) if (solid.composite) add(solid.composite);
+  // Outer first, whatever order they came in: a composite's depth is its chain of parents.
+  const depth = (name: string): number => {
+    let d = 0;
+    for (let at = listed.get(name)?.parent; at !== undefined && d < listed.size; at = listed.get(at)?.parent) d++;
+    return d;
+  };
+  const ordered = [...listed.values()].map((c, i) => ({ c, i, d: depth(c.name) })).sort((a, b) => a.d - b.d || a.i - b.i);
+  return new Map(ordered.map(({ c }) => [c.name, { ...c, solids: [] }]));
 }

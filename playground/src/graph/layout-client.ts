@@ -3,6 +3,7 @@
  * ready (graphs up to {@link DAGRE_LIMIT} nodes). Finished layouts are kept per graph, so a
  * second visit draws the final layout at once.
  */
+import { layoutKey } from './layout-key.ts';
 import { DAGRE_LIMIT, type GraphLayout, type LayoutRequest } from './layout-types.ts';
 import { quickLayout } from './quick-layout.ts';
 
@@ -23,14 +24,6 @@ function layoutWorker(): Worker {
     };
   }
   return worker;
-}
-
-/** A key naming a graph's shape: same nodes, sizes, edges and groups → same layout. */
-export function layoutKey(request: LayoutRequest): string {
-  let key = `${request.nodes.length}|${request.edges.length}|${request.groups.join(',')}|`;
-  for (const n of request.nodes) key += `${n.id}:${n.width}x${n.height}:${n.parent ?? ''};`;
-  for (const e of request.edges) key += `${e.from}>${e.to};`;
-  return key;
 }
 
 /**

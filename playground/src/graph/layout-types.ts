@@ -3,8 +3,17 @@
 export interface LayoutRequest {
   readonly nodes: readonly { readonly id: string; readonly width: number; readonly height: number; readonly parent?: string }[];
   readonly edges: readonly { readonly from: string; readonly to: string }[];
-  /** Composite groups, drawn as boxes around their members. */
-  readonly groups: readonly string[];
+  /**
+   * Composite groups, drawn as boxes around their members, outer ones first; `parent` is the
+   * group this one is inside (a composite nested in a composite).
+   */
+  readonly groups: readonly LayoutGroup[];
+}
+
+/** A group of a layout request: nodes name it as `parent`, nested groups too. */
+export interface LayoutGroup {
+  readonly id: string;
+  readonly parent?: string;
 }
 
 /** A box by its top-left corner. */
@@ -30,7 +39,10 @@ export interface GraphLayout {
   readonly engine: 'quick' | 'dagre';
 }
 
-/** The request for a graph model (nodes with their composite as parent). */
+/**
+ * The request for a graph model: nodes with their innermost composite as parent, and the
+ * composites holding at least one solid (at any depth), each with the composite it is in.
+ */
 export function layoutRequestOf(model: {
   readonly nodes: readonly {
     readonly name: string;
@@ -39,21 +51,32 @@ export function layoutRequestOf(model: {
     readonly solid: { readonly composite?: string | undefined };
   }[];
   readonly edges: readonly { readonly from: string; readonly to: string }[];
-  readonly composites: ReadonlyMap<string, readonly string[]>;
+  readonly composites: ReadonlyMap<string, { readonly parent: string | undefined; readonly solids: readonly string[] }>;
 }): LayoutRequest {
+  // A composite invoking no solid has nothing to box (and dagre draws an empty group as a dot).
+  const occupied = new Set<string>();
+  for (const [name, composite] of model.composites) {
+    if (composite.solids.length === 0) continue;
+    for (let at: string | undefined = name; at !== undefined && !occupied.has(at); at = model.composites.get(at)?.parent) occupied.add(at);
+  }
   return {
     nodes: model.nodes.map((n) => ({
       id: n.name,
       width: n.width,
       height: n.height,
-      ...(n.solid.composite ? { parent: n.solid.composite } : {}),
+      ...(n.solid.composite && occupied.has(n.solid.composite) ? { parent: n.solid.composite } : {}),
     })),
     edges: model.edges.map((e) => ({ from: e.from, to: e.to })),
-    groups: [...model.composites.keys()],
+    groups: [...model.composites]
+      .filter(([name]) => occupied.has(name))
+      .map(([name, { parent }]) => (parent === undefined ? { id: name } : { id: name, parent })),
   };
 }
 
-/** Padding of a composite's box around its members, and the band on top for its name. */
+/**
+ * Padding of a composite's box around its members, and the band on top for its name (the
+ * band is GROUP_PADDING + GROUP_LABEL tall: nothing inside the box is drawn over it).
+ */
 export const GROUP_PADDING = 14;
 export const GROUP_LABEL = 20;
 

@@ -1,8 +1,10 @@
 /**
- * An instant layered layout, in O(nodes + edges): ranks by longest path from the sources,
- * order within a rank by the parents' positions (two sweeps), each node placed under its
- * parents where there is room. The page draws it at once and swaps in dagre's layout when
- * the worker has it; graphs too large for dagre keep it.
+ * An instant layered layout, in O(nodes + edges × nesting depth): ranks by longest path from
+ * the sources, order within a rank by the parents' positions (two sweeps), each node placed
+ * under its parents where there is room. A composite is laid out first on its own, then
+ * takes part in the graph around it as one block, so its box holds its members and nothing
+ * else, boxes nest, and siblings never overlap. The page draws it at once and swaps in
+ * dagre's layout when the worker has it; graphs too large for dagre keep it.
  */
 import { GROUP_LABEL, GROUP_PADDING, type Box, type GraphLayout, type LayoutRequest, type Point } from './layout-types.ts';
 
@@ -24,15 +26,197 @@ export const DEFAULT_SPACING: Spacing = { nodesep: 28, ranksep: 56, margin: 24 }
  * quickLayout({ nodes: [{ id: 'a', width: 120, height: 36 }], edges: [], groups: [] }).nodes['a']; // { x: 24, y: 24, … }
  */
 export function quickLayout(request: LayoutRequest, spacing: Spacing = DEFAULT_SPACING): GraphLayout {
+  const tree = clusterTree(request);
+  const { count, groupCount, members, edges: localEdges } = tree;
+
+  // Sizes of every item (nodes as given; a group's block once its members are laid out) and
+  // each item's top-left corner relative to its cluster's content origin. Deepest clusters first.
+  const width = new Array<number>(count + groupCount).fill(0);
+  const height = new Array<number>(count + groupCount).fill(0);
+  const relX = new Array<number>(count + groupCount).fill(0);
+  const relY = new Array<number>(count + groupCount).fill(0);
+  request.nodes.forEach((node, i) => {
+    width[i] = node.width;
+    height[i] = node.height;
+  });
+  let rootWidth = 0;
+  let rootHeight = 0;
+  for (const c of tree.deepestFirst) {
+    const items = members[c]!;
+    const laid = layered(
+      items.map((item) => ({ width: width[item]!, height: height[item]!, block: item >= count })),
+      localEdges[c]!,
+      spacing,
+    );
+    items.forEach((item, k) => {
+      relX[item] = laid.x[k]!;
+      relY[item] = laid.y[k]!;
+    });
+    if (c === 0) {
+      rootWidth = laid.width;
+      rootHeight = laid.height;
+    } else {
+      width[count + c - 1] = laid.width + 2 * GROUP_PADDING;
+      height[count + c - 1] = laid.height + 2 * GROUP_PADDING + GROUP_LABEL;
+    }
+  }
+
+  // Absolute positions, outermost first: a cluster's content starts inside its box's padding and name band.
+  const originX = new Array<number>(groupCount + 1).fill(0);
+  const originY = new Array<number>(groupCount + 1).fill(0);
+  originX[0] = spacing.margin;
+  originY[0] = spacing.margin;
+  const absX = new Array<number>(count + groupCount).fill(0);
+  const absY = new Array<number>(count + groupCount).fill(0);
+  for (let k = tree.deepestFirst.length - 1; k >= 0; k--) {
+    const c = tree.deepestFirst[k]!;
+    for (const item of members[c]!) {
+      absX[item] = originX[c]! + relX[item]!;
+      absY[item] = originY[c]! + relY[item]!;
+      if (item >= count) {
+        const inner = item - count + 1;
+        originX[inner] = absX[item]! + GROUP_PADDING;
+        originY[inner] = absY[item]! + GROUP_PADDING + GROUP_LABEL;
+      }
+    }
+  }
+
+  const nodes: Record<string, Box> = Object.create(null) as Record<string, Box>;
+  request.nodes.forEach((node, i) => {
+    nodes[node.id] = { x: absX[i]!, y: absY[i]!, width: node.width, height: node.height };
+  });
+  const groups: Record<string, Box> = Object.create(null) as Record<string, Box>;
+  request.groups.forEach((group, g) => {
+    const item = count + g;
+    groups[group.id] = { x: absX[item]!, y: absY[item]!, width: width[item]!, height: height[item]! };
+  });
+  const edges = request.edges.flatMap((edge) => {
+    const a = nodes[edge.from];
+    const b = nodes[edge.to];
+    if (!a || !b || edge.from === edge.to) return [];
+    const points: Point[] = [
+      { x: a.x + a.width / 2, y: a.y + a.height },
+      { x: b.x + b.width / 2, y: b.y },
+    ];
+    return [{ from: edge.from, to: edge.to, points }];
+  });
+  return {
+    width: rootWidth + 2 * spacing.margin,
+    height: rootHeight + 2 * spacing.margin,
+    nodes,
+    edges,
+    groups,
+    engine: 'quick',
+  };
+}
+
+/**
+ * The request as nested clusters. Items are numbered nodes first (0 … count − 1), then
+ * groups (count + g for `request.groups[g]`); clusters are 0 (the whole graph) and g + 1 for
+ * group g. Each cluster lists its items (in the order their first node comes in the request)
+ * and the edges between them: an edge between two nodes belongs to the innermost cluster
+ * holding both, between the items of that cluster that hold each end.
+ */
+function clusterTree(request: LayoutRequest) {
   const count = request.nodes.length;
+  const groupCount = request.groups.length;
+  const groupIndex = new Map<string, number>();
+  request.groups.forEach((group, g) => groupIndex.set(group.id, g));
+  /** The cluster each item is directly in. */
+  const cluster = new Array<number>(count + groupCount).fill(0);
+  request.groups.forEach((group, g) => {
+    const parent = group.parent === undefined ? undefined : groupIndex.get(group.parent);
+    cluster[count + g] = parent === undefined ? 0 : parent + 1;
+  });
+  // A group inside itself (through its parents) cannot be drawn nested: such a loop goes to the top.
+  const depth = new Array<number>(groupCount + 1).fill(-1);
+  depth[0] = 0;
+  const depthOf = (c: number): number => {
+    if (depth[c]! >= 0) return depth[c]!;
+    const chain: number[] = [];
+    let at = c;
+    while (depth[at]! < 0 && !chain.includes(at)) {
+      chain.push(at);
+      at = cluster[count + at - 1]!;
+    }
+    if (depth[at]! < 0) {
+      cluster[count + at - 1] = 0;
+      depth[at] = 1;
+      chain.splice(chain.indexOf(at));
+    }
+    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = depth[cluster[count + chain[k]! - 1]!]! + 1;
+    return depth[c]!;
+  };
+  for (let c = 1; c <= groupCount; c++) depthOf(c);
+  request.nodes.forEach((node, i) => {
+    const g = node.parent === undefined ? undefined : groupIndex.get(node.parent);
+    cluster[i] = g === undefined ? 0 : g + 1;
+  });
+
+  const members: number[][] = Array.from({ length: groupCount + 1 }, () => []);
+  const placed = new Array<boolean>(groupCount + 1).fill(false);
+  placed[0] = true;
+  const place = (c: number) => {
+    while (!placed[c]) {
+      placed[c] = true;
+      members[cluster[count + c - 1]!]!.push(count + c - 1);
+      c = cluster[count + c - 1]!;
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    members[cluster[i]!]!.push(i);
+    place(cluster[i]!);
+  }
+  for (let c = 1; c <= groupCount; c++) place(c);
+
+  const itemDepth = (item: number) => depth[cluster[item]!]! + 1;
+  const up = (item: number) => count + cluster[item]! - 1;
   const indexOf = new Map<string, number>();
   request.nodes.forEach((node, i) => indexOf.set(node.id, i));
+  // Edge ends as positions in their cluster's item list.
+  const local = new Array<number>(count + groupCount).fill(0);
+  for (let c = 0; c <= groupCount; c++) members[c]!.forEach((item, k) => (local[item] = k));
+  const edges: [number, number][][] = Array.from({ length: groupCount + 1 }, () => []);
+  for (const edge of request.edges) {
+    let a = indexOf.get(edge.from);
+    let b = indexOf.get(edge.to);
+    if (a === undefined || b === undefined || a === b) continue;
+    if (groupCount > 0) {
+      while (itemDepth(a) > itemDepth(b)) a = up(a);
+      while (itemDepth(b) > itemDepth(a)) b = up(b);
+      while (cluster[a] !== cluster[b]) {
+        a = up(a);
+        b = up(b);
+      }
+    }
+    if (a !== b) edges[cluster[a]!]!.push([local[a]!, local[b]!]);
+  }
+  const deepestFirst = Array.from({ length: groupCount + 1 }, (_, c) => c).sort((x, y) => depth[y]! - depth[x]! || x - y);
+  return { count, groupCount, cluster, members, edges, deepestFirst };
+}
+
+interface Laid {
+  /** Top-left corners, from (0, 0). */
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The layered layout of one cluster's items (nodes and blocks of nested groups). Nodes sit
+ * centred in their rank's height of nodes; blocks hang from the top of their rank.
+ */
+function layered(
+  items: readonly { width: number; height: number; block: boolean }[],
+  edges: readonly [number, number][],
+  spacing: Spacing,
+): Laid {
+  const count = items.length;
   const parents: number[][] = Array.from({ length: count }, () => []);
   const children: number[][] = Array.from({ length: count }, () => []);
-  for (const edge of request.edges) {
-    const from = indexOf.get(edge.from);
-    const to = indexOf.get(edge.to);
-    if (from === undefined || to === undefined || from === to) continue;
+  for (const [from, to] of edges) {
+    if (from === to) continue;
     parents[to]!.push(from);
     children[from]!.push(to);
   }
@@ -77,17 +261,20 @@ export function quickLayout(request: LayoutRequest, spacing: Spacing = DEFAULT_S
   sweep(ranks.slice(0, -1).reverse(), children);
   sweep(ranks.slice(1), parents);
 
-  // Coordinates: each node as close under its parents' centre as the row leaves room for.
+  // Coordinates: each item as close under its parents' centre as the row leaves room for.
   const centreX = new Array<number>(count).fill(0);
   const top = new Array<number>(count).fill(0);
-  const inset = request.groups.length > 0 ? GROUP_PADDING + GROUP_LABEL : 0;
-  let y = spacing.margin + inset;
+  let y = 0;
   for (const row of ranks) {
-    const height = Math.max(0, ...row.map((v) => request.nodes[v]!.height));
-    let right = -Infinity;
-    const placed: number[] = [];
+    let height = 0;
+    let nodeHeight = 0;
     for (const v of row) {
-      const { width } = request.nodes[v]!;
+      height = Math.max(height, items[v]!.height);
+      if (!items[v]!.block) nodeHeight = Math.max(nodeHeight, items[v]!.height);
+    }
+    let right = -Infinity;
+    for (const v of row) {
+      const { width } = items[v]!;
       const ps = parents[v]!;
       const wanted =
         ps.length === 0
@@ -98,70 +285,29 @@ export function quickLayout(request: LayoutRequest, spacing: Spacing = DEFAULT_S
       const x = right === -Infinity ? wanted : Math.max(wanted, right + spacing.nodesep + width / 2);
       centreX[v] = x;
       right = x + width / 2;
-      placed.push(v);
     }
     // Pushing right only drifts a crowded row off its parents; shift it back by the mean drift.
-    const drift = placed.reduce((sum, v) => {
+    const drift = row.reduce((sum, v) => {
       const ps = parents[v]!;
       return ps.length === 0 ? sum : sum + (centreX[v]! - ps.reduce((s, p) => s + centreX[p]!, 0) / ps.length);
     }, 0);
-    const withParents = placed.filter((v) => parents[v]!.length > 0).length;
-    if (withParents > 0) for (const v of placed) centreX[v] = centreX[v]! - drift / withParents / 2;
-    for (const v of row) top[v] = y + (height - request.nodes[v]!.height) / 2;
+    const withParents = row.filter((v) => parents[v]!.length > 0).length;
+    if (withParents > 0) for (const v of row) centreX[v] = centreX[v]! - drift / withParents / 2;
+    for (const v of row) top[v] = items[v]!.block ? y : y + (nodeHeight - items[v]!.height) / 2;
     y += height + spacing.ranksep;
   }
 
   let minX = Infinity;
-  for (let v = 0; v < count; v++) minX = Math.min(minX, centreX[v]! - request.nodes[v]!.width / 2);
-  const shift = (Number.isFinite(minX) ? -minX : 0) + spacing.margin + (inset > 0 ? GROUP_PADDING : 0);
-  const nodes: Record<string, Box> = Object.create(null) as Record<string, Box>;
-  let width = 0;
-  let height = 0;
-  request.nodes.forEach((node, v) => {
-    const box = { x: centreX[v]! - node.width / 2 + shift, y: top[v]!, width: node.width, height: node.height };
-    nodes[node.id] = box;
-    width = Math.max(width, box.x + box.width);
-    height = Math.max(height, box.y + box.height);
-  });
-  const edges = request.edges.flatMap((edge) => {
-    const a = nodes[edge.from];
-    const b = nodes[edge.to];
-    if (!a || !b || edge.from === edge.to) return [];
-    const points: Point[] = [
-      { x: a.x + a.width / 2, y: a.y + a.height },
-      { x: b.x + b.width / 2, y: b.y },
-    ];
-    return [{ from: edge.from, to: edge.to, points }];
-  });
-  const groups = groupBoxes(request, nodes);
-  for (const box of Object.values(groups)) {
-    width = Math.max(width, box.x + box.width);
-    height = Math.max(height, box.y + box.height);
+  let maxX = -Infinity;
+  for (let v = 0; v < count; v++) {
+    minX = Math.min(minX, centreX[v]! - items[v]!.width / 2);
+    maxX = Math.max(maxX, centreX[v]! + items[v]!.width / 2);
   }
-  return { width: width + spacing.margin, height: height + spacing.margin, nodes, edges, groups, engine: 'quick' };
-}
-
-/** Each composite's box: around its members, with room for its name on top. */
-export function groupBoxes(request: LayoutRequest, nodes: Readonly<Record<string, Box>>): Record<string, Box> {
-  const bounds = new Map<string, { x0: number; y0: number; x1: number; y1: number }>();
-  for (const node of request.nodes) {
-    const box = nodes[node.id];
-    if (!node.parent || !box) continue;
-    const b = bounds.get(node.parent) ?? { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    b.x0 = Math.min(b.x0, box.x);
-    b.y0 = Math.min(b.y0, box.y);
-    b.x1 = Math.max(b.x1, box.x + box.width);
-    b.y1 = Math.max(b.y1, box.y + box.height);
-    bounds.set(node.parent, b);
-  }
-  const groups: Record<string, Box> = Object.create(null) as Record<string, Box>;
-  for (const [name, b] of bounds) {
-    groups[name] = {
-      x: b.x0 - GROUP_PADDING,
-      y: b.y0 - GROUP_PADDING - GROUP_LABEL,
-      width: b.x1 - b.x0 + 2 * GROUP_PADDING,
-      height: b.y1 - b.y0 + 2 * GROUP_PADDING + GROUP_LABEL,
-    };
-  }
-  return groups;
+  if (count === 0) return { x: [], y: [], width: 0, height: 0 };
+  return {
+    x: centreX.map((c, v) => c - items[v]!.width / 2 - minX),
+    y: top,
+    width: maxX - minX,
+    height: y - spacing.ranksep,
+  };
 }

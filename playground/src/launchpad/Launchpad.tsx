@@ -279,7 +279,13 @@ function LoadedLaunchpad({ loaded }: { loaded: LoadedPipeline }) {
             Graph
             <span class="sub">{isSelectAll(session.select) ? 'click a solid to select it' : `selection: ${session.select}`}</span>
           </div>
-          <GraphView model={model} highlight={selection.selected} onNodeClick={onNodeClick} focused={picked} />
+          <GraphView
+            model={model}
+            highlight={selection.selected}
+            onNodeClick={onNodeClick}
+            onCompositeClick={onNodeClick}
+            focused={picked}
+          />
         </section>
       </div>
     </>

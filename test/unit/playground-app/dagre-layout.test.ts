@@ -21,7 +21,7 @@ const request: LayoutRequest = {
     { from: 'other', to: 'join' },
     { from: 'join', to: 'report' },
   ],
-  groups: ['etl'],
+  groups: [{ id: 'etl' }],
 };
 
 describe('dagre’s layout (the layout worker’s)', () => {

@@ -56,7 +56,7 @@ describe('the quick layout', () => {
         { from: 'a', to: 'b' },
         { from: 'b', to: 'c' },
       ],
-      groups: ['etl'],
+      groups: [{ id: 'etl' }],
     });
     const group = layout.groups['etl']!;
     for (const id of ['a', 'b']) {

@@ -48,4 +48,28 @@ describe('the selection box highlights what a launch would run', () => {
     expect(unknown.error).toMatch(/"add_numz" matches no solid of pipeline "math".*"return_one"/);
     expect(resolveSelection(model, '1+x+*').error).toMatch(/malformed/);
   });
+
+  it('selects a composite by its name: every solid inside it, nested composites too, and walks out of it with + and *', () => {
+    const nested = buildGraphModel({
+      name: 'stats',
+      modes: [],
+      presets: [],
+      solids: [
+        solid('load'),
+        { ...solid('outer.inner.count', 'load'), composite: 'outer.inner' },
+        { ...solid('outer.sum', 'outer.inner.count'), composite: 'outer' },
+        solid('report', 'outer.sum'),
+      ],
+      composites: [
+        { name: 'outer', definition: 'outer', description: null, parent: null },
+        { name: 'outer.inner', definition: 'inner', description: null, parent: 'outer' },
+      ],
+    });
+    const pick = (query: string) => [...(resolveSelection(nested, query).selected ?? [])];
+    expect(pick('outer')).toEqual(['outer.inner.count', 'outer.sum']);
+    expect(pick('outer.inner')).toEqual(['outer.inner.count']);
+    expect(pick('outer.inner+')).toEqual(['outer.inner.count', 'outer.sum']);
+    expect(pick('*outer')).toEqual(['load', 'outer.inner.count', 'outer.sum']);
+    expect(resolveSelection(nested, 'outr').error).toMatch(/its composites: "outer", "outer.inner"/);
+  });
 });
