@@ -222,6 +222,16 @@ describe('modeflow pipeline execute', () => {
     });
   });
 
+  it('keeps a { env: NAME } value out of --json output when the step logs it on a worker thread', () => {
+    const args = ['pipeline', 'execute', '-f', ts, 'store_pipeline', '-d', 'dev', '-c', fixture('store-env.yaml'), '--json'];
+    const onThreads = runCli([...args, '-c', fixture('worker-pool.yaml')], { env: { MODEFLOW_TEST_STORE_PATH: '/srv/store' } });
+    expect(onThreads.code).toBe(0);
+    expect(events(onThreads.stdout)[0]).toMatchObject({ type: 'RUN_START', executor: 'workerPool' });
+    const logged = events(onThreads.stdout).find((e) => e.type === 'LOG' && e['solid'] === 'use_store');
+    expect(logged).toMatchObject({ message: 'using the store at [redacted]', fields: { path: '[redacted]' } });
+    expect(onThreads.stdout + onThreads.stderr).not.toContain('/srv/store');
+  });
+
   it('exits 2 for an unknown mode, listing the modes, and when a mode must be chosen', () => {
     const unknown = runCli(['pipeline', 'execute', '-f', ts, 'store_pipeline', '-d', 'staging']);
     expect(unknown.code).toBe(2);
