@@ -164,6 +164,11 @@ export class SharedPool {
     this.attempts.delete(id);
   }
 
+  /** True when `error` is what a thread of this pool died of (its 'error' event), not an error raised on the main thread. */
+  threadDiedOf(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.crashedThreads.has(error);
+  }
+
   /** Asks the thread running attempt `id` (whichever it is, or will be) to cancel it. */
   cancel(id: number, abort: boolean): void {
     this.control.postMessage({ type: 'cancel', id, abort } satisfies ControlMessage);
