@@ -47,4 +47,18 @@ describe('workerPool: values nested too deeply to cross', () => {
     expect(error.message).toContain('output "result" of solid "make_deep" (step make_deep) cannot be sent from the worker thread');
     expect(error.message).toContain('nested too deeply (20,000 levels)');
   });
+
+  it('fails, and does not hang, a step whose output its worker thread could send but the main thread cannot receive', async () => {
+    // 8,000 levels: a worker thread's 4 MB stack clones it; the main thread's cannot deserialise it.
+    const result = await execute(deepOutput, {
+      runConfig: onWorkers({ solids: { make_deep: { config: { depth: 8_000 } } } }),
+      raiseOnError: false,
+    });
+    const error = failureOf(result, 'make_deep');
+    expect(error.message).toContain(
+      'solid "make_deep" (step make_deep) sent from its worker thread could not be received on the main thread',
+    );
+    expect(error.message).toContain('nested too deeply');
+    expect(result.events.some((e) => e.type === 'STEP_START' && e.stepKey === 'take_deep')).toBe(false);
+  });
 });

@@ -118,13 +118,22 @@ export class PoolRun implements PoolHolder {
       else if (end.type === 'fail') subscriber.error(originalError(end.error));
       else subscriber.error(new ModeflowError(`step ${request.stepKey}: its worker thread canceled it unasked`));
     };
+    // A message of the attempt that could not be received here fails it, whatever it answered.
+    const answerOrLost = (outcome: TaskResult): void => {
+      const lost = this.shared.takeLost(outcome.threadId);
+      if (lost === undefined) answer(outcome);
+      else if (!finished) {
+        finish();
+        subscriber.error(unreceivable(where, lost));
+      }
+    };
     const settled = result.then(
       (outcome) => {
         this.used.add(outcome.threadId);
         if (outcome.holds) this.ledger.touch(outcome.threadId);
         const collecting = this.shared.collect(outcome);
-        if (collecting) return collecting.then(() => answer(outcome));
-        answer(outcome);
+        if (collecting) return collecting.then(() => answerOrLost(outcome));
+        answerOrLost(outcome);
         return undefined;
       },
       (error: unknown) => {
@@ -274,6 +283,21 @@ function uncloneableInput(
     new ModeflowError(
       `the config of solid "${where.solid}" (step ${where.stepKey}) or of its resources cannot be sent to a worker ` +
         `thread: ${messageOf(error)}; config must be plain data`,
+      { cause: error },
+    ),
+    where,
+  );
+}
+
+/** A message of a step's thread that the main thread could not deserialise (a value nested too deeply for its stack). */
+function unreceivable(where: { readonly solid: string; readonly stepKey: string }, error: unknown): ModeflowError {
+  const why = isStackOverflow(error)
+    ? `${tooDeep()}: the worker thread's larger stack could clone it, the main thread's cannot. Send flatter data (a list, or keys like "a.b.c")`
+    : `${messageOf(error)}. Send plain data`;
+  return Object.assign(
+    new ModeflowError(
+      `an output or log record of solid "${where.solid}" (step ${where.stepKey}) sent from its worker thread could not be ` +
+        `received on the main thread: ${why}, or run this solid with an in-process executor (sync, async)`,
       { cause: error },
     ),
     where,
