@@ -84,8 +84,10 @@ function unserialisable(request: QueueStepRequest, error: unknown): ModeflowErro
       return Object.assign(
         new ModeflowError(
           `input "${input}" of solid "${request.solid}" (step ${request.stepKey}) cannot be sent to a queue worker: ` +
-            `${messageOf(inputError)}; values cross as v8 serialises them (plain data, Map, Set, Date, typed arrays; no ` +
-            `functions, symbols, Promises)`,
+            (tooDeep(inputError)
+              ? `${TOO_DEEP}; send flatter data (a list, or keys like "a.b.c")`
+              : `${messageOf(inputError)}; values cross as v8 serialises them (plain data, Map, Set, Date, typed arrays; no ` +
+                `functions, symbols, Promises)`),
           { cause: inputError },
         ),
         { ...where, input },
@@ -95,7 +97,7 @@ function unserialisable(request: QueueStepRequest, error: unknown): ModeflowErro
   return Object.assign(
     new ModeflowError(
       `the config of solid "${request.solid}" (step ${request.stepKey}) or of its resources cannot be sent to a queue ` +
-        `worker: ${messageOf(error)}; config must be plain data`,
+        `worker: ${tooDeep(error) ? `${TOO_DEEP}; give it flatter config (a list, or keys like "a.b.c")` : `${messageOf(error)}; config must be plain data`}`,
       { cause: error },
     ),
     where,
@@ -132,6 +134,14 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Why a plain value did not serialise when v8 ran out of stack on it. */
+const TOO_DEEP = 'it is nested too deeply for v8 serialisation, which recurses once per level (Maximum call stack size exceeded)';
+
+/** True for the RangeError v8 serialisation throws on a value nested deeper than the stack lets it recurse. */
+function tooDeep(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 function messageOf(error: unknown): string {

@@ -198,17 +198,61 @@ export function uncloneableValue(
   direction: 'input' | 'output',
   port: string,
   error: unknown,
+  value?: unknown,
 ): ModeflowError {
-  const why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
   const towards = direction === 'output' ? 'from the worker thread to the main thread' : 'from the main thread to a worker thread';
+  const because = isStackOverflow(error)
+    ? `${tooDeep(value)}. Send flatter data (a list, or keys like "a.b.c"), or run this solid with an in-process executor (sync, async)`
+    : `${messageOf(error).replace(/\.$/, '')}. Values cross by structured clone, which copies plain data, arrays, Maps, Sets, ` +
+      `Dates, typed arrays and errors but not functions, symbols or Promises; send plain data, or run this solid with an ` +
+      `in-process executor (sync, async)`;
   return Object.assign(
-    new ModeflowError(
-      `${direction} "${port}" of solid "${where.solid}" (step ${where.stepKey}) cannot be sent ${towards}: ${why}. ` +
-        `Values cross by structured clone, which copies plain data, arrays, Maps, Sets, Dates, typed arrays and ` +
-        `errors but not functions, symbols or Promises; send plain data, or run this solid with an in-process ` +
-        `executor (sync, async)`,
-      { cause: error },
-    ),
+    new ModeflowError(`${direction} "${port}" of solid "${where.solid}" (step ${where.stepKey}) cannot be sent ${towards}: ${because}`, {
+      cause: error,
+    }),
     { solid: where.solid, stepKey: where.stepKey, [direction]: port },
   );
+}
+
+/**
+ * True for the RangeError a structured clone (or v8 serialisation) throws when a value is
+ * nested deeper than the thread's stack lets it recurse: a few thousand levels on the main
+ * thread. It is thrown where the clone runs, so no thread died of it.
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'RangeError' &&
+    /call stack/i.test(String((error as { message?: unknown }).message))
+  );
+}
+
+/** Why a value nested too deeply did not cross, with its depth when known. */
+export function tooDeep(value?: unknown): string {
+  const depth = value === undefined ? '' : ` (${nestingDepth(value).toLocaleString('en-US')} levels)`;
+  return `it is nested too deeply${depth} for structured clone, which recurses once per level and ran out of stack (Maximum call stack size exceeded)`;
+}
+
+/**
+ * How many objects deep `value` nests (0 for a primitive), walked without recursion so
+ * that it works on the very values a clone overflowed on. Each object counts once.
+ */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const seen = new Set<object>();
+  const stack: Array<readonly [unknown, number]> = [[value, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, depth] = next;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (depth > deepest) deepest = depth;
+    const children: Iterable<unknown> = v instanceof Map ? [...v.keys(), ...v.values()] : v instanceof Set ? v : Object.values(v);
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

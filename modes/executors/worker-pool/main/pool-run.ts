@@ -5,7 +5,7 @@ import { ModeflowError, WorkerCrashedError } from '../../../../lib/errors.ts';
 import { originalError } from '../../../../lib/events/error-registry.ts';
 import type { ResourceReport } from '../../../../lib/define/executor.ts';
 import type { StepMessage, StepRequest } from '../../../../lib/define/step-request.ts';
-import { lostClassOf, lostClassWarning, uncloneableValue } from '../crossing.ts';
+import { isStackOverflow, lostClassOf, lostClassWarning, nestingDepth, tooDeep, uncloneableValue } from '../crossing.ts';
 import type { RunBroadcast, TaskResult, ThreadReport, WorkerStepRequest } from '../protocol.ts';
 import type { PoolHolder, SharedPool } from './shared-pool.ts';
 import { HostLedger } from '../../step-host/host-ledger.ts';
@@ -118,20 +118,29 @@ export class PoolRun implements PoolHolder {
       else if (end.type === 'fail') subscriber.error(originalError(end.error));
       else subscriber.error(new ModeflowError(`step ${request.stepKey}: its worker thread canceled it unasked`));
     };
+    // A message of the attempt that could not be received here fails it, whatever it answered.
+    const answerOrLost = (outcome: TaskResult): void => {
+      const lost = this.shared.takeLost(outcome.threadId);
+      if (lost === undefined) answer(outcome);
+      else if (!finished) {
+        finish();
+        subscriber.error(unreceivable(where, lost));
+      }
+    };
     const settled = result.then(
       (outcome) => {
         this.used.add(outcome.threadId);
         if (outcome.holds) this.ledger.touch(outcome.threadId);
         const collecting = this.shared.collect(outcome);
-        if (collecting) return collecting.then(() => answer(outcome));
-        answer(outcome);
+        if (collecting) return collecting.then(() => answerOrLost(outcome));
+        answerOrLost(outcome);
         return undefined;
       },
       (error: unknown) => {
         this.shared.collectAll();
         if (finished) return;
         finish();
-        subscriber.error(isCloneError(error) ? uncloneableInput(request, where, error) : crashed(where, error));
+        subscriber.error(this.didNotCross(error) ? uncloneableInput(request, where, error) : crashed(where, error));
       },
     );
     this.track(settled);
@@ -143,6 +152,16 @@ export class PoolRun implements PoolHolder {
       this.shared.terminateAfter(id, this.options.cancelGraceMs, abort, settled);
       void settled.finally(finish);
     };
+  }
+
+  /**
+   * True when a task failed because its request could not be cloned on the main thread
+   * (piscina's postTask rejects the task with the clone's error; the thread never got it):
+   * a DataCloneError, or the RangeError of a value nested too deeply, unless a thread died
+   * of that RangeError (a compute's runaway recursion outside any attempt, say).
+   */
+  private didNotCross(error: unknown): boolean {
+    return isCloneError(error) || (isStackOverflow(error) && !this.shared.threadDiedOf(error));
   }
 
   /** Lost-class warnings given in this run, by solid, input and class. */
@@ -252,6 +271,7 @@ function uncloneableInput(
   where: { readonly solid: string; readonly stepKey: string },
   error: unknown,
 ): ModeflowError {
+  if (isStackOverflow(error)) return tooDeepInput(request, where, error);
   for (const [name, value] of Object.entries(request.inputs)) {
     try {
       structuredClone(value);
@@ -267,6 +287,64 @@ function uncloneableInput(
     ),
     where,
   );
+}
+
+/** A message of a step's thread that the main thread could not deserialise (a value nested too deeply for its stack). */
+function unreceivable(where: { readonly solid: string; readonly stepKey: string }, error: unknown): ModeflowError {
+  const why = isStackOverflow(error)
+    ? `${tooDeep()}: the worker thread's larger stack could clone it, the main thread's cannot. Send flatter data (a list, or keys like "a.b.c")`
+    : `${messageOf(error)}. Send plain data`;
+  return Object.assign(
+    new ModeflowError(
+      `an output or log record of solid "${where.solid}" (step ${where.stepKey}) sent from its worker thread could not be ` +
+        `received on the main thread: ${why}, or run this solid with an in-process executor (sync, async)`,
+      { cause: error },
+    ),
+    where,
+  );
+}
+
+/**
+ * The part of a request nested too deeply to clone: the deepest of its inputs, the solid's
+ * config and its resources' configs (measured, not cloned again: a clone from here has
+ * more stack to spare than postTask had, and could pass).
+ */
+function tooDeepInput(request: StepRequest, where: { readonly solid: string; readonly stepKey: string }, error: unknown): ModeflowError {
+  const parts: Part[] = [
+    ...Object.entries(request.inputs).map(([input, value]): Part => ({ value, input, what: '', field: { input } })),
+    { value: request.config, what: `the config of solid "${where.solid}"`, field: { config: 'solid' } },
+    ...Object.entries(request.resourceConfigs).map(([resource, value]): Part => ({
+      value,
+      what: `the config of resource "${resource}" of solid "${where.solid}"`,
+      field: { resource },
+    })),
+  ];
+  let deepest = parts[0]!;
+  let deepestDepth = -1;
+  for (const part of parts) {
+    const depth = nestingDepth(part.value);
+    if (depth > deepestDepth) [deepest, deepestDepth] = [part, depth];
+  }
+  if (deepest.input !== undefined) return uncloneableValue(where, 'input', deepest.input, error, deepest.value);
+  return Object.assign(
+    new ModeflowError(
+      `${deepest.what} (step ${where.stepKey}) cannot be sent from the main thread to a worker thread: ${tooDeep(deepest.value)}. ` +
+        `Give it flatter config (a list, or keys like "a.b.c"), or run this solid with an in-process executor (sync, async)`,
+      { cause: error },
+    ),
+    { ...where, ...deepest.field },
+  );
+}
+
+/** A part of a step request, as {@link tooDeepInput} weighs it. */
+interface Part {
+  readonly value: unknown;
+  /** Set for an input. */
+  readonly input?: string;
+  /** The part, for a message (config only). */
+  readonly what: string;
+  /** What the error says besides solid and step. */
+  readonly field: Readonly<Record<string, string>>;
 }
 
 function messageOf(error: unknown): string {

@@ -46,6 +46,11 @@ interface Thread {
   readonly port: MessagePort;
   /** The attempt it runs (0: none), written by the thread. */
   readonly current: Int32Array;
+  /**
+   * Why a message it sent could not be received here (a value nested deeper than this
+   * thread's stack lets it deserialise), until its next answer takes it: that attempt fails.
+   */
+  lost: unknown;
 }
 
 /**
@@ -164,6 +169,11 @@ export class SharedPool {
     this.attempts.delete(id);
   }
 
+  /** True when `error` is what a thread of this pool died of (its 'error' event), not an error raised on the main thread. */
+  threadDiedOf(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.crashedThreads.has(error);
+  }
+
   /** Asks the thread running attempt `id` (whichever it is, or will be) to cancel it. */
   cancel(id: number, abort: boolean): void {
     this.control.postMessage({ type: 'cancel', id, abort } satisfies ControlMessage);
@@ -217,7 +227,7 @@ export class SharedPool {
     if (result.sent === 0) return undefined;
     const thread = this.threads.get(result.threadId);
     if (thread) {
-      this.drain(thread.port);
+      this.drain(thread);
       return undefined;
     }
     return new Promise<void>((resolve) => {
@@ -232,26 +242,52 @@ export class SharedPool {
       }
     }).then(() => {
       const announced = this.threads.get(result.threadId);
-      if (announced) this.drain(announced.port);
+      if (announced) this.drain(announced);
     });
   }
 
   /** Delivers what every thread sent (a task failed without saying which thread ran it). */
   collectAll(): void {
-    for (const thread of this.threads.values()) this.drain(thread.port);
+    for (const thread of this.threads.values()) this.drain(thread);
+  }
+
+  /**
+   * Why a message thread `threadId` sent since its last answer could not be received (see
+   * {@link collect}), once; undefined when every one arrived.
+   */
+  takeLost(threadId: number): unknown {
+    const thread = this.threads.get(threadId);
+    if (!thread) return undefined;
+    const lost = thread.lost;
+    thread.lost = undefined;
+    return lost;
   }
 
   private addThread({ threadId, port, current }: PortAnnouncement): void {
-    this.threads.set(threadId, { port, current });
+    const thread: Thread = { port, current, lost: undefined };
+    this.threads.set(threadId, thread);
     port.on('message', (message: ThreadPortMessage) => this.route(message));
+    // A message that cannot be deserialised here is dropped by Node: its attempt must not end as if it had arrived.
+    port.on('messageerror', (error: unknown) => (thread.lost ??= error));
     port.unref();
     const waiters = this.portWaiters.get(threadId);
     this.portWaiters.delete(threadId);
     for (const waiter of waiters ?? []) waiter();
   }
 
-  private drain(port: MessagePort): void {
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) this.route(m.message as ThreadPortMessage);
+  private drain(thread: Thread): void {
+    for (;;) {
+      let received: { message: unknown } | undefined;
+      try {
+        received = receiveMessageOnPort(thread.port);
+      } catch (error) {
+        // Node dropped that message (it could not be deserialised); the next one is still there.
+        thread.lost ??= error;
+        continue;
+      }
+      if (received === undefined) return;
+      this.route(received.message as ThreadPortMessage);
+    }
   }
 
   private route(message: ThreadPortMessage): void {
@@ -278,7 +314,7 @@ export class SharedPool {
         setImmediate(() => {
           const thread = this.threads.get(id);
           if (!thread) return;
-          this.drain(thread.port);
+          this.drain(thread);
           thread.port.close();
           this.threads.delete(id);
         });

@@ -46,7 +46,7 @@ export class ThreadPort implements AttemptTransport {
     try {
       this.sendOutput(output, value);
     } catch (error) {
-      throw uncloneableValue(this.request, 'output', output, error);
+      throw uncloneableValue(this.request, 'output', output, error, value);
     }
   }
 
