@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { InvalidDefinitionError } from '../errors.ts';
 import type { BoundConfig } from './configured.ts';
-import { compositeInputHandle, outputHandle, type Wire } from './handle.ts';
+import { KIND } from './definition.ts';
+import { compositeInputHandle, type CollectedHandle, type Wire } from './handle.ts';
 import { unionHooks, type AnyHook } from './hook.ts';
 import type { Solid } from './solid-types.ts';
 
@@ -98,17 +99,25 @@ interface Builder {
   readonly nodes: GraphNode[];
   readonly composites: CompositeNode[];
   scope: Scope;
-  /**
-   * The handles a composite's graph got for its wired inputs (each a copy of the wire, so
-   * that two inputs wired to one output stay apart): which input, and the wire it copies.
-   */
-  readonly passed: Map<Wire<unknown>, PassedInput>;
 }
 
 /** A composite's wired input as its graph sees it. */
-interface PassedInput extends CompositeInput {
+interface PassedInput {
+  /** The composite input. */
+  readonly at: CompositeInput;
   /** The wire it copies (itself a passed input when the composite is nested). */
   readonly from: Wire<unknown>;
+}
+
+/**
+ * On the handle a composite's graph gets for a wired input (a copy of the wire, so that
+ * two inputs wired to one output stay apart): which input it is. A property, not a map:
+ * looked up for every wired input of every invocation.
+ */
+const PASSED = Symbol('modeflow.passedInput');
+
+function passedOf(wire: Wire<unknown>): PassedInput | undefined {
+  return (wire as { [PASSED]?: PassedInput })[PASSED];
 }
 
 let current: Builder | undefined;
@@ -126,7 +135,7 @@ function topScope(): Scope {
  */
 export function buildGraph(pipelineName: string, graph: () => unknown): BuiltGraph {
   if (current) throw new InvalidDefinitionError(`pipeline "${pipelineName}" was defined inside another pipeline's graph()`);
-  const builder: Builder = { nodes: [], composites: [], scope: topScope(), passed: new Map() };
+  const builder: Builder = { nodes: [], composites: [], scope: topScope() };
   current = builder;
   try {
     graph();
@@ -195,7 +204,8 @@ export function addInvocation(solid: Solid, alias: string | undefined, inputs: R
     const wire = inputs[input]!;
     checkWire(builder, wire, () => `input "${input}" of "${name}"`);
     if (wire.index >= 0) {
-      const via = builder.passed.size > 0 ? outermostPassed(builder, wire, name) : undefined;
+      // Only a handle a composite's graph got can have passed an input of a composite holding this one.
+      const via = scope.composite === undefined ? undefined : outermostPassed(wire, name);
       if (via) {
         if (viaComposite === NO_COMPOSITE_INPUTS) viaComposite = Object.create(null) as Record<string, CompositeInput>;
         viaComposite[input] = via;
@@ -245,7 +255,7 @@ export function addComposite(
   let viaComposite: Record<string, CompositeInput> = NO_COMPOSITE_INPUTS;
   for (const [input, wire] of Object.entries(inputs)) {
     checkWire(builder, wire, () => `input "${input}" of composite "${name}"`);
-    const via = wire.index >= 0 && builder.passed.size > 0 ? outermostPassed(builder, wire, name) : undefined;
+    const via = wire.index >= 0 && outer.composite !== undefined ? outermostPassed(wire, name) : undefined;
     if (via) {
       if (viaComposite === NO_COMPOSITE_INPUTS) viaComposite = Object.create(null) as Record<string, CompositeInput>;
       viaComposite[input] = via;
@@ -254,7 +264,7 @@ export function addComposite(
   const handles: Record<string, Wire<unknown>> = Object.create(null);
   for (const input of inputNames) {
     const wire = inputs[input];
-    handles[input] = wire === undefined ? compositeInputHandle(name, input) : wire.index < 0 ? wire : passInput(builder, wire, name, input);
+    handles[input] = wire === undefined ? compositeInputHandle(name, input) : wire.index < 0 ? wire : passInput(wire, name, input);
   }
   const first = builder.nodes.length;
   builder.scope = {
@@ -287,19 +297,35 @@ export function addComposite(
 
 /**
  * The handle composite `composite`'s graph gets for its input `input`, wired to `wire`: a
- * copy of it (same producer and output), remembered as passed through that input, and so
- * is its `collect()`.
+ * copy of it (same producer and output) that knows it passed through that input, and so
+ * does its `collect()`.
  */
-function passInput(builder: Builder, wire: Wire<unknown>, composite: string, input: string): Wire<unknown> {
-  if (wire.collected) {
-    const copy: Wire<unknown> = Object.freeze({ ...wire });
-    builder.passed.set(copy, { composite, input, from: wire });
-    return copy;
-  }
-  const copy = outputHandle<unknown>(wire.node, wire.index, wire.output);
-  builder.passed.set(copy, { composite, input, from: wire });
-  builder.passed.set(copy.collect(), { composite, input, from: wire.collect() });
-  return copy;
+function passInput(wire: Wire<unknown>, composite: string, input: string): Wire<unknown> {
+  const at: CompositeInput = Object.freeze({ composite, input });
+  const { node, index, output } = wire;
+  if (wire.collected)
+    return Object.freeze({ [KIND]: 'handle' as const, node, index, output, collected: true as const, [PASSED]: { at, from: wire } });
+  let collected: CollectedHandle<unknown[]> | undefined;
+  const collect = (): CollectedHandle<unknown[]> => {
+    const from = wire.collect();
+    return (collected ??= Object.freeze({
+      [KIND]: 'handle' as const,
+      node,
+      index,
+      output,
+      collected: true as const,
+      [PASSED]: { at, from },
+    }));
+  };
+  return Object.freeze({
+    [KIND]: 'handle' as const,
+    node,
+    index,
+    output,
+    collected: false as const,
+    collect,
+    [PASSED]: { at, from: wire },
+  });
 }
 
 /**
@@ -307,10 +333,11 @@ function passInput(builder: Builder, wire: Wire<unknown>, composite: string, inp
  * `name` (only those of composites that hold `name`: a handle a composite's graph returns
  * as its output leaves it).
  */
-function outermostPassed(builder: Builder, wire: Wire<unknown>, name: string): CompositeInput | undefined {
-  let found: PassedInput | undefined;
-  for (let passed = builder.passed.get(wire); passed; passed = builder.passed.get(passed.from)) {
-    if (name.startsWith(`${passed.composite}.`)) found = passed;
+function outermostPassed(wire: Wire<unknown>, name: string): CompositeInput | undefined {
+  let found: CompositeInput | undefined;
+  for (let passed = passedOf(wire); passed; passed = passedOf(passed.from)) {
+    const composite = passed.at.composite;
+    if (name.length > composite.length && name.startsWith(composite) && name[composite.length] === '.') found = passed.at;
   }
-  return found && Object.freeze({ composite: found.composite, input: found.input });
+  return found;
 }
