@@ -14,6 +14,7 @@ export type {
 } from './define/solid-types.ts';
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from './define/pipeline.ts';
 export { composite, isComposite } from './define/composite.ts';
+export { compositeOutputs } from './define/composite-outputs.ts';
 export type {
   Composite,
   AnyComposite,
@@ -66,7 +67,7 @@ export {
 export { presetFromFiles } from './config/preset-files.ts';
 export type { OutputHandle, CollectedHandle, Wire } from './define/handle.ts';
 export type { Log, LogFn, LevelName } from './define/log.ts';
-export type { StepRequest, StepMessage, EnvSources } from './define/step-request.ts';
+export type { StepRequest, StepMessage, EnvSources, CompositeEnvInput, MappedEnvSource } from './define/step-request.ts';
 
 // built-ins (lib/built-ins.ts makes them what modes default to)
 export { defaultExecutors } from './built-ins.ts';
@@ -95,6 +96,7 @@ export {
   type OutputsOf,
   type ResultOf,
   type HasResult,
+  type SolidOrComposite,
 } from './events/result.ts';
 export {
   initialRunState,

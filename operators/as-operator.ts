@@ -5,6 +5,7 @@ import { mode as makeMode, isMode, type Mode, type ModeOptions } from '../lib/de
 import { pipeline } from '../lib/define/pipeline.ts';
 import { isResource, resource, type Resource } from '../lib/define/resource.ts';
 import { isSolid, solid as makeSolid } from '../lib/define/solid.ts';
+import { isComposite } from '../lib/define/composite.ts';
 import type { AnySolid, Solid } from '../lib/define/solid-types.ts';
 import { checkOf } from '../lib/plan/plan.ts';
 import { OperatorRun, type OperatorSetup } from './operator-run.ts';
@@ -84,7 +85,7 @@ export type OperatorOutput<S> =
  * of(1, 2, 3).pipe(asOperator(double)).subscribe(console.log); // 2, 4, 6
  * requests$.pipe(asOperator(fetchUser, { resources: { http }, concurrency: 4 }));
  *
- * @throws {InvalidDefinitionError} (at once) for a value that is no solid, bad options, or
+ * @throws {InvalidDefinitionError} (at once) for a value that is no solid (a composite included), bad options, or
  *   a resource the solid requires that neither `resources` nor `mode` provides
  * @throws {InvalidConfigError} (as the stream's error, on subscribe) for bad config or run config
  * @throws {TypeCheckError | StepExecutionError} (as the stream's error) as said above
@@ -104,6 +105,14 @@ export function asOperator<S extends AnySolid>(
 
 /** What every subscription of one asOperator() shares: checked once, at the call. */
 function setupOf(solid: AnySolid, options: AsOperatorOptions): OperatorSetup {
+  if (isComposite(solid)) {
+    const name = (solid as { invocationName: string }).invocationName;
+    throw new InvalidDefinitionError(
+      `asOperator() takes a solid definition, got composite "${name}": a composite is a graph of several steps, not one ` +
+        `compute per value; run it in a pipeline (run()/execute(), with outputs() for its values), or make an operator of ` +
+        `each of its solids`,
+    );
+  }
   if (!isSolid(solid)) throw new InvalidDefinitionError(`asOperator() takes a solid definition, got ${typeof solid}`);
   const name = solid.invocationName;
   const where = `asOperator(solid "${name}")`;

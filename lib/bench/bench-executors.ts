@@ -24,7 +24,8 @@ export interface BenchOptions extends PlanOptions {
   /**
    * Executors to bench, in order, each with optional config:
    * `['sync', 'async:maxConcurrent=16', 'workerPool:maxWorkers=4,idleTimeoutMs=0']`
-   * (see {@link parseExecutorSpecs}). Default: every executor the mode offers but `virtualTime`.
+   * (see {@link parseExecutorSpecs}). Default: every executor the mode offers but `virtualTime`, and but `queue` unless
+   * the run config configures it (`execution.queue`).
    */
   readonly executors?: readonly string[];
   /** Timed runs per executor (default 10). */

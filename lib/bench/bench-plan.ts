@@ -10,6 +10,9 @@ import { parseExecutorSpecs, type ExecutorSpec } from './executor-spec.ts';
 const NOT_BY_DEFAULT = new Set([
   // Retry delays and timers take no time in virtual time; it is for deterministic tests.
   'virtualTime',
+  // It needs a Redis and `modeflow worker` processes serving the pipeline: benched when named,
+  // or when the run config given configures it (`execution.queue`).
+  'queue',
 ]);
 
 /** One executor to bench: how to run it, and its config as the runs will use it. */
@@ -40,7 +43,8 @@ export interface PlanOptions {
 
 /**
  * Resolves the mode (explicit, else the preset's, else the only one), the executors
- * (those named, else every one the mode offers but `virtualTime`) and each one's run
+ * (those named, else every one the mode offers but `virtualTime`, and but `queue`
+ * unless the run config configures it) and each one's run
  * options: the preset's run config deep-merged with `runConfig`, without its
  * `execution`, plus `execution.<executor>.config` = what run config gave that executor
  * deep-merged with the spec's own config. Every run config is validated now, so that a
@@ -67,7 +71,7 @@ export function planBench(pipeline: Pipeline, options: PlanOptions): BenchPlan {
   const offered = mode.executors.map((e) => e.name);
   const specs: ExecutorSpec[] = options.executors
     ? parseExecutorSpecs(options.executors)
-    : defaultNames(offered).map((name) => ({ name, config: {}, label: name }));
+    : defaultNames(offered, given).map((name) => ({ name, config: {}, label: name }));
   if (specs.length === 0) throw new InvariantViolationError(`no executor to bench; name some, e.g. ${offered.join(',')}`);
 
   const entries: BenchEntry[] = [];
@@ -102,7 +106,7 @@ export function planBench(pipeline: Pipeline, options: PlanOptions): BenchPlan {
   return { mode, entries };
 }
 
-function defaultNames(offered: readonly string[]): string[] {
-  const chosen = offered.filter((name) => !NOT_BY_DEFAULT.has(name));
+function defaultNames(offered: readonly string[], given: Readonly<Record<string, unknown>>): string[] {
+  const chosen = offered.filter((name) => !NOT_BY_DEFAULT.has(name) || (name === 'queue' && Object.hasOwn(given, name)));
   return chosen.length ? chosen : [...offered];
 }

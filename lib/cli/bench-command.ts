@@ -56,7 +56,7 @@ export function registerBenchCommand(pipeline: Command, context: ErrorContext, s
     .option(
       '-e, --executor <specs>',
       'executors to bench, comma-separated, each with optional config: sync,async:maxConcurrent=16,workerPool:maxWorkers=4 ' +
-        '(default: every executor of the mode but virtualTime); repeatable',
+        '(default: every executor of the mode but virtualTime, and but queue unless run config configures it); repeatable',
       collect,
     )
     .option('--runs <n>', 'timed runs per executor', '10')

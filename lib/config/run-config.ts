@@ -76,7 +76,8 @@ export function resolveRunConfig(
   const secrets = new Set<string>();
   return withEnvSource({ env, secrets }, () => {
     // Keep 4 keys: a value nested too deeply is reported at `resources.<key>.config.<field>`.
-    const parsed = withInputsInCode(codeInputKeys(inputs), () => parseConfig(built.schema, raw, 4));
+    const codeKeys = codeInputKeys(inputs);
+    const parsed = withInputsInCode(codeKeys, () => parseConfig(built.schema, raw, 4));
     if (!parsed.success) issues.push(...configIssues(parsed.issues, []));
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
     const inCode = inputs === undefined ? undefined : checkCodeInputs(pipeline, inputs, selection, issues);
@@ -111,7 +112,7 @@ export function resolveRunConfig(
       execution,
       secrets: Object.freeze([...secrets]),
       // Looked for only when something was read: runs without secrets pay nothing.
-      envSources: secrets.size > 0 ? findEnvSources(pipeline, mode, raw, selection) : undefined,
+      envSources: secrets.size > 0 ? findEnvSources(pipeline, mode, raw, selection, codeKeys) : undefined,
       shown: jsonSafe(inCode ? { ...(raw as object | undefined), inputs: inCode.names } : (raw ?? {})),
     });
   });

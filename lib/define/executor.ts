@@ -9,12 +9,27 @@ import type { StepMessage, StepRequest } from './step-request.ts';
 /**
  * A resource lifecycle event without the run's fields, as an executor that initialises
  * resources where it runs steps reports it (see {@link ExecutorCreateContext.report}).
+ *
+ * A failed init or teardown fails the run, unless the report is `redelivered`: the
+ * process that held the resource died (its init or teardown never finished, `error` says
+ * where), and the executor delivers that process's work again elsewhere (the queue's
+ * at-least-once delivery), so the run's steps decide its status. The run logs the loss at
+ * `warn`.
+ *
+ * @example
+ * report({ type: 'RESOURCE_TEARDOWN', resource: 'database', error: serializeError(crashed), redelivered: true });
  */
 export type ResourceReport =
   | { readonly type: 'RESOURCE_INIT_START'; readonly resource: string }
   | { readonly type: 'RESOURCE_INIT_SUCCESS'; readonly resource: string; readonly durationMs: number }
-  | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError }
-  | { readonly type: 'RESOURCE_TEARDOWN'; readonly resource: string; readonly error?: SerializedError; readonly timedOut?: true };
+  | { readonly type: 'RESOURCE_INIT_FAILURE'; readonly resource: string; readonly error: SerializedError; readonly redelivered?: true }
+  | {
+      readonly type: 'RESOURCE_TEARDOWN';
+      readonly resource: string;
+      readonly error?: SerializedError;
+      readonly timedOut?: true;
+      readonly redelivered?: true;
+    };
 
 /** What an executor's `create` receives. */
 export interface ExecutorCreateContext<C> {
@@ -25,6 +40,12 @@ export interface ExecutorCreateContext<C> {
   readonly runId: string;
   readonly pipelineName: string;
   readonly mode: string;
+  /**
+   * Every string the run read from `{ env: NAME }` config (empty when none), for an
+   * executor that must keep them from leaving this process (the queue executor refuses
+   * to enqueue a step request that still holds one).
+   */
+  readonly secrets: readonly string[];
   /**
    * Reports resource lifecycle events (`RESOURCE_INIT_START`, `RESOURCE_INIT_SUCCESS`,
    * `RESOURCE_INIT_FAILURE`, `RESOURCE_TEARDOWN`) of resources the executor initialises

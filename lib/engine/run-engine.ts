@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Subscriber } from 'rxjs';
 import type { ExecutorInstance } from '../define/executor.ts';
-import { ModeflowError, RunCanceledError } from '../errors.ts';
+import { ModeflowError, RunCanceledError, type SerializedError } from '../errors.ts';
 import { originalError } from '../events/error-registry.ts';
 import type { RunEvent } from '../events/events.ts';
 import type { ResourceReport } from '../define/executor.ts';
@@ -145,6 +145,7 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost, HookHost {
         runId: p.runId,
         pipelineName: p.pipeline.name,
         mode: p.mode.name,
+        secrets: p.config.secrets,
         report: (report) => {
           if (this.phase !== FINISHED) this.onScopeReport(report);
         },
@@ -181,11 +182,30 @@ class RunEngine implements RunIds, DriveHost, StepRunnerHost, HookHost {
     });
   }
 
-  /** A resource report, from the scope here or from where the executor runs steps: a failed one fails the run. */
+  /**
+   * A resource report, from the scope here or from where the executor runs steps: a failed
+   * one fails the run — unless it is `redelivered` (its process died and the executor
+   * delivered that process's work again elsewhere): then the loss is logged at `warn` and
+   * the run's steps decide its status. The one place that rule lives, for every executor.
+   */
   private onScopeReport(report: ResourceReport & { readonly cause?: unknown }): void {
     const error = report.type === 'RESOURCE_INIT_FAILURE' || report.type === 'RESOURCE_TEARDOWN' ? report.error : undefined;
-    if (error) this.failures.other(report.cause ?? originalError(error));
+    const redelivered = error !== undefined && 'redelivered' in report && report.redelivered === true;
+    if (error && !redelivered) this.failures.other(report.cause ?? originalError(error));
     this.events.emitResource(report);
+    if (error && redelivered) this.lostWithItsProcess(report.resource, report.type === 'RESOURCE_TEARDOWN' ? 'teardown' : 'init', error);
+  }
+
+  /** Says at `warn` what a dead process's loss left behind (the run goes on without failing for it). */
+  private lostWithItsProcess(resource: string, lost: 'init' | 'teardown', error: SerializedError): void {
+    const what = lost === 'teardown' ? 'was not torn down' : 'did not finish initialising';
+    this.events
+      .resourceLog(resource)
+      .warn(
+        { lost, redelivered: true },
+        `resource "${resource}" ${what}: ${error.message}; the run does not fail for it (the executor delivered ` +
+          `that process's work again elsewhere), but what the resource held there was not closed`,
+      );
   }
 
   /** A logger sink threw while writing an event (told once): the run goes on, and fails (its log is incomplete). */

@@ -80,11 +80,12 @@ export class RunEvents {
    */
   emitResource(report: ResourceReport): void {
     if (report.type === 'RESOURCE_INIT_FAILURE') {
-      this.emit({ type: report.type, ...this.base(), resource: report.resource, error: this.redact(report.error) });
+      const base = { type: report.type, ...this.base(), resource: report.resource, error: this.redact(report.error) };
+      this.emit(report.redelivered ? { ...base, redelivered: true } : base);
     } else if (report.type === 'RESOURCE_TEARDOWN') {
       if (report.error) {
         const base = { type: report.type, ...this.base(), resource: report.resource, error: this.redact(report.error) };
-        this.emit(report.timedOut ? { ...base, timedOut: true } : base);
+        this.emit({ ...base, ...(report.timedOut ? { timedOut: true } : {}), ...(report.redelivered ? { redelivered: true } : {}) });
       } else {
         this.emit({ type: report.type, ...this.base(), resource: report.resource });
       }

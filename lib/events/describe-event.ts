@@ -25,11 +25,14 @@ export function describeEvent(event: RunEvent): string {
     case 'RESOURCE_INIT_SUCCESS':
       return `resource "${event.resource}" ready in ${event.durationMs} ms`;
     case 'RESOURCE_INIT_FAILURE':
-      return `resource "${event.resource}" failed to initialise: ${event.error.message}`;
+      return event.redelivered
+        ? `resource "${event.resource}" init lost: ${event.error.message}`
+        : `resource "${event.resource}" failed to initialise: ${event.error.message}`;
     case 'RESOURCE_TEARDOWN':
-      return event.error
-        ? `resource "${event.resource}" teardown failed: ${event.error.message}`
-        : `resource "${event.resource}" torn down`;
+      if (!event.error) return `resource "${event.resource}" torn down`;
+      return event.redelivered
+        ? `resource "${event.resource}" teardown lost: ${event.error.message}`
+        : `resource "${event.resource}" teardown failed: ${event.error.message}`;
     case 'STEP_START':
       return `step ${event.stepKey} started`;
     case 'STEP_INPUT':

@@ -43,14 +43,27 @@ export interface ResourceInitFailureEvent extends EventBase {
   readonly type: 'RESOURCE_INIT_FAILURE';
   readonly resource: string;
   readonly error: SerializedError;
+  /**
+   * True when the init never finished because the process running it died, and the
+   * executor delivered that process's work again elsewhere (a queue worker killed
+   * mid-init): logged at `warn`, and it does not fail the run.
+   */
+  readonly redelivered?: true;
 }
 export interface ResourceTeardownEvent extends EventBase {
   readonly type: 'RESOURCE_TEARDOWN';
   readonly resource: string;
-  /** Present when the teardown threw, or did not settle within `teardownTimeoutMs`. */
+  /** Present when the teardown threw, did not settle within `teardownTimeoutMs`, or never ran (its process died). */
   readonly error?: SerializedError;
   /** True when the teardown did not settle within `teardownTimeoutMs` (and was given up on). */
   readonly timedOut?: true;
+  /**
+   * True when the teardown never ran because the process holding the resource died, and
+   * the executor delivered that process's work again elsewhere (a queue worker killed
+   * mid-step: its step completes on another worker): the loss is logged at `warn` and does
+   * not fail the run. Without it, a teardown with an `error` fails the run.
+   */
+  readonly redelivered?: true;
 }
 export interface StepStartEvent extends StepEventBase {
   readonly type: 'STEP_START';

@@ -4,6 +4,8 @@ import type { SerializedError } from '../errors.ts';
 import type { RunEvent, StepOutputEvent } from './events.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import type { AnySolid, Solid } from '../define/solid-types.ts';
+import type { AnyComposite, Composite } from '../define/composite-types.ts';
+import { isComposite } from '../define/composite.ts';
 import { applyEvent, initialRunState, type RunState, type StepState } from './run-state.ts';
 import { compositeResult } from './composite-result.ts';
 
@@ -13,8 +15,25 @@ export type HasResult<S> = 'result' extends keyof OutputsOf<S> ? unknown : never
 /** How a solid (all of its steps) ended. */
 export type SolidStatus = 'SUCCESS' | 'FAILURE' | 'SKIPPED' | 'CANCELED';
 
-/** The output values of solid definition `S`, keyed by output name (`{ result: T }` for one output). */
-export type OutputsOf<S> = S extends Solid<any, infer O, any, any> ? O : Record<string, unknown>;
+/**
+ * The output values of solid or composite definition `S`, keyed by output name
+ * (`{ result: T }` for one output; a composite's are those of the handles its graph returns).
+ */
+export type OutputsOf<S> =
+  S extends Solid<any, infer O, any, any> ? O : S extends Composite<any, infer R, any> ? CompositeOutputs<R> : Record<string, unknown>;
+
+/** The value type a handle carries (a collected one: the array). */
+type HandleValue<W> = W extends { readonly __value?: infer T } ? T : unknown;
+
+/** What a composite invocation gives (`R`: a handle, an object of handles, or nothing) as output values by name. */
+type CompositeOutputs<R> = [R] extends [void]
+  ? {}
+  : R extends { readonly collected: boolean }
+    ? { result: HandleValue<R> }
+    : { [K in keyof R & string]: HandleValue<R[K]> };
+
+/** A solid definition, or a composite one: what `RunResult.solid()`/`output()` take besides a name. */
+export type SolidOrComposite = AnySolid | AnyComposite;
 
 /**
  * The value of output `result` of solid definition `S` (`never` for a solid without one:
@@ -60,10 +79,12 @@ export interface RunResult {
   readonly state: RunState;
   /**
    * What a solid did, by its definition (or `.alias()`), typed by its outputs:
-   * `result.solid(double).outputs.result` is `readonly number[]`.
+   * `result.solid(double).outputs.result` is `readonly number[]`. A composite's definition
+   * gives its invocation of that name (as `solid('<name>')` does), typed by the handles its
+   * graph returns.
    * @throws {ModeflowError} when the pipeline's invocation of that name is another definition
    */
-  solid<S extends AnySolid>(solid: S): SolidResult<OutputsOf<S>>;
+  solid<S extends SolidOrComposite>(solid: S): SolidResult<OutputsOf<S>>;
   /**
    * What invocation `name` did (dotted inside composites: `outer.inner`); a composite's
    * name gives its solids' steps together and its outputs. @throws {ModeflowError} for a
@@ -74,9 +95,9 @@ export interface RunResult {
    * The only value of output `result` of a solid, by its definition, typed:
    * `result.output(double)` is `number | undefined` (the array if it gave several).
    */
-  output<S extends AnySolid>(solid: S & HasResult<S>): ResultOf<S> | undefined;
-  /** The only value of output `outputName` of a solid, by its definition, typed. */
-  output<S extends AnySolid, K extends keyof OutputsOf<S> & string>(solid: S, outputName: K): OutputsOf<S>[K] | undefined;
+  output<S extends SolidOrComposite>(solid: S & HasResult<S>): ResultOf<S> | undefined;
+  /** The only value of output `outputName` of a solid (or composite), by its definition, typed. */
+  output<S extends SolidOrComposite, K extends keyof OutputsOf<S> & string>(solid: S, outputName: K): OutputsOf<S>[K] | undefined;
   /** `solid(solidName).output(outputName)`. */
   output(solidName: string, outputName?: string): unknown;
 }
@@ -162,7 +183,8 @@ class Result implements RunResult {
     this.success = this.status === 'SUCCESS';
   }
 
-  solid(which: string | AnySolid): SolidResult<any> {
+  solid(which: string | SolidOrComposite): SolidResult<any> {
+    if (isComposite(which)) return this.composite(which);
     const definition = typeof which === 'function' ? which : undefined;
     const name = definition ? definition.invocationName : which;
     if (typeof name !== 'string') {
@@ -208,8 +230,37 @@ class Result implements RunResult {
     return result;
   }
 
-  output(which: string | AnySolid, outputName = 'result'): any {
+  output(which: string | SolidOrComposite, outputName = 'result'): any {
     return this.solid(which as string).output(outputName);
+  }
+
+  /** `solid(composite)`: its invocation of that name, which must be that composite. */
+  private composite(definition: AnyComposite): SolidResult<any> {
+    const name = definition.invocationName;
+    if (!this.pipeline) {
+      throw new ModeflowError(
+        `result.solid(): composite "${name}" was given, but this result was folded without its pipeline, which says ` +
+          `where a composite's outputs come from; fold with toRunResult(pipeline), or name one of its solids ("${name}.<solid>")`,
+      );
+    }
+    const group = this.pipeline.composite(name);
+    if (!group) {
+      const node = this.pipeline.node(name);
+      const composites = this.pipeline.composites.filter((c) => c.parent === undefined).map((c) => c.name);
+      throw new ModeflowError(
+        `pipeline "${this.pipelineName}" has no composite "${name}"` +
+          (node ? ` ("${name}" is a solid)` : '') +
+          (composites.length ? `; its composites are: ${composites.join(', ')}` : '; it has no composites') +
+          `; a composite inside another is named by its dotted invocation name ("outer.inner")`,
+      );
+    }
+    if (group.composite.graph !== definition.graph) {
+      throw new ModeflowError(
+        `composite "${name}" of pipeline "${this.pipelineName}" is another definition than the one given ` +
+          `(a different composite with the same name); pass the definition the pipeline uses, or its invocation name`,
+      );
+    }
+    return this.solid(name);
   }
 
   /** A definition given by the caller must be the one the pipeline invokes under that name. */

@@ -180,11 +180,13 @@ function levelOf(event: RunEvent): LevelName {
       return 'info';
     case 'RUN_FAILURE':
     case 'STEP_FAILURE':
-    case 'RESOURCE_INIT_FAILURE':
     case 'HOOK_ERRORED':
       return 'error';
+    // A loss the executor recovered from (its process died, its work was delivered again) does not fail the run: a warning.
+    case 'RESOURCE_INIT_FAILURE':
+      return event.redelivered ? 'warn' : 'error';
     case 'RESOURCE_TEARDOWN':
-      return event.error ? 'error' : 'debug';
+      return event.error ? (event.redelivered ? 'warn' : 'error') : 'debug';
     default:
       return 'debug';
   }

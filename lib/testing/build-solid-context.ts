@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
+import { isComposite } from '../define/composite.ts';
 import { isResource } from '../define/resource.ts';
 import type { AnySolid, SolidContext } from '../define/solid-types.ts';
-import { InvalidConfigError, ModeflowError } from '../errors.ts';
+import { InvalidConfigError, InvalidDefinitionError, ModeflowError } from '../errors.ts';
 import { declaredResources, StepContext } from '../engine/step-context.ts';
 import { isThenable } from '../support/maybe-async.ts';
 import { recordLog, type LogRecord } from '../logging/log-record.ts';
@@ -55,10 +56,18 @@ export interface TestSolidContext extends SolidContext<any, any> {
  * expect(ctx.logs).toEqual([]);
  *
  * @throws {InvalidConfigError} when `config` fails the solid's config schema
+ * @throws {InvalidDefinitionError} for a composite (it has no compute of its own: run it with `executeSolid`)
  * @throws {ModeflowError} for a resource definition whose init is not synchronous (give its value instead)
  */
 export function buildSolidContext(options: BuildSolidContextOptions = {}): TestSolidContext {
   const solid = options.solid;
+  if (isComposite(solid)) {
+    throw new InvalidDefinitionError(
+      `buildSolidContext: "${(solid as { invocationName: string }).invocationName}" is a composite, which has no compute of its own ` +
+        `to call with a ctx; run it with executeSolid(composite, { inputs, config }), which runs its solids as a pipeline would, ` +
+        `or build a ctx for one of its solids`,
+    );
+  }
   const name = solid?.invocationName ?? 'solid';
   const runId = options.runId ?? randomUUID();
   const signal = options.signal ?? new AbortController().signal;

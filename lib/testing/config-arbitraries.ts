@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { accepts } from '../config/config-entry.ts';
 import { pickMode } from '../config/run-config-schema.ts';
+import type { CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import type { Solid } from '../define/solid-types.ts';
 import { zodArbitrary, type ZodArbitraryOptions } from './zod-arbitrary.ts';
@@ -39,7 +40,7 @@ export function inputsArbitrary<I extends Schemas>(
   return fc.record(model, { requiredKeys, noNullPrototype: true }) as unknown as fc.Arbitrary<InputsOf<I>>;
 }
 
-/** Anything with a config schema: a solid, resource, logger or executor. */
+/** Anything with a config schema: a solid, composite, resource, logger or executor. */
 export interface Configurable {
   readonly config: z.ZodType | undefined;
   /** Set by `.configured()`: the config is bound, and run config gives none. */
@@ -49,7 +50,8 @@ export interface Configurable {
 /**
  * An arbitrary of a definition's config as run config gives it (`solids.<name>.config`,
  * `resources.<key>.config`, …): values its schema accepts, defaults left out at random.
- * `undefined` only, for a definition without config or with its config bound.
+ * `undefined` only, for a definition without config or with its config bound. A
+ * composite's is the config its `configMapping` takes (`solids.<composite>.config`).
  *
  * @example
  * test.prop([configArbitrary(createTable0)])('seeds any row count', async (config) => { … });
@@ -79,6 +81,10 @@ export interface RunConfigArbitraryOptions extends ZodArbitraryOptions {
  * left out): every solid's config and unconnected inputs, every resource's and logger's
  * config, and one executor with its config — for fuzzing what handles run config.
  * Entries whose config is all defaults are left out at random, as users leave them out.
+ * Composites nest as run config nests them (`solids.outer.solids.inner.config`); one that
+ * maps its config gets `solids.<composite>.config` (from {@link configArbitrary} of the
+ * composite) and nothing for its solids, a `.configured()` one nothing but its own unwired
+ * inputs (`solids.<composite>.inputs.<x>.value`).
  *
  * @example
  * test.prop([runConfigArbitrary(queryPipeline, 'local_dev', { sections: ['solids'] })])('…', async (runConfig) => { … });
@@ -125,28 +131,104 @@ function entries(definitions: Readonly<Record<string, Configurable>>, options: Z
   return fc.record(model, { requiredKeys, noNullPrototype: true });
 }
 
-/** `solids.<name>`: `config` and `inputs.<unconnected>.value`, per invocation. */
+/**
+ * The `solids` section, nested as run config nests it: one level for the pipeline's graph
+ * and one per composite invocation (`solids.outer.solids.inner`).
+ */
 function solids(pipeline: Pipeline, options: ZodArbitraryOptions): fc.Arbitrary<unknown> {
+  // The members of each level in call order: solids by their composite, composites by their parent.
+  const members = new Map<string | undefined, (GraphNode | CompositeNode)[]>();
+  const add = (level: string | undefined, member: GraphNode | CompositeNode) => {
+    const list = members.get(level);
+    if (list) list.push(member);
+    else members.set(level, [member]);
+  };
+  for (const node of pipeline.nodes) add(node.composite, node);
+  for (const group of pipeline.composites) add(group.parent, group);
+  return level(members, undefined, options)?.arb ?? fc.record({}, { noNullPrototype: true });
+}
+
+/** An arbitrary and whether it may be left out (it gives only optional parts). */
+interface Part {
+  readonly arb: fc.Arbitrary<unknown>;
+  readonly required: boolean;
+}
+
+/** One level: `{ <name>: entry }` for each solid or composite at it that takes anything (undefined: none does). */
+function level(
+  members: ReadonlyMap<string | undefined, readonly (GraphNode | CompositeNode)[]>,
+  composite: string | undefined,
+  options: ZodArbitraryOptions,
+): Part | undefined {
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   const requiredKeys: string[] = [];
-  for (const node of pipeline.nodes) {
-    const solid = node.solid;
-    const entry: Record<string, fc.Arbitrary<unknown>> = {};
-    const entryRequired: string[] = [];
-    if (solid.config && !solid.bound) {
-      entry['config'] = configArbitrary(solid, options);
-      if (!optional(solid.config)) entryRequired.push('config');
-    }
-    const unconnected = Object.keys(solid.inputs).filter((input) => !Object.hasOwn(node.inputs, input));
-    if (unconnected.length > 0) {
-      const inputs: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const input of unconnected) inputs[input] = zodArbitrary(solid.inputs[input]!, options).map((value) => ({ value }));
-      entry['inputs'] = fc.record(inputs, { noNullPrototype: true });
-      entryRequired.push('inputs');
-    }
-    if (Object.keys(entry).length === 0) continue;
-    model[node.name] = fc.record(entry, { requiredKeys: entryRequired, noNullPrototype: true });
-    if (entryRequired.length > 0) requiredKeys.push(node.name);
+  for (const member of members.get(composite) ?? []) {
+    const part = 'solid' in member ? solidEntry(member, options) : compositeEntry(members, member, options);
+    if (!part) continue;
+    const name = composite === undefined ? member.name : member.name.slice(composite.length + 1);
+    model[name] = part.arb;
+    if (part.required) requiredKeys.push(name);
   }
-  return fc.record(model, { requiredKeys, noNullPrototype: true });
+  if (Object.keys(model).length === 0) return undefined;
+  return { arb: fc.record(model, { requiredKeys, noNullPrototype: true }), required: requiredKeys.length > 0 };
+}
+
+/** A solid's entry: its `config` and its unconnected inputs' values. */
+function solidEntry(node: GraphNode, options: ZodArbitraryOptions): Part | undefined {
+  const solid = node.solid;
+  const entry: Record<string, Part> = {};
+  if (solid.config && !solid.bound) entry['config'] = { arb: configArbitrary(solid, options), required: !optional(solid.config) };
+  // An input fed by its composite's unwired input takes the composite's value (`solids.<composite>.inputs`).
+  const unconnected = Object.keys(solid.inputs).filter(
+    (input) => !Object.hasOwn(node.inputs, input) && !Object.hasOwn(node.fromComposite, input),
+  );
+  const inputs = inputValues(solid.inputs, unconnected, options);
+  if (inputs) entry['inputs'] = inputs;
+  return record(entry);
+}
+
+/**
+ * A composite's entry: its own unwired inputs' values, then its `config` when it maps one
+ * (its solids then take nothing here), nothing more when `.configured()`, else its `solids`.
+ */
+function compositeEntry(
+  members: ReadonlyMap<string | undefined, readonly (GraphNode | CompositeNode)[]>,
+  group: CompositeNode,
+  options: ZodArbitraryOptions,
+): Part | undefined {
+  const definition = group.composite;
+  const entry: Record<string, Part> = {};
+  const unwired = Object.keys(definition.inputs).filter((input) => !Object.hasOwn(group.inputs, input));
+  const inputs = inputValues(definition.inputs, unwired, options);
+  if (inputs) entry['inputs'] = inputs;
+  if (definition.bound) {
+    // Its config is bound, and its mapping gives its solids theirs.
+  } else if (definition.configMapping) {
+    if (definition.config) entry['config'] = { arb: configArbitrary(definition, options), required: !optional(definition.config) };
+  } else {
+    const children = level(members, group.name, options);
+    if (children) entry['solids'] = children;
+  }
+  return record(entry);
+}
+
+/** `{ <input>: { value } }` for `names`, every one given (undefined for none). */
+function inputValues(
+  schemas: Readonly<Record<string, z.ZodType>>,
+  names: readonly string[],
+  options: ZodArbitraryOptions,
+): Part | undefined {
+  if (names.length === 0) return undefined;
+  const model: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const name of names) model[name] = zodArbitrary(schemas[name]!, options).map((value) => ({ value }));
+  return { arb: fc.record(model, { noNullPrototype: true }), required: true };
+}
+
+/** An entry of these parts (undefined for none); it may be left out when every part may. */
+function record(parts: Readonly<Record<string, Part>>): Part | undefined {
+  const keys = Object.keys(parts);
+  if (keys.length === 0) return undefined;
+  const model = Object.fromEntries(keys.map((key) => [key, parts[key]!.arb]));
+  const requiredKeys = keys.filter((key) => parts[key]!.required);
+  return { arb: fc.record(model, { requiredKeys, noNullPrototype: true }), required: requiredKeys.length > 0 };
 }

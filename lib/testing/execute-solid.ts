@@ -6,6 +6,7 @@ import { pipeline } from '../define/pipeline.ts';
 import type { RunResult, SolidResult } from '../events/result.ts';
 import { execute } from '../run.ts';
 import type { AnySolid } from '../define/solid-types.ts';
+import type { AnyComposite } from '../define/composite-types.ts';
 import { StepExecutionError } from '../errors.ts';
 import { originalError } from '../events/error-registry.ts';
 import { hardcodedResource } from '../../modes/resources/helpers.ts';
@@ -53,6 +54,9 @@ export interface SolidExecutionResult extends SolidResult {
  * Runs one solid alone, for unit tests: inputs and config given directly, resources as
  * plain values (wrapped like `mode.fromResources`) or as resource definitions. Quiet by
  * default: nothing goes to the console unless `loggers` (or a `mode` with sinks) says so.
+ * A composite runs the same way (its `config` is the one its `configMapping` takes; its
+ * solids' own config goes in `runConfig.solids.<composite>.solids`), and the result is the
+ * composite's: its outputs as mapped from its solids', its solids' steps together.
  *
  * @example
  * const result = await executeSolid(double, { inputs: { n: 21 } });
@@ -61,7 +65,7 @@ export interface SolidExecutionResult extends SolidResult {
  * @throws {StepExecutionError} (a rejection) when the solid fails, unless `raiseOnError: false`
  * @throws {InvalidConfigError} (a rejection) when config or inputs fail their schemas
  */
-export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions = {}): Promise<SolidExecutionResult> {
+export async function executeSolid(solid: AnySolid | AnyComposite, options: ExecuteSolidOptions = {}): Promise<SolidExecutionResult> {
   const name = solid.invocationName;
   const given = options.mode;
   const runMode = given
@@ -87,7 +91,9 @@ export async function executeSolid(solid: AnySolid, options: ExecuteSolidOptions
   if (options.inputs !== undefined) {
     solidEntry['inputs'] = Object.fromEntries(Object.entries(options.inputs).map(([k, value]) => [k, { value }]));
   }
-  const runConfig = { ...(options.runConfig ?? {}), solids: { [name]: solidEntry } };
+  // Run config's own entry for the solid (a composite's `solids`, say) is kept under what options give.
+  const givenSolids = (options.runConfig?.['solids'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const runConfig = { ...(options.runConfig ?? {}), solids: { ...givenSolids, [name]: { ...givenSolids[name], ...solidEntry } } };
   const result = await execute(single, { runConfig, raiseOnError: false });
   const solidResult = result.solid(name);
   const out: SolidExecutionResult = Object.freeze(

@@ -48,7 +48,8 @@ const at = (events: readonly InvariantEvent[], i: number): string => {
  * `STEP_START` has exactly one `STEP_SUCCESS` or `STEP_FAILURE` after it (and no step
  * ends without starting); a step skipped for `UPSTREAM_FAILED` has a failed or skipped
  * upstream; every initialised resource is torn down exactly once, in reverse order of
- * init. Holds for runs that succeed, fail or are canceled, on any executor.
+ * init (a teardown lost with its process is reported by its one `RESOURCE_TEARDOWN`, with
+ * the error, and counts). Holds for runs that succeed, fail or are canceled, on any executor.
  *
  * @example
  * const result = await execute(p, { raiseOnError: false });

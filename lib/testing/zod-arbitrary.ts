@@ -82,8 +82,9 @@ export const SUPPORTED_ZOD_TYPES: readonly string[] = Object.freeze([
  *
  * @throws {InvalidDefinitionError} for a schema it cannot generate (`z.custom()`,
  *   `z.function()`, a bare `z.transform()`, `z.promise()`), naming the path inside the
- *   schema (`a.b[0].c`: `.key` for object keys, `[i]` for tuple items, `[]` for array and
- *   set elements, `{key}`/`{value}` for records and maps); or for one no value satisfies.
+ *   schema (`a.b[0].c`: `.key` for object keys, `[0]` for array and set elements, `[i]` for
+ *   tuple items, `[<key>]` for the values of records and maps, `(keys)` for their keys); or
+ *   for one no value satisfies.
  *   Generating throws it too when a refinement rejects {@link MAX_MISSES} values in a row.
  */
 export function zodArbitrary<S extends Schema>(schema: S, options: ZodArbitraryOptions = {}): fc.Arbitrary<z.input<S>> {

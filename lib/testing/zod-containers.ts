@@ -5,6 +5,15 @@
 import fc from 'fast-check';
 import { checksOf, defOf, keyPath, NONE, type Built, type Def, type Schema, type Walk } from './zod-built.ts';
 
+/**
+ * Paths inside a schema, for messages, as DESIGN writes them (`a.b[0].c`): an array's or
+ * set's element is `[0]` (a tuple's items `[i]`, its rest the first index past them), the
+ * value under any key of a record, map or object catchall `[<key>]`, and a record's or
+ * map's key schema `(keys)`.
+ */
+const ANY_KEY = '[<key>]';
+const KEYS = '(keys)';
+
 /** Object keys that are optional: the schema accepts them absent (optional, default, …). */
 const optionalKey = (schema: Schema): boolean => schema._zod.optin !== undefined;
 
@@ -27,7 +36,7 @@ export function objectArbitrary(walk: Walk, schema: Schema, def: Def, path: stri
   const catchall = def['catchall'] as Schema | undefined;
   const catchallType = catchall && defOf(catchall).type;
   if (catchall && catchallType !== 'never' && catchallType !== 'unknown' && catchallType !== 'any') {
-    const extra = walk(catchall, keyPath(path, '*'));
+    const extra = walk(catchall, `${path}${ANY_KEY}`);
     if (extra !== NONE) {
       const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !Object.hasOwn(shape, k) && k !== '__proto__');
       const extras = fc.dictionary(key, extra.arb, { maxKeys: 3, noNullPrototype: true });
@@ -58,7 +67,7 @@ export function sizeChecks(schema: Schema): { minLength: number; maxLength?: num
 export function arrayArbitrary(walk: Walk, schema: Schema, def: Def, path: string): Built {
   const { exact, ...sizes } = sizeChecks(schema);
   if (sizes.maxLength !== undefined && sizes.minLength > sizes.maxLength) return NONE;
-  const element = walk(def['element'] as Schema, `${path}[]`);
+  const element = walk(def['element'] as Schema, `${path}[0]`);
   if (element === NONE) return sizes.minLength === 0 ? { arb: fc.constant([]), exact } : NONE;
   return { arb: fc.array(element.arb, sizes), exact };
 }
@@ -72,7 +81,7 @@ export function tupleArbitrary(walk: Walk, schema: Schema, def: Def, path: strin
     items.push(built.arb);
   }
   const rest = def['rest'] as Schema | null;
-  const restBuilt = rest ? walk(rest, `${path}[]`) : NONE;
+  const restBuilt = rest ? walk(rest, `${path}[${items.length}]`) : NONE;
   const fixed = fc.tuple(...items);
   const arb =
     restBuilt === NONE ? fixed : fc.tuple(fixed, fc.array(restBuilt.arb, { maxLength: 3 })).map(([head, tail]) => [...head, ...tail]);
@@ -82,7 +91,7 @@ export function tupleArbitrary(walk: Walk, schema: Schema, def: Def, path: strin
 /** `z.record`: every key of an enum or literal key type (any of them, partial), else a few entries. */
 export function recordArbitrary(walk: Walk, schema: Schema, def: Def, path: string): Built {
   const keyType = def['keyType'] as Schema;
-  const value = walk(def['valueType'] as Schema, `${path}{value}`);
+  const value = walk(def['valueType'] as Schema, `${path}${ANY_KEY}`);
   const keys = keyType._zod.values;
   // An enum or literal key: zod wants every key (partialRecord: any of them).
   if (keys && [...keys].every((k) => typeof k === 'string' || typeof k === 'number')) {
@@ -92,7 +101,7 @@ export function recordArbitrary(walk: Walk, schema: Schema, def: Def, path: stri
     const requiredKeys = def['partial'] ? [] : Object.keys(model);
     return { arb: fc.record(model, { requiredKeys, noNullPrototype: true }), exact: checksOf(schema).length === 0 };
   }
-  const key = walk(keyType, `${path}{key}`);
+  const key = walk(keyType, `${path}${KEYS}`);
   if (key === NONE || value === NONE) return { arb: fc.constant(null).map(() => ({})), exact: true };
   const entries = fc.uniqueArray(fc.tuple(key.arb.map(propertyKey), value.arb), { selector: ([k]) => k, maxLength: 5 });
   // Numeric keys are strings by then, and zod checks them as numbers: filter.
@@ -104,8 +113,8 @@ export function recordArbitrary(walk: Walk, schema: Schema, def: Def, path: stri
 export function collectionArbitrary(walk: Walk, schema: Schema, def: Def, path: string): Built {
   const { exact, ...sizes } = sizeChecks(schema);
   const isMap = def.type === 'map';
-  const value = walk(def['valueType'] as Schema, isMap ? `${path}{value}` : `${path}[]`);
-  const key = isMap ? walk(def['keyType'] as Schema, `${path}{key}`) : undefined;
+  const value = walk(def['valueType'] as Schema, isMap ? `${path}${ANY_KEY}` : `${path}[0]`);
+  const key = isMap ? walk(def['keyType'] as Schema, `${path}${KEYS}`) : undefined;
   if (value === NONE || key === NONE) {
     return sizes.minLength === 0 ? { arb: fc.constant(null).map(() => (isMap ? new Map() : new Set())), exact } : NONE;
   }

@@ -1,7 +1,8 @@
 /**
  * The queue executor when workers go away: killed mid-step (kill -9: another worker
- * finishes the step, the run completes) and stopped with SIGTERM (the step finishes
- * first, the worker's resources are torn down, it exits 0). Real Redis, real workers.
+ * finishes the step, the run completes — also when the dead worker held a resource, whose
+ * lost teardown is reported but does not fail the run) and stopped with SIGTERM (the step
+ * finishes first, the worker's resources are torn down, it exits 0). Real Redis, real workers.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { run, type RunEvent } from '../../lib/index.ts';
+import { checkRunInvariants } from '../../lib/testing/index.ts';
 import { drainPipeline, slowPipeline } from './fixtures/queue-pipelines.ts';
 import { onQueue, queueName, startWorker, stopWorkers } from './queue-helpers.ts';
 
@@ -64,6 +66,60 @@ describe.skipIf(server.skip !== undefined)('queue workers that go away', () => {
       console.info(
         `queue kill -9 (lockDurationMs ${LOCK_MS}, step ${STEP_MS} ms): handed to another worker ${handedOn.toFixed(0)} ms ` +
           `after the kill; step finished there ${finished.toFixed(0)} ms after the kill`,
+      );
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
+
+  it('succeeds when a worker holding a resource is killed mid-step: the step completes elsewhere, the lost teardown is reported, not failed', async () => {
+    const queue = queueName('kill-resource');
+    const journal = join(scratch, 'kill-journal.txt');
+    const workers = await Promise.all([startWorker(redis, queue, [fixtures]), startWorker(redis, queue, [fixtures])]);
+    try {
+      let killed: (typeof workers)[number] | undefined;
+      const events = await lastValueFrom(
+        run(drainPipeline, {
+          runConfig: {
+            execution: onQueue(redis, queue, { lockDurationMs: LOCK_MS }),
+            resources: { journaled: { config: { journal } } },
+            solids: { slow_with_resource: { config: { ms: STEP_MS } } },
+          },
+        }).pipe(
+          tap((e: RunEvent) => {
+            if (e.type === 'LOG' && e.message === 'started' && killed === undefined) {
+              killed = workers.find((w) => w.child.pid === e.fields['pid'])!;
+              killed.child.kill('SIGKILL');
+            }
+          }),
+          toArray(),
+        ),
+      );
+      const resourceEvents = events.filter((e) => e.type.startsWith('RESOURCE') || e.type.startsWith('RUN_'));
+      expect(events.at(-1)?.type, JSON.stringify(resourceEvents)).toBe('RUN_SUCCESS');
+      const survivor = workers.find((w) => w !== killed)!;
+      expect(events.find((e) => e.type === 'STEP_OUTPUT')).toMatchObject({ value: survivor.child.pid });
+      // Initialised on both workers; torn down once on the live one, never on the killed one.
+      expect(readFileSync(journal, 'utf8')).toBe(`init ${killed!.child.pid}\ninit ${survivor.child.pid}\nteardown ${survivor.child.pid}\n`);
+      const teardowns = events.filter((e): e is Extract<RunEvent, { type: 'RESOURCE_TEARDOWN' }> => e.type === 'RESOURCE_TEARDOWN');
+      expect(teardowns).toHaveLength(2);
+      expect(teardowns.filter((t) => t.error === undefined)).toHaveLength(1);
+      const lostTeardown = teardowns.find((t) => t.error !== undefined);
+      expect(lostTeardown).toMatchObject({ resource: 'journaled', redelivered: true, error: { name: 'WorkerCrashedError' } });
+      expect(lostTeardown!.error!.message).toBe(
+        `resource "journaled" lived in queue worker ${killed!.id}, which died before its teardown could run`,
+      );
+      // Said at warn, naming the resource and the worker it was lost on.
+      const warning = events.find((e) => e.type === 'LOG' && e.fields['lost'] === 'teardown');
+      expect(warning).toMatchObject({ level: 'warn', fields: { resource: 'journaled', redelivered: true } });
+      expect((warning as Extract<RunEvent, { type: 'LOG' }>).message).toContain(`queue worker ${killed!.id}`);
+      // The lost teardown is the resource's one RESOURCE_TEARDOWN on that worker: the run's accounting holds.
+      expect(checkRunInvariants(events, { pipeline: drainPipeline }).violations).toEqual([]);
+      expect(events.filter((e) => e.type === 'RESOURCE_INIT_SUCCESS')).toHaveLength(2);
+      const tornDown = teardowns.find((t) => t.error === undefined)!;
+      console.info(
+        `queue kill -9 with a resource (lockDurationMs ${LOCK_MS}, step ${STEP_MS} ms): lost teardown reported ` +
+          `${lostTeardown!.timestamp - tornDown.timestamp} ms after the live worker's teardown; run took ${events.at(-1)!.timestamp - events[0]!.timestamp} ms`,
       );
     } finally {
       await stopWorkers(workers);

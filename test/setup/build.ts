@@ -1,12 +1,11 @@
 /**
- * vitest globalSetup: builds the package once (`tsc -p tsconfig.build.json`, as
- * `npm run build`), so the CLI tests spawn the real `modeflow` binary from dist.
+ * vitest globalSetup: builds the library once (`npm run build:lib`: tsc, plus the worker
+ * pool's thread bootstrap copied into dist and the binary made executable), so the CLI
+ * tests spawn the real `modeflow` binary from dist and the pool's threads find their entry.
  * A failed build fails only the tests that spawn the binary (they read it with
  * `inject('cliBuildError')`); the rest of the suite still runs.
  */
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
@@ -20,9 +19,9 @@ declare module 'vitest' {
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export default function setup(project: TestProject): void {
-  const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
   try {
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+    // The package's own script, so that what the tests run is what `npm run build` makes.
+    execFileSync('npm', ['run', 'build:lib', '--silent'], { cwd: root, stdio: 'pipe' });
     project.provide('cliBuildError', '');
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };

@@ -36,7 +36,8 @@ export interface JobData {
   readonly request: string;
 }
 
-export const PROTOCOL = 1;
+/** 2: `envSources` inside composites (`compositeInputs`, `mapped`), which a worker of 1 would ignore. */
+export const PROTOCOL = 2;
 
 /** Who sent an attempt message: the worker, and which delivery of the job it runs. */
 export interface Delivery {

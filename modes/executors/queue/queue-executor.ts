@@ -69,7 +69,7 @@ export const queueExecutor = executor({
   config: queueConfig,
   create: (context) => {
     const { config } = context;
-    const run = new QueueRun(config, { runId: context.runId, report: context.report });
+    const run = new QueueRun(config, { runId: context.runId, report: context.report, secrets: context.secrets });
     return {
       // Completions arrive from Redis; the engine's bookkeeping runs on asap.
       scheduler: asapScheduler,

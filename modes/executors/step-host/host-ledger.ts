@@ -18,8 +18,13 @@ interface Held {
  * host that holds anything of the run, even just a failed init: the host outlives the run,
  * and what it keeps for the run is freed by that teardown), and reports the resources of a
  * host that died as not torn down (a `RESOURCE_TEARDOWN` with a `WorkerCrashedError`: its
- * teardown code never ran, which may mean lost writes, so the run fails as for a teardown
- * that throws).
+ * teardown code never ran, which may mean lost writes).
+ *
+ * Whether that loss fails the run is the executor's fault model, given as `redelivers`:
+ * the queue re-delivers a dead worker's step to another worker (at-least-once), so its
+ * losses are reported `redelivered` and the run's steps decide its status; in the worker
+ * pool a thread's death fails its step and is not re-run, so the loss fails the run as a
+ * teardown that throws does.
  */
 export class HostLedger<K extends string | number> {
   private readonly hosts = new Map<K, Held>();
@@ -32,11 +37,14 @@ export class HostLedger<K extends string | number> {
   private readonly describe: (id: K) => string;
   /** What happens to a host that overstays the teardown: `the thread was terminated`. */
   private readonly fate: string;
+  /** The executor delivers a dead host's work again elsewhere: its losses are reported `redelivered`. */
+  private readonly redelivers: boolean;
 
-  constructor(forward: (report: ResourceReport) => void, describe: (id: K) => string, fate: string) {
+  constructor(forward: (report: ResourceReport) => void, describe: (id: K) => string, fate: string, redelivers = false) {
     this.forward = forward;
     this.describe = describe;
     this.fate = fate;
+    this.redelivers = redelivers;
   }
 
   /** A report from host `host`. */
@@ -96,14 +104,15 @@ export class HostLedger<K extends string | number> {
   }
 
   private lose(host: K, held: Held): void {
+    const flag = this.redelivers ? { redelivered: true as const } : {};
     for (const key of held.initialising) {
       const error = lost(`resource "${key}" was being initialised in ${this.describe(host)}, which died`);
-      this.forward({ type: 'RESOURCE_INIT_FAILURE', resource: key, error });
+      this.forward({ type: 'RESOURCE_INIT_FAILURE', resource: key, error, ...flag });
     }
     held.initialising.clear();
     for (const key of held.open.reverse()) {
       const error = lost(`resource "${key}" lived in ${this.describe(host)}, which died before its teardown could run`);
-      this.forward({ type: 'RESOURCE_TEARDOWN', resource: key, error });
+      this.forward({ type: 'RESOURCE_TEARDOWN', resource: key, error, ...flag });
     }
     held.open.length = 0;
   }

@@ -16,24 +16,29 @@ import { eventLevel, FilteredIndex, LEVELS, type LevelName, type LogFilter } fro
 
 const ROW = 24;
 
-export const EVENT_TYPES: readonly RunEventType[] = [
-  'RUN_START',
-  'RUN_SUCCESS',
-  'RUN_FAILURE',
-  'RUN_CANCELED',
-  'STEP_START',
-  'STEP_INPUT',
-  'STEP_OUTPUT',
-  'STEP_SUCCESS',
-  'STEP_FAILURE',
-  'STEP_SKIPPED',
-  'STEP_RETRY',
-  'LOG',
-  'RESOURCE_INIT_START',
-  'RESOURCE_INIT_SUCCESS',
-  'RESOURCE_INIT_FAILURE',
-  'RESOURCE_TEARDOWN',
-];
+/** Every event type, in the type filter's order (a record, so that a new event type does not compile until it is listed). */
+const TYPE_FILTER: Readonly<Record<RunEventType, true>> = {
+  RUN_START: true,
+  RUN_SUCCESS: true,
+  RUN_FAILURE: true,
+  RUN_CANCELED: true,
+  STEP_START: true,
+  STEP_INPUT: true,
+  STEP_OUTPUT: true,
+  STEP_SUCCESS: true,
+  STEP_FAILURE: true,
+  STEP_SKIPPED: true,
+  STEP_RETRY: true,
+  LOG: true,
+  RESOURCE_INIT_START: true,
+  RESOURCE_INIT_SUCCESS: true,
+  RESOURCE_INIT_FAILURE: true,
+  RESOURCE_TEARDOWN: true,
+  HOOK_COMPLETED: true,
+  HOOK_ERRORED: true,
+};
+
+export const EVENT_TYPES = Object.keys(TYPE_FILTER) as readonly RunEventType[];
 
 function typeTone(event: RunEvent): Tone | undefined {
   switch (event.type) {
@@ -43,6 +48,7 @@ function typeTone(event: RunEvent): Tone | undefined {
     case 'STEP_FAILURE':
     case 'RUN_FAILURE':
     case 'RESOURCE_INIT_FAILURE':
+    case 'HOOK_ERRORED':
       return 'failure';
     case 'STEP_START':
     case 'RUN_START':
@@ -185,7 +191,10 @@ export function EventLog({ store, version, filter, onFilter, steps }: EventLogPr
                   class="btn small"
                   type="button"
                   onClick={() =>
-                    onFilter({ ...filter, types: new Set(['STEP_FAILURE', 'STEP_RETRY', 'RUN_FAILURE', 'RESOURCE_INIT_FAILURE']) })
+                    onFilter({
+                      ...filter,
+                      types: new Set(['STEP_FAILURE', 'STEP_RETRY', 'RUN_FAILURE', 'RESOURCE_INIT_FAILURE', 'HOOK_ERRORED']),
+                    })
                   }
                 >
                   Only failures

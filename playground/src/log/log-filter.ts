@@ -26,7 +26,7 @@ export interface LogFilter {
 export const NO_FILTER: LogFilter = { step: '', types: new Set(), minLevel: 'trace', text: '' };
 
 /**
- * The level of an event: a LOG's own; failures `error`; retries, skips and cancels `warn`;
+ * The level of an event: a LOG's own; failures (a hook's too) `error`; retries, skips and cancels `warn`;
  * inputs, outputs and resource starts `debug`; the rest `info`.
  *
  * @example
@@ -39,10 +39,13 @@ export function eventLevel(event: RunEvent): LevelName {
     case 'STEP_FAILURE':
       return event.canceled ? 'warn' : 'error';
     case 'RUN_FAILURE':
-    case 'RESOURCE_INIT_FAILURE':
+    case 'HOOK_ERRORED':
       return 'error';
+    // As the log sinks rate them: a loss the executor recovered from (a dead queue worker's) is a warning.
+    case 'RESOURCE_INIT_FAILURE':
+      return event.redelivered ? 'warn' : 'error';
     case 'RESOURCE_TEARDOWN':
-      return event.error ? 'error' : 'debug';
+      return event.error ? (event.redelivered ? 'warn' : 'error') : 'debug';
     case 'STEP_RETRY':
     case 'STEP_SKIPPED':
     case 'RUN_CANCELED':

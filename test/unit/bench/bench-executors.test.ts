@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { asyncExecutor, mode, pipeline, solid, syncExecutor, virtualTimeExecutor } from '../../../lib/index.ts';
+import { asyncExecutor, mode, pipeline, queueExecutor, solid, syncExecutor, virtualTimeExecutor } from '../../../lib/index.ts';
+import { planBench } from '../../../lib/bench/bench-plan.ts';
 import { benchExecutors, BenchmarkError, type BenchProgress } from '../../../lib/bench/index.ts';
 
 const quiet = (executors = [syncExecutor, asyncExecutor, virtualTimeExecutor]) => mode({ loggers: {}, executors });
@@ -40,6 +41,16 @@ describe('benchExecutors', () => {
     const { p } = countedChain();
     const report = await benchExecutors(p, { runs: 1, warmup: 0 });
     expect(report.executors.map((e) => e.label)).toEqual(['sync', 'async']);
+  });
+
+  it('leaves the queue out unless it is named or the run config configures it (it needs Redis and workers)', () => {
+    const one = solid({ name: 'one', output: z.number(), compute: () => 1 });
+    const offering = pipeline({ name: 'one_q', modes: [quiet([syncExecutor, asyncExecutor, queueExecutor])], graph: () => void one() });
+    const labels = (options: Parameters<typeof planBench>[1]) => planBench(offering, options).entries.map((e) => e.label);
+    expect(labels({})).toEqual(['sync', 'async']);
+    expect(labels({ executors: ['sync', 'queue'] })).toEqual(['sync', 'queue']);
+    const configured = { execution: { queue: { config: { redis: 'redis://127.0.0.1:6390', queue: 'bench' } } } };
+    expect(labels({ runConfig: configured })).toEqual(['sync', 'async', 'queue']);
   });
 
   it('tells each run where it is, for a progress line', async () => {

@@ -47,6 +47,35 @@ describe('the event log’s filters', () => {
     expect(events.filter((e) => matchesFilter(e, filter({ minLevel: 'warn' })))).toEqual(events.slice(1, 3));
   });
 
+  it('by level: a hook that threw is an error (a warn-or-above filter keeps it), a hook that completed is info', () => {
+    const hook = (type: 'HOOK_COMPLETED' | 'HOOK_ERRORED'): RunEvent =>
+      ({
+        ...base,
+        type,
+        hook: 'alert',
+        on: 'failure',
+        stepKey: 'a',
+        solid: 'a',
+        ...(type === 'HOOK_ERRORED' ? { error: { name: 'Error', message: 'webhook down' } } : { durationMs: 1 }),
+      }) as RunEvent;
+    expect([eventLevel(hook('HOOK_ERRORED')), eventLevel(hook('HOOK_COMPLETED'))]).toEqual(['error', 'info']);
+    expect(
+      [hook('HOOK_COMPLETED'), hook('HOOK_ERRORED')].filter((e) => matchesFilter(e, filter({ minLevel: 'warn' }))).map((e) => e.type),
+    ).toEqual(['HOOK_ERRORED']);
+  });
+
+  it('by level: a resource lost with a dead queue worker whose work was re-delivered is a warning, other teardown errors errors', () => {
+    const teardown = (redelivered: boolean): RunEvent =>
+      ({
+        ...base,
+        type: 'RESOURCE_TEARDOWN',
+        resource: 'database',
+        error: { name: 'WorkerCrashedError', message: 'died' },
+        ...(redelivered ? { redelivered: true } : {}),
+      }) as RunEvent;
+    expect([eventLevel(teardown(true)), eventLevel(teardown(false))]).toEqual(['warn', 'error']);
+  });
+
   it('by text, in the event’s line or its step key, ignoring case', () => {
     const events = [log('info', 'Loaded 3 rows'), step('STEP_START', 'load_rows'), log('info', 'other')];
     expect(events.filter((e) => matchesFilter(e, filter({ text: 'ROWS' })))).toEqual(events.slice(0, 2));

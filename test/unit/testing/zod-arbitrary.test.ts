@@ -267,11 +267,16 @@ describe('zodArbitrary', () => {
   });
 
   it.each([
-    ['z.custom()', z.object({ a: z.object({ b: z.array(z.object({ c: z.custom<Buffer>() })) }) }), 'a.b[].c', 'z.custom()'],
+    ['z.custom()', z.object({ a: z.object({ b: z.array(z.object({ c: z.custom<Buffer>() })) }) }), 'a.b[0].c', 'z.custom()'],
     ['z.function()', z.object({ callback: z.function() }), 'callback', 'z.function()'],
     ['a bare z.transform()', z.tuple([z.string(), z.transform((v) => v)]), '[1]', 'z.transform()'],
-    ['z.promise()', z.record(z.string(), z.promise(z.number())), '{value}', 'z.promise()'],
-  ])('refuses %s, naming the path inside the schema', (_name, schema, path, what) => {
+    ['z.promise()', z.record(z.string(), z.promise(z.number())), '[<key>]', 'z.promise()'],
+    ['z.custom() in a set', z.object({ s: z.set(z.custom()) }), 's[0]', 'z.custom()'],
+    ['z.custom() in a tuple rest', z.object({ t: z.tuple([z.string()]).rest(z.custom()) }), 't[1]', 'z.custom()'],
+    ['z.custom() as a map value', z.object({ m: z.map(z.string(), z.array(z.custom())) }), 'm[<key>][0]', 'z.custom()'],
+    ['z.custom() as a map key', z.object({ m: z.map(z.custom(), z.number()) }), 'm(keys)', 'z.custom()'],
+    ['z.custom() as an object catchall', z.object({ o: z.object({}).catchall(z.custom()) }), 'o[<key>]', 'z.custom()'],
+  ])('refuses %s, naming the path inside the schema as DESIGN writes it (a.b[0].c)', (_name, schema, path, what) => {
     let error: unknown;
     try {
       zodArbitrary(schema as z.ZodType);

@@ -18,6 +18,7 @@ import {
 } from '../protocol.ts';
 import { shownUrl } from '../redis-url.ts';
 import { QueueAttempt, type AttemptOwner } from './queue-attempt.ts';
+import { SecretGuard } from './secret-guard.ts';
 import { openLinks, type QueueLinks } from './queue-links.ts';
 
 /** The queue executor's config, parsed (see queue-executor.ts). */
@@ -35,6 +36,8 @@ export interface QueueRunOptions {
   readonly runId: string;
   /** Where the workers' resource reports go: the executor's `report`, so they become run events. */
   readonly report: (report: ResourceReport) => void;
+  /** What the run read from `{ env: NAME }` config: no request that holds one is enqueued. */
+  readonly secrets: readonly string[];
 }
 
 /** Stream entries read at once. */
@@ -67,12 +70,16 @@ export class QueueRun implements AttemptOwner {
   private stopped = false;
   /** The longest the workers' end-of-run teardown may take: every resource's teardownTimeoutMs. */
   private teardownBudgetMs = 0;
+  /** Only when the run read secrets: runs without any pay nothing per step. */
+  private readonly guard: SecretGuard | undefined;
 
   constructor(settings: QueueSettings, options: QueueRunOptions) {
     this.settings = settings;
     this.options = options;
+    this.guard = options.secrets.length > 0 ? new SecretGuard(options.secrets) : undefined;
     this.stream = streamKey(settings.queue, options.runId);
-    this.ledger = new HostLedger<string>(options.report, (worker) => `queue worker ${worker}`, 'the worker did not answer');
+    // A dead worker's steps go to other workers (BullMQ's at-least-once delivery): what it lost does not fail the run.
+    this.ledger = new HostLedger<string>(options.report, (worker) => `queue worker ${worker}`, 'the worker did not answer', true);
   }
 
   /** Sends one step attempt to the queue; emits its outputs and logs, completes or errors with its outcome. */
@@ -85,7 +92,9 @@ export class QueueRun implements AttemptOwner {
     const attempt = new QueueAttempt(id, request, subscriber, this);
     let data;
     try {
-      data = encodeRequest(this.queueRequest(request));
+      const sent = this.queueRequest(request);
+      this.guard?.check(sent);
+      data = encodeRequest(sent);
     } catch (error) {
       subscriber.error(error);
       return () => undefined;
@@ -152,10 +161,15 @@ export class QueueRun implements AttemptOwner {
   private queueRequest(request: StepRequest): QueueStepRequest {
     const sources = request.envSources;
     let { config, inputs, resourceConfigs } = request;
-    if (sources?.config) config = undefined;
-    if (sources?.inputs) {
+    if (sources?.config || sources?.mapped?.config) config = undefined;
+    const unsent = [
+      ...(sources?.inputs ? Object.keys(sources.inputs) : []),
+      ...(sources?.compositeInputs ? Object.keys(sources.compositeInputs) : []),
+      ...(sources?.mapped?.inputs ?? []),
+    ];
+    if (unsent.length > 0) {
       inputs = { ...inputs };
-      for (const name of Object.keys(sources.inputs)) delete (inputs as Record<string, unknown>)[name];
+      for (const name of unsent) delete (inputs as Record<string, unknown>)[name];
     }
     if (sources?.resourceConfigs) {
       resourceConfigs = { ...resourceConfigs };
