@@ -5,12 +5,12 @@
  */
 import type { ConfigIssue } from '../errors.ts';
 import { listNames } from '../define/definition.ts';
-import type { CompositeInput, CompositeNode, GraphNode } from '../define/graph.ts';
+import type { CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { configIssues } from '../schema/config-issues.ts';
 import { parseConfig } from '../schema/parse-config.ts';
 import { isInputUnconnected } from './select.ts';
-import { entryWhere, isCompositeInputUnconnected } from './solids-section.ts';
+import { entryWhere, feedingCompositeInput, isCompositeInputUnconnected } from './solids-section.ts';
 
 /** Input values by solid or composite (invocation name, dotted inside composites), then by input name. */
 export type CodeInputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -110,12 +110,7 @@ function checkSolidInputs(
   const solid = node.name;
   if (selection && !selection.has(solid)) return undefined;
   // An input fed by a composite's input takes that input's value.
-  const feeding = (input: string): CompositeInput | undefined =>
-    Object.hasOwn(node.fromComposite, input)
-      ? node.fromComposite[input]
-      : Object.hasOwn(node.viaComposite, input) && isInputUnconnected(node, input, selection)
-        ? node.viaComposite[input]
-        : undefined;
+  const feeding = (input: string) => feedingCompositeInput(node, input, selection);
   const unconnected = Object.keys(node.solid.inputs).filter((i) => !feeding(i) && isInputUnconnected(node, i, selection));
   const checked = new Map<string, unknown>();
   for (const [input, value] of Object.entries(given)) {

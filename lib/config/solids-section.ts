@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { accepts, optionalConfig } from './config-entry.ts';
 import { listNames } from '../define/definition.ts';
 import { withEnv } from '../schema/env-schema.ts';
-import type { CompositeNode, GraphNode } from '../define/graph.ts';
+import type { CompositeInput, CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { isInputUnconnected } from './select.ts';
 
@@ -251,6 +251,25 @@ function compositeKind(
   const bound = def.bound ? { schema: def.config && withEnv(def.config), value: def.bound.value } : undefined;
   const keys = ['inputs', ...(config ? ['config'] : []), ...(mapping ? [] : ['solids'])];
   return { config, bound, mapping, inputs, keys, children };
+}
+
+/**
+ * The composite input whose value input `input` of solid `node` takes in a run with
+ * `selection`: the unwired composite input it is wired to, or the outermost composite
+ * input its wire passed through when the wire's producer is not selected. Undefined when
+ * the input is wired within the selection or is the solid's own unconnected input.
+ *
+ * @example
+ * feedingCompositeInput(p.node('outer.add')!, 'x', new Set(['outer.add'])); // { composite: 'outer', input: 'x' }
+ */
+export function feedingCompositeInput(
+  node: GraphNode,
+  input: string,
+  selection: ReadonlySet<string> | undefined,
+): CompositeInput | undefined {
+  if (Object.hasOwn(node.fromComposite, input)) return node.fromComposite[input];
+  if (Object.hasOwn(node.viaComposite, input) && isInputUnconnected(node, input, selection)) return node.viaComposite[input];
+  return undefined;
 }
 
 /**
