@@ -224,6 +224,33 @@ describe('a mapped composite\u2019s inner input left unconnected by the selectio
   });
 });
 
+describe('a composite inside a mapped composite, its input left unconnected by the selection', () => {
+  it('is given in code by its dotted name, as the issue says', async () => {
+    const mid = composite({ name: 'mid', inputs: { y: z.number() }, output: z.number(), graph: ({ y }) => add(y) });
+    const wrap = composite({
+      name: 'wrap',
+      inputs: { x: z.number() },
+      output: z.number(),
+      config: z.object({ k: z.number() }),
+      configMapping: ({ k }) => ({ mid: { solids: { add: { config: { k } } } } }),
+      graph: ({ x }) => mid(add.alias('pre')(x)),
+    });
+    const q = pipeline({ name: 'q', modes: [quietMode()], graph: () => void wrap(one()) });
+    const runConfig = { solids: { wrap: { config: { k: 3 } } } };
+    expect(await issuesOf(execute(q, { select: 'wrap.mid', runConfig }))).toEqual([
+      {
+        path: ['solids', 'wrap'],
+        message:
+          'input "y" of composite "wrap.mid" is wired from "wrap.pre", which is not selected, and composite "wrap" maps its config onto ' +
+          'its solids (configMapping), so run config takes no entry for composite "wrap.mid"; select "wrap.pre" too, or give the value ' +
+          'in code: RunOptions.inputs { "wrap.mid": { y: … } }',
+      },
+    ]);
+    const result = await execute(q, { select: 'wrap.mid', inputs: { 'wrap.mid': { y: 10 } }, runConfig });
+    expect(outputs(result)).toEqual({ 'wrap.mid.add': 13 });
+  });
+});
+
 describe('RunOptions.inputs for a composite\u2019s own inputs', () => {
   it('takes { c: { x } } for an input whose producer is not selected, fed to the solids inside', async () => {
     const result = await execute(p, {
