@@ -5,13 +5,14 @@
  */
 import type { ConfigIssue } from '../errors.ts';
 import { listNames } from '../define/definition.ts';
+import type { CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { configIssues } from '../schema/config-issues.ts';
 import { parseConfig } from '../schema/parse-config.ts';
 import { isInputUnconnected } from './select.ts';
-import { entryWhere } from './solids-section.ts';
+import { entryWhere, feedingCompositeInput, isCompositeInputUnconnected } from './solids-section.ts';
 
-/** Input values by solid (invocation name), then by input name. */
+/** Input values by solid or composite (invocation name, dotted inside composites), then by input name. */
 export type CodeInputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 /** The inputs given in code, checked: values (as their schemas output them) by solid and input. */
@@ -55,7 +56,8 @@ export function codeInputKeys(inputs: CodeInputs | undefined): ReadonlySet<strin
 
 /**
  * Checks the inputs given in code against the pipeline (and selection): each must be an
- * unconnected input of a solid, and its value must pass the input's schema (as written:
+ * unconnected input of a solid, or of a composite (not wired, or wired from outside the
+ * selection: its solids that read it take the value), and its value must pass the input's schema (as written:
  * a value in code is not run config, so `{ env: NAME }` is taken literally). Solids outside
  * the selection are accepted and ignored, as in run config. Problems are pushed to
  * `issues` at `['inputs', solid, input, …]`.
@@ -74,59 +76,119 @@ export function checkCodeInputs(
   }
   for (const [solid, given] of Object.entries(inputs)) {
     const node = pipeline.node(solid);
-    if (!node) {
-      const group = pipeline.composite(solid);
-      const message = group
-        ? `"${solid}" is a composite: give the inputs of its solids by their dotted names (${listNames(
-            pipeline.nodes.slice(group.first, group.end).map((n) => n.name),
-          )}), and its own inputs in run config at ${entryWhere(solid)}.inputs`
-        : `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`;
-      issues.push({ path: ['inputs', solid], message });
+    const group = node ? undefined : pipeline.composite(solid);
+    if (!node && !group) {
+      issues.push({
+        path: ['inputs', solid],
+        message: `unknown solid "${solid}"; solids are: ${listNames(pipeline.nodes.map((n) => n.name))}`,
+      });
       continue;
     }
     if (!isRecord(given)) {
-      issues.push({ path: ['inputs', solid], message: `expected { input: value } for solid "${solid}", got ${kindOf(given)}` });
+      issues.push({
+        path: ['inputs', solid],
+        message: `expected { input: value } for ${node ? 'solid' : 'composite'} "${solid}", got ${kindOf(given)}`,
+      });
       continue;
     }
     names[solid] = Object.keys(given);
-    if (selection && !selection.has(solid)) continue;
-    // An input fed by a composite's unwired input takes that input's value (solids.<composite>.inputs).
-    const unconnected = Object.keys(node.solid.inputs).filter(
-      (i) => !Object.hasOwn(node.fromComposite, i) && isInputUnconnected(node, i, selection),
-    );
-    const checked = new Map<string, unknown>();
-    for (const [input, value] of Object.entries(given)) {
-      const path = ['inputs', solid, input];
-      if (!Object.hasOwn(node.solid.inputs, input)) {
-        issues.push({ path, message: `solid "${solid}" has no input "${input}"; its unconnected inputs are: ${listNames(unconnected)}` });
-        continue;
-      }
-      const fed = node.fromComposite[input];
-      if (fed && Object.hasOwn(node.fromComposite, input)) {
-        issues.push({
-          path,
-          message:
-            `input "${input}" of solid "${solid}" is input "${fed.input}" of composite "${fed.composite}"; ` +
-            `give it in run config as ${entryWhere(fed.composite)}.inputs.${fed.input}.value`,
-        });
-        continue;
-      }
-      if (!unconnected.includes(input)) {
-        issues.push({
-          path,
-          message:
-            `input "${input}" of solid "${solid}" is wired from "${node.inputs[input]!.node}"; only unconnected inputs take a value ` +
-            `(unconnected: ${listNames(unconnected)})`,
-        });
-        continue;
-      }
-      const parsed = parseInput(node.solid.inputs[input]!, value);
-      if (parsed.success) checked.set(input, parsed.data);
-      else issues.push(...configIssues(parsed.issues, path));
-    }
-    values.set(solid, checked);
+    const checked = node
+      ? checkSolidInputs(node, given, selection, issues)
+      : checkCompositeInputs(pipeline, group!, given, selection, issues);
+    if (checked) values.set(solid, checked);
   }
   return { values, names };
+}
+
+/** A solid's inputs given in code; undefined when it is outside the selection. */
+function checkSolidInputs(
+  node: GraphNode,
+  given: Record<string, unknown>,
+  selection: ReadonlySet<string> | undefined,
+  issues: ConfigIssue[],
+): Map<string, unknown> | undefined {
+  const solid = node.name;
+  if (selection && !selection.has(solid)) return undefined;
+  // An input fed by a composite's input takes that input's value.
+  const feeding = (input: string) => feedingCompositeInput(node, input, selection);
+  const unconnected = Object.keys(node.solid.inputs).filter((i) => !feeding(i) && isInputUnconnected(node, i, selection));
+  const checked = new Map<string, unknown>();
+  for (const [input, value] of Object.entries(given)) {
+    const path = ['inputs', solid, input];
+    if (!Object.hasOwn(node.solid.inputs, input)) {
+      issues.push({ path, message: `solid "${solid}" has no input "${input}"; its unconnected inputs are: ${listNames(unconnected)}` });
+      continue;
+    }
+    const fed = feeding(input);
+    if (fed) {
+      issues.push({
+        path,
+        message:
+          `input "${input}" of solid "${solid}" is input "${fed.input}" of composite "${fed.composite}"; ` +
+          `give it as inputs["${fed.composite}"].${fed.input} (or in run config as ${entryWhere(fed.composite)}.inputs.${fed.input}.value)`,
+      });
+      continue;
+    }
+    if (!unconnected.includes(input)) {
+      issues.push({
+        path,
+        message:
+          `input "${input}" of solid "${solid}" is wired from "${node.inputs[input]!.node}"; only unconnected inputs take a value ` +
+          `(unconnected: ${listNames(unconnected)})`,
+      });
+      continue;
+    }
+    const parsed = parseInput(node.solid.inputs[input]!, value);
+    if (parsed.success) checked.set(input, parsed.data);
+    else issues.push(...configIssues(parsed.issues, path));
+  }
+  return checked;
+}
+
+/**
+ * A composite's own inputs given in code: those unconnected within the selection (not
+ * wired, or wired from outside it), fed to its solids that read them. Undefined when none
+ * of its solids is selected.
+ */
+function checkCompositeInputs(
+  pipeline: Pipeline,
+  group: CompositeNode,
+  given: Record<string, unknown>,
+  selection: ReadonlySet<string> | undefined,
+  issues: ConfigIssue[],
+): Map<string, unknown> | undefined {
+  const name = group.name;
+  if (selection && !pipeline.nodes.slice(group.first, group.end).some((n) => selection.has(n.name))) return undefined;
+  const schemas = group.composite.inputs;
+  const unconnected = Object.keys(schemas).filter((i) => isCompositeInputUnconnected(group, i, selection));
+  const checked = new Map<string, unknown>();
+  for (const [input, value] of Object.entries(given)) {
+    const path = ['inputs', name, input];
+    if (!Object.hasOwn(schemas, input)) {
+      issues.push({ path, message: `composite "${name}" has no input "${input}"; its unconnected inputs are: ${listNames(unconnected)}` });
+      continue;
+    }
+    if (!unconnected.includes(input)) {
+      const wire = group.inputs[input]!;
+      const from =
+        wire.index < 0
+          ? { composite: wire.node, input: wire.output }
+          : Object.hasOwn(group.viaComposite, input)
+            ? group.viaComposite[input]
+            : undefined;
+      issues.push({
+        path,
+        message: from
+          ? `input "${input}" of composite "${name}" is input "${from.input}" of composite "${from.composite}"; give it as inputs["${from.composite}"].${from.input}`
+          : `input "${input}" of composite "${name}" is wired from "${wire.node}"; only unconnected inputs take a value (unconnected: ${listNames(unconnected)})`,
+      });
+      continue;
+    }
+    const parsed = parseInput(schemas[input]!, value);
+    if (parsed.success) checked.set(input, parsed.data);
+    else issues.push(...configIssues(parsed.issues, path));
+  }
+  return checked;
 }
 
 function parseInput(schema: Parameters<typeof parseConfig>[0], value: unknown): ReturnType<typeof parseConfig> {

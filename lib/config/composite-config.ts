@@ -8,7 +8,18 @@ import { noConfigMessage } from './config-entry.ts';
 import { KEY_SEPARATOR } from '../schema/config-issues.ts';
 import { listNames } from '../define/definition.ts';
 import { parseConfig } from '../schema/parse-config.ts';
-import { addAt, EMPTY, isObject, notObject, parseInputs, parseProperty, unknownKeys, type Issue, type Path } from './entry-parse.ts';
+import {
+  addAt,
+  outsideMapping,
+  EMPTY,
+  isObject,
+  notObject,
+  parseInputs,
+  parseProperty,
+  unknownKeys,
+  type Issue,
+  type Path,
+} from './entry-parse.ts';
 import type { CompositeKind, CompositeSlot, SolidsSection } from './solids-section.ts';
 
 /** Parses one level of the section (solids-config.ts's, handed in: the levels nest). */
@@ -105,6 +116,10 @@ function mapConfig(
   const inner: Issue[] = [];
   const out = parseLevel(kind.children, mapped, [], inner);
   for (const issue of inner) {
+    if (outsideMapping.has(issue)) {
+      issues.push(issue);
+      continue;
+    }
     for (const { path: within, message } of messagesOf(issue)) {
       const child = typeof within[0] === 'string' ? kind.children.slots.get(within[0]) : undefined;
       const whose = child

@@ -14,6 +14,7 @@ import { builtFor, DEFAULT_TEARDOWN_TIMEOUT_MS, type Built } from './run-config-
 import type { SolidsSection, SolidsTree } from './solids-section.ts';
 import { boundSolidConfig, parseBound } from './bound-config.ts';
 import { findEnvSources, type RunEnvSources } from './env-sources.ts';
+import { isInputUnconnected } from './select.ts';
 import { checkCodeInputs, codeInputKeys, withInputsInCode, type CheckedInputs, type CodeInputs } from './code-inputs.ts';
 
 /** Run config after validation: what a run needs, parsed, defaults applied, env read. */
@@ -80,7 +81,7 @@ export function resolveRunConfig(
     if (!parsed.success) issues.push(...configIssues(parsed.issues, []));
     const data = (parsed.success ? parsed.data : {}) as ParsedRunConfig;
     const inCode = inputs === undefined ? undefined : checkCodeInputs(pipeline, inputs, selection, issues);
-    const solids = resolveSolids(built.solids, data, issues, inCode);
+    const solids = resolveSolids(built.solids, selection, data, issues, inCode);
 
     const resources: Record<string, { config: unknown; teardownTimeoutMs: number }> = {};
     for (const [key, r] of Object.entries(mode.resources)) {
@@ -139,6 +140,7 @@ interface GivenSolid {
  */
 function resolveSolids(
   tree: SolidsTree,
+  selection: ReadonlySet<string> | undefined,
   data: ParsedRunConfig,
   issues: ConfigIssue[],
   inCode: CheckedInputs | undefined,
@@ -153,7 +155,11 @@ function resolveSolids(
       const slot = section.slots.get(name);
       if (!slot?.kind) continue; // outside the selection
       if (slot.type === 'composite') {
-        for (const input of slot.kind.inputs) compositeInputs.set(`${slot.group.name}.${input.name}`, entry?.inputs?.[input.name]?.value);
+        const fromCode = inCode?.values.get(slot.group.name);
+        for (const input of slot.kind.inputs) {
+          const value = fromCode?.has(input.name) ? fromCode.get(input.name) : entry?.inputs?.[input.name]?.value;
+          compositeInputs.set(`${slot.group.name}.${input.name}`, value);
+        }
         walk(slot.kind.children, entry?.solids);
         continue;
       }
@@ -165,6 +171,14 @@ function resolveSolids(
       }
       for (const [input, from] of Object.entries(node.fromComposite))
         inputs[input] = compositeInputs.get(`${from.composite}.${from.input}`);
+      // Wired through a composite's input from outside the selection: that input's value
+      // (a collect() of it gathers that one value).
+      for (const input in node.viaComposite) {
+        if (!isInputUnconnected(node, input, selection)) continue;
+        const via = node.viaComposite[input]!;
+        const value = compositeInputs.get(`${via.composite}.${via.input}`);
+        inputs[input] = node.inputs[input]!.collected && value !== undefined ? [value] : value;
+      }
       const config = node.solid.bound ? bound.get(node.name) : entry?.config;
       entries.push([node.name, Object.freeze({ config, inputs: Object.freeze(inputs) })]);
     }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { accepts, optionalConfig } from './config-entry.ts';
 import { listNames } from '../define/definition.ts';
 import { withEnv } from '../schema/env-schema.ts';
-import type { CompositeNode, GraphNode } from '../define/graph.ts';
+import type { CompositeInput, CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { isInputUnconnected } from './select.ts';
 
@@ -27,6 +27,8 @@ export interface EntryInput {
   readonly value: z.ZodType;
   /** True when the value may not be left out (no default, not optional): nor may the input's entry. */
   readonly required: boolean;
+  /** False for a composite's input that no selected solid reads: left out, it is not parsed. */
+  readonly needed: boolean;
 }
 
 /** What a selected composite's entry takes. */
@@ -51,6 +53,21 @@ interface SlotBase {
   readonly where: string;
   /** Pipeline order (its first solid's, for a composite): issues are reported in this order. */
   readonly index: number;
+  /** The selection (undefined: everything), for messages about its inputs. */
+  readonly selection: ReadonlySet<string> | undefined;
+  /**
+   * The outermost enclosing composite that maps its config onto its solids: this entry is
+   * then what the mapping gives, never run config. Undefined when there is none.
+   */
+  readonly mapped: MappedBy | undefined;
+}
+
+/** A composite whose config mapping gives its solids' entries. */
+export interface MappedBy {
+  /** Its invocation name (`outer`). */
+  readonly name: string;
+  /** Its entry (`solids.outer`). */
+  readonly where: string;
 }
 
 export interface SolidSlot extends SlotBase {
@@ -119,10 +136,15 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
   pipeline.nodes.forEach((node, i) => {
     const selected = !selection || selection.has(node.name);
     selectedBefore[i + 1] = selectedBefore[i]! + (selected ? 1 : 0);
-    if (selected) for (const from of Object.values(node.fromComposite)) usedInputs.add(`${from.composite}.${from.input}`);
+    if (!selected) return;
+    for (const from of Object.values(node.fromComposite)) usedInputs.add(`${from.composite}.${from.input}`);
+    for (const input in node.viaComposite) {
+      const via = node.viaComposite[input]!;
+      if (isInputUnconnected(node, input, selection)) usedInputs.add(`${via.composite}.${via.input}`);
+    }
   });
 
-  const level = (composite: string | undefined, where: string): SolidsSection => {
+  const level = (composite: string | undefined, where: string, mapped: MappedBy | undefined): SolidsSection => {
     const list = (members.get(composite) ?? []).sort((a, b) => indexOf(a) - indexOf(b));
     const slots = new Map<string, Slot>();
     const configurable: Slot[] = [];
@@ -136,20 +158,28 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
           name,
           where: entry,
           index: member.index,
+          selection,
+          mapped,
           node: member,
           kind: selected ? kindOf(member, selection) : undefined,
         };
         slots.set(name, slot);
         leaves.set(member.name, slot);
         if (!selected) continue;
-        if (slot.kind !== NOTHING || member.solid.bound || hasKeys(member.fromComposite)) configurable.push(slot);
+        if (slot.kind !== NOTHING || member.solid.bound || hasKeys(member.fromComposite) || isFedFromComposite(member, selection)) {
+          configurable.push(slot);
+        }
         if (member.solid.bound) bound.push(slot);
         continue;
       }
       const selected = selectedBefore[member.end]! - selectedBefore[member.first]! > 0;
-      const children = level(member.name, `${entry}.solids`);
-      const kind = selected ? compositeKind(member, children, usedInputs) : undefined;
-      const slot: CompositeSlot = { type: 'composite', name, where: entry, index: member.first, group: member, kind };
+      const children = level(
+        member.name,
+        `${entry}.solids`,
+        mapped ?? (member.composite.configMapping ? { name: member.name, where: entry } : undefined),
+      );
+      const kind = selected ? compositeKind(member, children, usedInputs, selection) : undefined;
+      const slot: CompositeSlot = { type: 'composite', name, where: entry, index: member.first, selection, mapped, group: member, kind };
       slots.set(name, slot);
       if (kind && (kind.mapping || kind.inputs.length > 0 || kind.children.configurable.length > 0)) configurable.push(slot);
     }
@@ -157,7 +187,7 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
     return { slots, configurable, where, names: () => (names ??= listNames(slots.keys())) };
   };
 
-  const top = level(undefined, 'solids');
+  const top = level(undefined, 'solids', undefined);
   bound.sort((a, b) => a.index - b.index);
   return { ...top, leaves, bound };
 }
@@ -174,7 +204,8 @@ function indexOf(member: GraphNode | CompositeNode): number {
 function kindOf(node: GraphNode, selection: ReadonlySet<string> | undefined): EntryKind {
   const def = node.solid;
   const unconnected = Object.keys(def.inputs).filter(
-    (input) => !Object.hasOwn(node.fromComposite, input) && isInputUnconnected(node, input, selection),
+    (input) =>
+      !Object.hasOwn(node.fromComposite, input) && !Object.hasOwn(node.viaComposite, input) && isInputUnconnected(node, input, selection),
   );
   const config = def.config && !def.bound ? def.config : undefined;
   if (unconnected.length === 0 && !config) return NOTHING;
@@ -200,13 +231,19 @@ function entryInputs(
 ): EntryInput[] {
   return names.map((name) => {
     const value = withEnv(schemas[name]!);
-    return { name, value, required: needed(name) && !accepts(value, undefined) };
+    const read = needed(name);
+    return { name, value, required: read && !accepts(value, undefined), needed: read };
   });
 }
 
-function compositeKind(group: CompositeNode, children: SolidsSection, usedInputs: ReadonlySet<string>): CompositeKind {
+function compositeKind(
+  group: CompositeNode,
+  children: SolidsSection,
+  usedInputs: ReadonlySet<string>,
+  selection: ReadonlySet<string> | undefined,
+): CompositeKind {
   const def = group.composite;
-  const unwired = Object.keys(def.inputs).filter((input) => !Object.hasOwn(group.inputs, input));
+  const unwired = Object.keys(def.inputs).filter((input) => isCompositeInputUnconnected(group, input, selection));
   // An input no selected solid reads may be left out.
   const inputs = entryInputs(def.inputs, unwired, (input) => usedInputs.has(`${group.name}.${input}`));
   const mapping = def.configMapping;
@@ -214,4 +251,48 @@ function compositeKind(group: CompositeNode, children: SolidsSection, usedInputs
   const bound = def.bound ? { schema: def.config && withEnv(def.config), value: def.bound.value } : undefined;
   const keys = ['inputs', ...(config ? ['config'] : []), ...(mapping ? [] : ['solids'])];
   return { config, bound, mapping, inputs, keys, children };
+}
+
+/**
+ * The composite input whose value input `input` of solid `node` takes in a run with
+ * `selection`: the unwired composite input it is wired to, or the outermost composite
+ * input its wire passed through when the wire's producer is not selected. Undefined when
+ * the input is wired within the selection or is the solid's own unconnected input.
+ *
+ * @example
+ * feedingCompositeInput(p.node('outer.add')!, 'x', new Set(['outer.add'])); // { composite: 'outer', input: 'x' }
+ */
+export function feedingCompositeInput(
+  node: GraphNode,
+  input: string,
+  selection: ReadonlySet<string> | undefined,
+): CompositeInput | undefined {
+  if (Object.hasOwn(node.fromComposite, input)) return node.fromComposite[input];
+  if (Object.hasOwn(node.viaComposite, input) && isInputUnconnected(node, input, selection)) return node.viaComposite[input];
+  return undefined;
+}
+
+/**
+ * True when a selected solid's input takes the value of a composite's input because the
+ * wire reaching it through that input comes from outside the selection.
+ */
+export function isFedFromComposite(node: GraphNode, selection: ReadonlySet<string> | undefined): boolean {
+  if (selection === undefined) return false;
+  for (const input in node.viaComposite) if (isInputUnconnected(node, input, selection)) return true;
+  return false;
+}
+
+/**
+ * True when input `input` of composite invocation `group` takes its value from run config
+ * (`solids.<composite>.inputs.<input>.value`): it is not wired, or its wire comes from
+ * outside the selection without passing through an input of an enclosing composite (that
+ * one takes the value then).
+ *
+ * @example
+ * isCompositeInputUnconnected(p.composite('outer')!, 'x', new Set(['outer.add'])); // true when x is wired from a solid not selected
+ */
+export function isCompositeInputUnconnected(group: CompositeNode, input: string, selection: ReadonlySet<string> | undefined): boolean {
+  if (!Object.hasOwn(group.inputs, input)) return true;
+  const wire = group.inputs[input]!;
+  return selection !== undefined && wire.index >= 0 && !selection.has(wire.node) && !Object.hasOwn(group.viaComposite, input);
 }

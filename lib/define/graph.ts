@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { InvalidDefinitionError } from '../errors.ts';
 import type { BoundConfig } from './configured.ts';
-import { compositeInputHandle, type Wire } from './handle.ts';
+import { KIND } from './definition.ts';
+import { compositeInputHandle, type CollectedHandle, type Wire } from './handle.ts';
 import { unionHooks, type AnyHook } from './hook.ts';
 import type { Solid } from './solid-types.ts';
 
@@ -22,6 +23,12 @@ export interface GraphNode {
    * that composite input's value (`solids.<composite>.inputs.<input>.value`).
    */
   readonly fromComposite: Readonly<Record<string, CompositeInput>>;
+  /**
+   * Wired inputs that reach it through a wired input of an enclosing composite: the
+   * outermost such composite input. With the wire's producer outside a selection, the
+   * input takes that composite input's value (`solids.<composite>.inputs.<input>.value`).
+   */
+  readonly viaComposite: Readonly<Record<string, CompositeInput>>;
   /** Step hooks attached to this invocation (`withHooks`, its own and its composites'), each once. */
   readonly hooks: readonly AnyHook[];
   /** The invocation name of the innermost composite it is in, if any. */
@@ -59,6 +66,8 @@ export interface CompositeNode {
   readonly parent: string | undefined;
   /** Its wired inputs, as the enclosing graph wired them; inputs left out take `solids.<name>.inputs.<input>.value`. */
   readonly inputs: Readonly<Record<string, Wire<unknown>>>;
+  /** Wired inputs that reach it through a wired input of an enclosing composite (see {@link GraphNode.viaComposite}). */
+  readonly viaComposite: Readonly<Record<string, CompositeInput>>;
   /** Where each of its outputs comes from: an inner invocation's output. */
   readonly outputs: Readonly<Record<string, Wire<unknown>>>;
   /** Its solids are the graph's nodes `first` … `end - 1` (a composite's calls are contiguous). */
@@ -90,6 +99,25 @@ interface Builder {
   readonly nodes: GraphNode[];
   readonly composites: CompositeNode[];
   scope: Scope;
+}
+
+/** A composite's wired input as its graph sees it. */
+interface PassedInput {
+  /** The composite input. */
+  readonly at: CompositeInput;
+  /** The wire it copies (itself a passed input when the composite is nested). */
+  readonly from: Wire<unknown>;
+}
+
+/**
+ * On the handle a composite's graph gets for a wired input (a copy of the wire, so that
+ * two inputs wired to one output stay apart): which input it is. A property, not a map:
+ * looked up for every wired input of every invocation.
+ */
+const PASSED = Symbol('modeflow.passedInput');
+
+function passedOf(wire: Wire<unknown>): PassedInput | undefined {
+  return (wire as { [PASSED]?: PassedInput })[PASSED];
 }
 
 let current: Builder | undefined;
@@ -171,10 +199,19 @@ export function addInvocation(solid: Solid, alias: string | undefined, inputs: R
   const name = scope.prefix + local;
   let wired = inputs;
   let fromComposite: Record<string, CompositeInput> = NO_COMPOSITE_INPUTS;
+  let viaComposite: Record<string, CompositeInput> = NO_COMPOSITE_INPUTS;
   for (const input in inputs) {
     const wire = inputs[input]!;
     checkWire(builder, wire, () => `input "${input}" of "${name}"`);
-    if (wire.index >= 0) continue;
+    if (wire.index >= 0) {
+      // Only a handle a composite's graph got can have passed an input of a composite holding this one.
+      const via = scope.composite === undefined ? undefined : outermostPassed(wire, name);
+      if (via) {
+        if (viaComposite === NO_COMPOSITE_INPUTS) viaComposite = Object.create(null) as Record<string, CompositeInput>;
+        viaComposite[input] = via;
+      }
+      continue;
+    }
     // A handle of an unwired composite input: the value comes from that input's run config.
     if (fromComposite === NO_COMPOSITE_INPUTS) {
       fromComposite = Object.create(null) as Record<string, CompositeInput>;
@@ -190,6 +227,7 @@ export function addInvocation(solid: Solid, alias: string | undefined, inputs: R
     solid,
     inputs: Object.freeze(wired),
     fromComposite: fromComposite === NO_COMPOSITE_INPUTS ? fromComposite : Object.freeze(fromComposite),
+    viaComposite: viaComposite === NO_COMPOSITE_INPUTS ? viaComposite : Object.freeze(viaComposite),
     hooks,
     composite: scope.composite,
   });
@@ -214,9 +252,20 @@ export function addComposite(
   const outer = builder.scope;
   const local = localName(builder, composite.name, alias, `composite "${composite.name}"`);
   const name = outer.prefix + local;
-  for (const [input, wire] of Object.entries(inputs)) checkWire(builder, wire, () => `input "${input}" of composite "${name}"`);
+  let viaComposite: Record<string, CompositeInput> = NO_COMPOSITE_INPUTS;
+  for (const [input, wire] of Object.entries(inputs)) {
+    checkWire(builder, wire, () => `input "${input}" of composite "${name}"`);
+    const via = wire.index >= 0 && outer.composite !== undefined ? outermostPassed(wire, name) : undefined;
+    if (via) {
+      if (viaComposite === NO_COMPOSITE_INPUTS) viaComposite = Object.create(null) as Record<string, CompositeInput>;
+      viaComposite[input] = via;
+    }
+  }
   const handles: Record<string, Wire<unknown>> = Object.create(null);
-  for (const input of inputNames) handles[input] = inputs[input] ?? compositeInputHandle(name, input);
+  for (const input of inputNames) {
+    const wire = inputs[input];
+    handles[input] = wire === undefined ? compositeInputHandle(name, input) : wire.index < 0 ? wire : passInput(wire, name, input);
+  }
   const first = builder.nodes.length;
   builder.scope = {
     prefix: `${name}.`,
@@ -237,10 +286,58 @@ export function addComposite(
     composite,
     parent: outer.composite,
     inputs: Object.freeze({ ...inputs }),
+    viaComposite: viaComposite === NO_COMPOSITE_INPUTS ? viaComposite : Object.freeze(viaComposite),
     outputs: Object.freeze({ ...outputs }),
     first,
     end: builder.nodes.length,
   });
   builder.composites.push(node);
   return node;
+}
+
+/**
+ * The handle composite `composite`'s graph gets for its input `input`, wired to `wire`: a
+ * copy of it (same producer and output) that knows it passed through that input, and so
+ * does its `collect()`.
+ */
+function passInput(wire: Wire<unknown>, composite: string, input: string): Wire<unknown> {
+  const at: CompositeInput = Object.freeze({ composite, input });
+  const { node, index, output } = wire;
+  if (wire.collected)
+    return Object.freeze({ [KIND]: 'handle' as const, node, index, output, collected: true as const, [PASSED]: { at, from: wire } });
+  let collected: CollectedHandle<unknown[]> | undefined;
+  const collect = (): CollectedHandle<unknown[]> => {
+    const from = wire.collect();
+    return (collected ??= Object.freeze({
+      [KIND]: 'handle' as const,
+      node,
+      index,
+      output,
+      collected: true as const,
+      [PASSED]: { at, from },
+    }));
+  };
+  return Object.freeze({
+    [KIND]: 'handle' as const,
+    node,
+    index,
+    output,
+    collected: false as const,
+    collect,
+    [PASSED]: { at, from: wire },
+  });
+}
+
+/**
+ * The outermost composite input that `wire` passed through on its way into invocation
+ * `name` (only those of composites that hold `name`: a handle a composite's graph returns
+ * as its output leaves it).
+ */
+function outermostPassed(wire: Wire<unknown>, name: string): CompositeInput | undefined {
+  let found: CompositeInput | undefined;
+  for (let passed = passedOf(wire); passed; passed = passedOf(passed.from)) {
+    const composite = passed.at.composite;
+    if (name.length > composite.length && name.startsWith(composite) && name[composite.length] === '.') found = passed.at;
+  }
+  return found;
 }

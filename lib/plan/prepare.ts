@@ -20,7 +20,8 @@ export interface RunOptions<M extends string = string> {
   /** Run config (`solids`, `resources`, `loggers`, `execution`); deep-merged over the preset's. */
   readonly runConfig?: Readonly<Record<string, unknown>>;
   /**
-   * Values of unconnected inputs, given in code: `{ [solid]: { [input]: value } }`.
+   * Values of unconnected inputs, given in code: `{ [solid]: { [input]: value } }`; a
+   * composite's own inputs by its (dotted) name, fed to its solids that read them.
    * Checked by each input's schema before the run starts (`InvalidConfigError` issues at
    * `['inputs', solid, input]`), shown in RUN_START by name only, and taking precedence
    * over `solids.<solid>.inputs` in run config.

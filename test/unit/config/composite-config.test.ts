@@ -163,7 +163,10 @@ describe('composite config', () => {
     });
     expect(wrong.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['solids.both.inputs.x.value', 'Invalid input: expected number, received string'],
-      ['solids.both.solids.inc.inputs.n', 'input "n" of solid "both.inc" takes the value of input "x" of composite "both"; give that one'],
+      [
+        'solids.both.solids.inc.inputs.n',
+        'input "n" of solid "both.inc" takes the value of input "x" of composite "both"; give it as solids.both.inputs.x.value',
+      ],
     ]);
   });
 

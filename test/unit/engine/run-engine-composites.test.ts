@@ -118,13 +118,10 @@ describe('selection across composites', () => {
   };
 
   it('selects all of a composite by its name, one solid by its dotted name', async () => {
-    expect(await selected('outer', { solids: { outer: { solids: { inc: { inputs: { n: { value: 1 } } } } } } })).toEqual([
-      'outer.inc',
-      'outer.inner.deep',
-    ]);
+    expect(await selected('outer', { solids: { outer: { inputs: { n: { value: 1 } } } } })).toEqual(['outer.inc', 'outer.inner.deep']);
     expect(
       await selected('outer.inner.deep', {
-        solids: { outer: { solids: { inner: { solids: { deep: { inputs: { n: { value: 5 } } } } } } } },
+        solids: { outer: { solids: { inner: { inputs: { n: { value: 5 } } } } } },
       }),
     ).toEqual(['outer.inner.deep']);
   });
@@ -134,7 +131,7 @@ describe('selection across composites', () => {
     expect(
       await selected('outer.inner.deep+', {
         solids: {
-          outer: { solids: { inner: { solids: { deep: { inputs: { n: { value: 1 } } } } } } },
+          outer: { solids: { inner: { inputs: { n: { value: 1 } } } } },
           add: { inputs: { b: { value: 1 } } },
         },
       }),
