@@ -18,7 +18,7 @@ import type { Mode } from '../define/mode.ts';
 import type { Pipeline } from '../define/pipeline.ts';
 import { optionalConfig } from './config-entry.ts';
 import { boundSolidConfig } from './bound-config.ts';
-import { entryWhere } from './solids-section.ts';
+import { entryWhere, feedingCompositeInput } from './solids-section.ts';
 import { isInputUnconnected } from './select.ts';
 import { mappedEntry } from './mapped-entry.ts';
 import { makeRedactor, type Redactor } from './redact.ts';
@@ -65,7 +65,7 @@ export function findEnvSources(
     if (root && mappedReadsEnv(groups, root, node, given)) {
       // Its own unconnected inputs, and those a composite below the root feeds it (the mapping gives that composite's).
       const inputs = Object.keys(node.solid.inputs).filter((input) => {
-        const from = Object.hasOwn(node.fromComposite, input) ? node.fromComposite[input] : undefined;
+        const from = feedingCompositeInput(node, input, selection);
         if (from) return from.composite !== root.name && from.composite.startsWith(`${root.name}.`);
         return isInputUnconnected(node, input, selection) && !byCode(node, input);
       });
@@ -76,12 +76,14 @@ export function findEnvSources(
     if (entry && isPlainObject(entry['inputs'])) {
       for (const [name, input] of Object.entries(entry['inputs'])) {
         if (!Object.hasOwn(node.solid.inputs, name) || !isPlainObject(input) || !containsEnvRef(input['value'])) continue;
-        if (Object.hasOwn(node.fromComposite, name) || byCode(node, name)) continue;
+        if (feedingCompositeInput(node, name, selection) || byCode(node, name)) continue;
         ((sources ??= {}).inputs ??= Object.create(null) as Record<string, unknown>)[name] = input['value'];
       }
     }
-    for (const name in node.fromComposite) {
-      const from = node.fromComposite[name]!;
+    // Inputs a composite's input feeds: unwired ones, and wires from outside the selection.
+    for (const name in node.solid.inputs) {
+      const from = feedingCompositeInput(node, name, selection);
+      if (!from || (inCode !== undefined && inCode.has(`${from.composite}\0${from.input}`))) continue;
       const value = valueOf(entryAt(given, from.composite)?.['inputs'], from.input);
       if (!containsEnvRef(value)) continue;
       const source: CompositeEnvInput = Object.freeze({ composite: from.composite, input: from.input, written: value });

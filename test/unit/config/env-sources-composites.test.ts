@@ -240,3 +240,34 @@ function thrown(f: () => unknown): unknown {
   }
   return undefined;
 }
+
+describe('envSources when a selection cuts a composite from its producer', () => {
+  const source = solid({ name: 'source', output: z.string(), compute: () => 'from upstream' });
+  const cut = pipeline({
+    name: 'env_cut_by_selection',
+    modes: [mode({ loggers: {}, executors: [recording] })],
+    graph: () => {
+      box.alias('wired')({ seed: source() });
+    },
+  });
+  const runConfig = {
+    solids: {
+      wired: {
+        inputs: { seed: { value: { env: 'MF_C_SEED' } } },
+        solids: { reads: { config: { token: 'plain' }, inputs: { extra: { value: 'plain' } } } },
+      },
+    },
+  };
+
+  it("names the composite input that takes the producer's place, and resolves it there with the composite's schema", async () => {
+    Object.assign(process.env, here);
+    await execute(cut, { runConfig, select: 'wired' });
+    const request = seen.find((r) => r.solid === 'wired.reads')!;
+    expect(request.inputs['seed']).toBe('seed:seed-here');
+    expect(request.envSources).toEqual({
+      compositeInputs: { seed: { composite: 'wired', input: 'seed', written: { env: 'MF_C_SEED' } } },
+    });
+    const resolved = resolveEnvSources(cut, withoutValues(request), there);
+    expect(resolved.inputs).toEqual({ extra: 'plain', seed: 'seed:seed-there' });
+  });
+});
