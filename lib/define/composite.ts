@@ -17,7 +17,7 @@ import type {
   MultiOutputCompositeOptions,
   SingleOutputCompositeOptions,
 } from './composite-types.ts';
-import { assertName, assertSchema, describe, isKind, KIND } from './definition.ts';
+import { assertName, assertSchema, assertSchemaMap, describe, isKind, KIND } from './definition.ts';
 import { addComposite } from './graph.ts';
 import { isHandle, type OutputHandle, type Wire } from './handle.ts';
 import { NO_HOOKS, withMoreHooks, type AnyHook } from './hook.ts';
@@ -77,19 +77,8 @@ function validate(options: AnyCompositeOptions): AnyCompositeOptions {
   if (options.output !== undefined && options.outputs !== undefined) {
     throw new InvalidDefinitionError(`${where}: give either "output" (one output) or "outputs" (several), not both`);
   }
-  for (const [field, schemas] of [
-    ['inputs', options.inputs],
-    ['outputs', options.outputs],
-  ] as const) {
-    if (schemas === undefined) continue;
-    if (!isPlainObject(schemas) || Object.hasOwn(schemas, '_zod')) {
-      throw new InvalidDefinitionError(`${where}: ${field} must be a plain object mapping names to zod schemas, e.g. { x: z.number() }`);
-    }
-    for (const [key, schema] of Object.entries(schemas)) {
-      assertName(key, `${where}: ${field.slice(0, -1)}`);
-      assertSchema(schema, `${where}: ${field.slice(0, -1)} "${key}"`);
-    }
-  }
+  assertSchemaMap(options.inputs, 'inputs', where);
+  assertSchemaMap(options.outputs, 'outputs', where);
   if (options.outputs !== undefined && Object.keys(options.outputs).length === 0) {
     throw new InvalidDefinitionError(`${where}: outputs is empty; leave it out, and return nothing from graph, for no outputs`);
   }

@@ -1,4 +1,5 @@
 import { InvalidDefinitionError } from '../errors.ts';
+import { isPlainObject } from '../support/deep-merge.ts';
 
 /**
  * The brand every definition carries. Definitions are recognised by it, never by
@@ -65,6 +66,32 @@ export function assertSchema(value: unknown, where: string): void {
       `${where} has an object key "__proto__"${path ? ` inside "${path}"` : ''}, which is refused ` +
         `(it would set a prototype instead of holding a value); rename it`,
     );
+  }
+}
+
+/**
+ * Throws unless `schemas` (a solid's or composite's `inputs` or `outputs`) is undefined or a
+ * plain object mapping valid names to zod schemas; `where` names the definition.
+ *
+ * @example
+ * assertSchemaMap({ x: z.number() }, 'inputs', 'solid "add"'); // passes
+ * @throws {InvalidDefinitionError} for anything else, naming the definition, the field and the bad name or schema
+ */
+export function assertSchemaMap(schemas: unknown, field: 'inputs' | 'outputs', where: string): void {
+  if (schemas === undefined) return;
+  if (typeof schemas !== 'object' || schemas === null || Object.hasOwn(schemas, '_zod')) {
+    throw new InvalidDefinitionError(`${where}: ${field} must be a plain object mapping names to zod schemas, e.g. { x: z.number() }`);
+  }
+  if (!isPlainObject(schemas)) {
+    // `{ __proto__: z.number() }` sets the prototype: the would-be name is silently gone.
+    throw new InvalidDefinitionError(
+      `${where}: ${field} must be a plain object mapping names to zod schemas, e.g. { x: z.number() } ` +
+        `(a key "__proto__" sets its prototype; "__proto__" cannot be a name)`,
+    );
+  }
+  for (const [key, schema] of Object.entries(schemas)) {
+    assertName(key, `${where}: ${field.slice(0, -1)}`);
+    assertSchema(schema, `${where}: ${field.slice(0, -1)} "${key}"`);
   }
 }
 

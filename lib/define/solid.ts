@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { InvalidDefinitionError } from '../errors.ts';
-import { isPlainObject } from '../support/deep-merge.ts';
 import { bindConfig, type BoundConfig } from './configured.ts';
-import { assertName, assertSchema, describe, KIND } from './definition.ts';
+import { assertName, assertSchema, assertSchemaMap, describe, KIND } from './definition.ts';
 import { addInvocation } from './graph.ts';
 import { NO_HOOKS, withMoreHooks, type AnyHook } from './hook.ts';
 import { outputHandle } from './handle.ts';
@@ -73,26 +72,8 @@ function validate(options: AnySolidOptions): AnySolidOptions {
   if (options.output !== undefined && options.outputs !== undefined) {
     throw new InvalidDefinitionError(`${where}: give either "output" (one output) or "outputs" (several), not both`);
   }
-  for (const [field, schemas] of [
-    ['inputs', options.inputs],
-    ['outputs', options.outputs],
-  ] as const) {
-    if (schemas === undefined) continue;
-    if (typeof schemas !== 'object' || schemas === null || Object.hasOwn(schemas, '_zod')) {
-      throw new InvalidDefinitionError(`${where}: ${field} must map names to zod schemas, e.g. { x: z.number() }`);
-    }
-    if (!isPlainObject(schemas)) {
-      // `{ __proto__: z.number() }` sets the prototype: the would-be name is silently gone.
-      throw new InvalidDefinitionError(
-        `${where}: ${field} must be a plain object mapping names to zod schemas, e.g. { x: z.number() } ` +
-          `(a key "__proto__" sets its prototype; "__proto__" cannot be a name)`,
-      );
-    }
-    for (const [key, schema] of Object.entries(schemas)) {
-      assertName(key, `${where}: ${field.slice(0, -1)}`);
-      assertSchema(schema, `${where}: ${field.slice(0, -1)} "${key}"`);
-    }
-  }
+  assertSchemaMap(options.inputs, 'inputs', where);
+  assertSchemaMap(options.outputs, 'outputs', where);
   if (options.outputs !== undefined && Object.keys(options.outputs).length === 0) {
     throw new InvalidDefinitionError(`${where}: outputs is empty; leave it out for the single output "result"`);
   }
