@@ -10,8 +10,9 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { execute, queueExecutor, type RunResult } from '../../lib/index.ts';
-import { solidGraphArbitrary, type SolidGraph } from '../../lib/testing/index.ts';
+import { queueExecutor } from '../../lib/index.ts';
+import { solidGraphArbitrary } from '../../lib/testing/index.ts';
+import { graphSummary, onExecutor, referenceRun } from '../helpers/index.ts';
 import { queueConfig, queueName, startWorker, stopWorkers, type WorkerProcess } from './queue-helpers.ts';
 
 const server = inject('redis');
@@ -20,22 +21,6 @@ const server = inject('redis');
 const files = ['../../lib/testing/solid-graph-pipeline.ts', './fixtures/every-executor-pipelines.ts'].map((f) =>
   fileURLToPath(new URL(f, import.meta.url)),
 );
-
-/** What must not depend on the executor. */
-function summary(g: SolidGraph, result: RunResult) {
-  const names = Object.keys(g.expected.solids);
-  return {
-    status: result.status,
-    solids: Object.fromEntries(names.map((s) => [s, result.solid(s).status])),
-    outputs: Object.fromEntries(names.map((s) => [s, result.solid(s).outputs])),
-    steps: result.events
-      .filter((e) => e.type.startsWith('STEP_'))
-      .map((e) => `${e.type} ${(e as { stepKey: string }).stepKey}`)
-      .sort(),
-  };
-}
-
-const run = (g: SolidGraph): Promise<RunResult> => execute(g.pipeline, { mode: g.mode, runConfig: g.runConfig, raiseOnError: false });
 
 describe.skipIf(server.skip !== undefined)('the queue executor computes the same run', () => {
   const redis = server.skip === undefined ? server.url : '';
@@ -61,14 +46,9 @@ describe.skipIf(server.skip !== undefined)('the queue executor computes the same
     });
     await fc.assert(
       fc.asyncProperty(graphs, async (g) => {
-        const expected = summary(g, await run(g));
-        expect({ status: expected.status, solids: expected.solids, outputs: expected.outputs }).toEqual({
-          status: g.expected.status,
-          solids: g.expected.solids,
-          outputs: g.expected.outputs,
-        });
-        const onWorkers = await run(g.withExecutor(queueExecutor, queueConfig(redis, queue, { maxConcurrent: 4 })));
-        expect(summary(g, onWorkers)).toEqual(expected);
+        const expected = await referenceRun(g);
+        const onWorkers = await onExecutor(g, queueExecutor, queueConfig(redis, queue, { maxConcurrent: 4 }));
+        expect(graphSummary(g, onWorkers)).toEqual(expected);
       }),
       { numRuns: 25 },
     );
