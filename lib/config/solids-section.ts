@@ -10,6 +10,7 @@ import { listNames } from '../define/definition.ts';
 import { withEnv } from '../schema/env-schema.ts';
 import type { CompositeInput, CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
+import { membersByLevel } from '../define/graph-levels.ts';
 import { isInputUnconnected } from './select.ts';
 
 /** What the entry of an invocation takes; shared by invocations alike in what they take. */
@@ -122,14 +123,7 @@ export function solidsSection(pipeline: Pipeline, selection: ReadonlySet<string>
   const leaves = new Map<string, SolidSlot>();
   const bound: SolidSlot[] = [];
   // Members of each level, in call order: solids by their composite, composites by their parent.
-  const members = new Map<string | undefined, (GraphNode | CompositeNode)[]>();
-  const add = (level: string | undefined, member: GraphNode | CompositeNode) => {
-    const list = members.get(level);
-    if (list) list.push(member);
-    else members.set(level, [member]);
-  };
-  for (const node of pipeline.nodes) add(node.composite, node);
-  for (const group of pipeline.composites) add(group.parent, group);
+  const members = membersByLevel(pipeline);
   // Selected solids before index i, to tell whether a composite holds any; and which composite inputs they read.
   const selectedBefore = new Int32Array(pipeline.nodes.length + 1);
   const usedInputs = new Set<string>();

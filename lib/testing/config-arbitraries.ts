@@ -8,6 +8,7 @@ import { accepts } from '../config/config-entry.ts';
 import { pickMode } from '../config/run-config-schema.ts';
 import type { CompositeNode, GraphNode } from '../define/graph.ts';
 import type { Pipeline } from '../define/pipeline.ts';
+import { membersByLevel } from '../define/graph-levels.ts';
 import type { Solid } from '../define/solid-types.ts';
 import { zodArbitrary, type ZodArbitraryOptions } from './zod-arbitrary.ts';
 
@@ -136,15 +137,7 @@ function entries(definitions: Readonly<Record<string, Configurable>>, options: Z
  * and one per composite invocation (`solids.outer.solids.inner`).
  */
 function solids(pipeline: Pipeline, options: ZodArbitraryOptions): fc.Arbitrary<unknown> {
-  // The members of each level in call order: solids by their composite, composites by their parent.
-  const members = new Map<string | undefined, (GraphNode | CompositeNode)[]>();
-  const add = (level: string | undefined, member: GraphNode | CompositeNode) => {
-    const list = members.get(level);
-    if (list) list.push(member);
-    else members.set(level, [member]);
-  };
-  for (const node of pipeline.nodes) add(node.composite, node);
-  for (const group of pipeline.composites) add(group.parent, group);
+  const members = membersByLevel(pipeline);
   return level(members, undefined, options)?.arb ?? fc.record({}, { noNullPrototype: true });
 }
 
