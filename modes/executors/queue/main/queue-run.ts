@@ -46,6 +46,8 @@ const READ_COUNT = 512;
 const READ_BLOCK_MS = 1000;
 /** While waiting for teardown acknowledgements, how often workers that hold resources are checked for being alive. */
 const LIVENESS_CHECK_MS = 1000;
+/** The first check comes sooner: live workers answer within milliseconds, and a dead one's connection is already gone. */
+const FIRST_LIVENESS_CHECK_MS = 100;
 /** Beyond the sum of the teardown timeouts, how long a worker's teardown acknowledgement may take to arrive. */
 const TEARDOWN_ACK_SLACK_MS = 1000;
 
@@ -349,8 +351,8 @@ export class QueueRun implements AttemptOwner {
     const released = this.ledger.whenReleased();
     const deadline = Date.now() + budgetMs;
     // A worker that died holding resources never answers: its connection is gone, so it is looked for.
-    while (this.ledger.holding && Date.now() < deadline) {
-      await Promise.race([released, sleep(Math.min(LIVENESS_CHECK_MS, deadline - Date.now()))]);
+    for (let wait = FIRST_LIVENESS_CHECK_MS; this.ledger.holding && Date.now() < deadline; wait = LIVENESS_CHECK_MS) {
+      await Promise.race([released, sleep(Math.min(wait, deadline - Date.now()))]);
       if (!this.ledger.holding) return;
       const alive = await liveWorkers(links, this.settings.queue).catch(() => undefined);
       if (alive) for (const worker of this.ledger.stuck()) if (!alive.has(worker)) this.ledger.died(worker);
