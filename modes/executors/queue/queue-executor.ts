@@ -29,7 +29,7 @@ const queueConfig = z.object({
     .int()
     .min(100)
     .default(30_000)
-    .describe("a worker's lock on a step; a dead worker's step moves to another worker after ~1-2× this"),
+    .describe("a worker's lock on a step; a dead worker's step moves to another worker ~1-1.5× this after its last lock renewal"),
   maxPayloadBytes: z
     .number()
     .int()
