@@ -194,6 +194,19 @@ export function GraphView(props: GraphViewProps) {
     const picked = solids.filter((solid) => highlight.has(solid)).length;
     return picked === solids.length ? ' picked' : picked === 0 ? ' dim' : '';
   };
+  /** The composites' boxes, or their names: drawn in two layers, the names over the edges. */
+  const groupLayer = (part: 'frame' | 'label') =>
+    Object.entries(layout?.groups ?? {}).map(([name, box]) => (
+      <GroupView
+        part={part}
+        key={`${part}:${name}`}
+        name={name}
+        composite={model.composites.get(name)}
+        box={box}
+        mark={groupMark(name)}
+        clickable={props.onCompositeClick !== undefined}
+      />
+    ));
 
   return (
     <div
@@ -218,33 +231,13 @@ export function GraphView(props: GraphViewProps) {
             </marker>
           </defs>
           <g ref={world}>
-            {Object.entries(layout.groups).map(([name, box]) => (
-              <GroupView
-                part="frame"
-                key={`group:${name}`}
-                name={name}
-                composite={model.composites.get(name)}
-                box={box}
-                mark={groupMark(name)}
-                clickable={props.onCompositeClick !== undefined}
-              />
-            ))}
+            {groupLayer('frame')}
             {layout.edges.map((edge) => {
               const cls = highlight === undefined ? '' : highlight.has(edge.from) && highlight.has(edge.to) ? ' picked' : ' dim';
               return <path key={`${edge.from}>${edge.to}`} class={`edge${cls}`} d={edgePath(edge.points)} marker-end="url(#arrow)" />;
             })}
             {/* Names over the edges that cross their band, under the solids. */}
-            {Object.entries(layout.groups).map(([name, box]) => (
-              <GroupView
-                part="label"
-                key={`label:${name}`}
-                name={name}
-                composite={model.composites.get(name)}
-                box={box}
-                mark={groupMark(name)}
-                clickable={props.onCompositeClick !== undefined}
-              />
-            ))}
+            {groupLayer('label')}
             {model.nodes.map((node) => {
               const box = layout.nodes[node.name];
               if (!box) return null;
