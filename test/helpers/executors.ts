@@ -1,4 +1,6 @@
 /** The executors a behaviour is checked under, as run config. */
+import { of, queueScheduler } from 'rxjs';
+import { executor, type Executor, type StepRequest } from '../../lib/index.ts';
 
 /** One executor to run a suite under: its name and the run config that picks it. */
 export interface ExecutorCase {
@@ -38,4 +40,22 @@ export function on(
   rest: Readonly<Record<string, unknown>> = {},
 ): Record<string, unknown> {
   return { ...rest, execution: executor.runConfig?.execution ?? { [executor.name]: {} } };
+}
+
+/**
+ * An executor that runs nothing: it pushes each step request onto `seen` and answers with
+ * output `result` = `value`, for tests of what the engine sends an executor.
+ */
+export function recordingExecutor(seen: StepRequest[], value: unknown): Executor {
+  return executor({
+    name: 'recording',
+    create: () => ({
+      scheduler: queueScheduler,
+      maxConcurrent: 1,
+      runStep: (request) => {
+        seen.push(request);
+        return of({ type: 'output' as const, output: 'result', value });
+      },
+    }),
+  });
 }

@@ -5,34 +5,23 @@
  * the same values again from another environment, so an executor that runs steps elsewhere
  * sends no value it read.
  */
-import { of, queueScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   InvalidConfigError,
   composite,
   execute,
-  executor,
   mode,
   pipeline,
   resolveEnvSources,
   solid,
   type StepRequest,
 } from '../../../lib/index.ts';
+import { recordingExecutor } from '../../helpers/index.ts';
 
 const seen: StepRequest[] = [];
 /** Runs nothing: records each request and answers with a fixed output. */
-const recording = executor({
-  name: 'recording',
-  create: () => ({
-    scheduler: queueScheduler,
-    maxConcurrent: 1,
-    runStep: (request) => {
-      seen.push(request);
-      return of({ type: 'output' as const, output: 'result', value: 'x' });
-    },
-  }),
-});
+const recording = recordingExecutor(seen, 'x');
 
 const reads = solid({
   name: 'reads',

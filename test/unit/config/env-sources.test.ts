@@ -3,13 +3,11 @@
  * positions were read from the environment, as written (so that an executor can send the
  * references instead of the values), and `resolveEnvSources` reads them where the step runs.
  */
-import { of, queueScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   InvalidConfigError,
   execute,
-  executor,
   mode,
   pipeline,
   resolveEnvSources,
@@ -17,20 +15,11 @@ import {
   solid,
   type StepRequest,
 } from '../../../lib/index.ts';
+import { recordingExecutor } from '../../helpers/index.ts';
 
 const seen: StepRequest[] = [];
 /** Runs nothing: records each request and answers with a fixed output. */
-const recording = executor({
-  name: 'recording',
-  create: () => ({
-    scheduler: queueScheduler,
-    maxConcurrent: 1,
-    runStep: (request) => {
-      seen.push(request);
-      return of({ type: 'output' as const, output: 'result', value: 1 });
-    },
-  }),
-});
+const recording = recordingExecutor(seen, 1);
 
 const db = resource({
   config: z.object({ host: z.string(), password: z.string().transform((p) => `pw:${p}`) }),
