@@ -7,16 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  InvalidConfigError,
-  composite,
-  execute,
-  mode,
-  pipeline,
-  resolveEnvSources,
-  solid,
-  type StepRequest,
-} from '../../../lib/index.ts';
+import { InvalidConfigError, composite, execute, mode, pipeline, resolveEnvSources, solid, type StepRequest } from '../../../lib/index.ts';
 import { recordingExecutor } from '../../helpers/index.ts';
 
 const seen: StepRequest[] = [];

@@ -5,16 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  InvalidConfigError,
-  execute,
-  mode,
-  pipeline,
-  resolveEnvSources,
-  resource,
-  solid,
-  type StepRequest,
-} from '../../../lib/index.ts';
+import { InvalidConfigError, execute, mode, pipeline, resolveEnvSources, resource, solid, type StepRequest } from '../../../lib/index.ts';
 import { recordingExecutor } from '../../helpers/index.ts';
 
 const seen: StepRequest[] = [];
